@@ -1,0 +1,88 @@
+import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+
+test.beforeEach(async () => {
+  await resetTestServer();
+});
+
+async function addEndpoint(page: import('@playwright/test').Page, name: string): Promise<void> {
+  await page.goto('/endpoints');
+  await page.getByRole('button', { name: 'Add endpoint' }).first().click();
+  const form = page.getByRole('form', { name: 'Add endpoint' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Server').selectOption('vllm');
+  await form.getByLabel('Base URL').fill(`${TEST_SERVER}/v1`);
+  await form.getByLabel('Default model').fill('qwen3-8b');
+  await form.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(form).toBeHidden();
+}
+
+test('a new user registers the test server and sees it healthy with its model', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Endpoints' })).toBeVisible();
+  await addEndpoint(page, 'scripted vllm');
+  const card = page.getByRole('article', { name: 'Endpoint scripted vllm' });
+  await expect(card.getByTestId('health-status')).toHaveText('Healthy');
+  await expect(card.getByRole('list', { name: 'Served models' })).toContainText('qwen3-8b');
+  await expect(card.getByLabel('Server metrics')).toContainText('Running');
+});
+
+test('a malformed URL and an unreachable server are refused with the cause', async ({ page }) => {
+  await page.goto('/endpoints');
+  await page.getByRole('button', { name: 'Add endpoint' }).first().click();
+  const form = page.getByRole('form', { name: 'Add endpoint' });
+  await form.getByLabel('Name').fill('broken');
+  await form.getByLabel('Base URL').fill('gpu-host:8000');
+  await form.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(form.getByRole('alert')).toContainText('absolute http');
+  await form.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
+  await form.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(form.getByRole('alert')).toContainText('127.0.0.1:9');
+});
+
+test('streams a completion with reasoning into the Playground', async ({ page }) => {
+  await addEndpoint(page, 'playground vllm');
+  await page.getByRole('link', { name: 'Playground' }).click();
+  await page.getByLabel('Endpoint').selectOption({ label: 'playground vllm' });
+  await page.getByLabel('User message').fill('Name three prime numbers.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('reasoning')).not.toBeEmpty();
+  await expect(page.getByTestId('stream-status')).toHaveText('Finished');
+  await expect(page.getByTestId('answer')).not.toHaveText('');
+  await expect(page.getByTestId('finish-reason')).toHaveText('stop');
+  await expect(page.getByTestId('ttft')).toHaveText(/\d+ ms/);
+  await expect(page.getByTestId('usage')).toHaveText(/\d+ \/ \d+/);
+  const reasoning = await page.getByTestId('reasoning').textContent();
+  const answer = await page.getByTestId('answer').textContent();
+  expect(answer).not.toContain(reasoning ?? '');
+});
+
+test('Stop aborts a stream mid-way, upstream included', async ({ page }) => {
+  await addEndpoint(page, 'stoppable');
+  await page.goto('/playground');
+  await page.getByLabel('Endpoint').selectOption({ label: 'stoppable' });
+  await page.getByLabel('User message').fill('Tell me a long story #tokens:2000 #pace:20');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('stream-status')).toHaveText('Streaming');
+  await expect(page.getByTestId('answer')).not.toBeEmpty();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('stream-status')).toHaveText('Stopped');
+  const length = (await page.getByTestId('answer').textContent())?.length ?? 0;
+  await page.waitForTimeout(500);
+  expect((await page.getByTestId('answer').textContent())?.length).toBe(length);
+  await expect
+    .poll(async () => {
+      const requests = (await (await fetch(`${TEST_SERVER}/__requests`)).json()) as { aborted?: boolean }[];
+      return requests.at(-1)?.aborted;
+    })
+    .toBe(true);
+});
+
+test('an endpoint whose stream fails mid-way shows a clear error', async ({ page }) => {
+  await addEndpoint(page, 'flaky');
+  await page.goto('/playground');
+  await page.getByLabel('Endpoint').selectOption({ label: 'flaky' });
+  await page.getByLabel('User message').fill('Start then fail #fault:mid_stream_error');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('stream-status')).toHaveText('Failed');
+  await expect(page.getByRole('alert')).toContainText(/Generation failed \(stream_error\)/);
+});

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { installAccessToken } from './http/access-token.ts';
+import { installErrorHandling } from './http/errors.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
+import { playgroundRoutes } from './routes/playground.ts';
+
+export interface BuildOptions {
+  logger?: boolean;
+}
+
+/** Builds the Fastify app: one plugin per route group under /api, the web app at /. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 8 * 1024 * 1024,
+    disableRequestLogging: true,
+  });
+  installErrorHandling(app);
+  installAccessToken(app, ctx.config.accessToken);
+
+  app.get('/api/health', async () => ({ status: 'ok' }));
+  await app.register(endpointRoutes(ctx), { prefix: '/api' });
+  await app.register(playgroundRoutes(ctx), { prefix: '/api' });
+
+  const dist = ctx.config.webDist;
+  if (fs.existsSync(`${dist}/index.html`)) {
+    await app.register(fastifyStatic, { root: dist, wildcard: false });
+    // Client-side routes (/endpoints, /playground, …) all load the single page.
+    app.get('/*', (request, reply) => {
+      if (request.url.startsWith('/api/')) {
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no route GET ${request.url}` } });
+      }
+      return reply.sendFile('index.html');
+    });
+  }
+  return app;
+}

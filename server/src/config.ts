@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeZodError, EndpointInput, type EndpointInputParsed } from '@trellis/shared';
+import { z } from 'zod';
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = path.resolve(serverDir, '..');
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Required when binding anything but loopback. */
+  accessToken: string | null;
+  /** Endpoints declared at start-up (TRELLIS_ENDPOINTS or the config file). */
+  endpoints: EndpointInputParsed[];
+  /** Probe the usual local inference ports at start and on demand. */
+  discovery: boolean;
+  /** The built web app; served at / when present. */
+  webDist: string;
+}
+
+const ConfigFile = z
+  .object({
+    host: z.string().optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    dataDir: z.string().optional(),
+    discovery: z.boolean().optional(),
+    endpoints: z.array(EndpointInput).optional(),
+  })
+  .strict();
+
+export class ConfigError extends Error {}
+
+function parseEndpointList(text: string, origin: string): EndpointInputParsed[] {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  let raw: unknown;
+  if (trimmed.startsWith('[')) {
+    try {
+      raw = JSON.parse(trimmed);
+    } catch (error) {
+      throw new ConfigError(`${origin} is not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    // Short form: "name=url,name2=url2" (the model is discovered from the server).
+    raw = trimmed.split(',').map((entry) => {
+      const eq = entry.indexOf('=');
+      if (eq <= 0) throw new ConfigError(`${origin}: expected name=url, got '${entry}'`);
+      return { name: entry.slice(0, eq).trim(), baseUrl: entry.slice(eq + 1).trim() };
+    });
+  }
+  const parsed = z.array(EndpointInput).safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${origin}: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Reads configuration from the environment and an optional JSON file (TRELLIS_CONFIG). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let file: z.infer<typeof ConfigFile> = {};
+  const configPath = env.TRELLIS_CONFIG;
+  if (configPath) {
+    let text: string;
+    try {
+      text = fs.readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read TRELLIS_CONFIG ${configPath}: ${(error as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`TRELLIS_CONFIG ${configPath} is not valid JSON: ${(error as Error).message}`);
+    }
+    const parsed = ConfigFile.safeParse(json);
+    if (!parsed.success)
+      throw new ConfigError(`TRELLIS_CONFIG ${configPath}: ${describeZodError(parsed.error)}`);
+    file = parsed.data;
+  }
+  const host = env.TRELLIS_HOST ?? file.host ?? '127.0.0.1';
+  const portText = env.TRELLIS_PORT ?? env.PORT;
+  const port = portText !== undefined ? Number(portText) : (file.port ?? 4317);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`TRELLIS_PORT must be a port number, got '${portText}'`);
+  }
+  const accessToken = env.TRELLIS_ACCESS_TOKEN?.trim() || null;
+  if (!isLoopback(host) && !accessToken) {
+    throw new ConfigError(
+      `binding ${host} exposes Trellis beyond this machine; set TRELLIS_ACCESS_TOKEN to a secret to allow it`,
+    );
+  }
+  const endpoints = [
+    ...(file.endpoints ?? []),
+    ...parseEndpointList(env.TRELLIS_ENDPOINTS ?? '', 'TRELLIS_ENDPOINTS'),
+  ];
+  return {
+    host,
+    port,
+    dataDir: path.resolve(env.TRELLIS_DATA_DIR ?? file.dataDir ?? path.join(repoRoot, 'data')),
+    accessToken,
+    endpoints,
+    discovery: env.TRELLIS_DISCOVERY !== undefined ? env.TRELLIS_DISCOVERY !== '0' : (file.discovery ?? true),
+    webDist: path.join(repoRoot, 'web', 'dist'),
+  };
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createContext } from './context.ts';
+import { seedConfiguredEndpoints } from './routes/endpoints.ts';
+import { openDb } from './store/db.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`trellis: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const db = openDb(path.join(config.dataDir, 'trellis.db'));
+  const shutdown = new AbortController();
+  const ctx = createContext(config, db, shutdown.signal);
+  seedConfiguredEndpoints(ctx);
+  const app = await buildApp(ctx, { logger: process.env.TRELLIS_LOG === '1' });
+  const close = async (signal: string) => {
+    console.log(`trellis: ${signal}, shutting down`);
+    shutdown.abort();
+    await app.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  console.log(`trellis: serving UI and API at http://${shownHost}:${port}/ (data in ${config.dataDir})`);
+}
+
+void main();

@@ -1,0 +1,273 @@
+import type { ChatMessage, SamplingParams } from '@trellis/shared';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useEndpointHealth, useEndpoints } from '../api/endpoints.ts';
+import { type StreamState, usePlaygroundStream } from '../api/playground.ts';
+import { ErrorBanner, Field } from '../components/Field.tsx';
+
+interface ParamsForm {
+  temperature: string;
+  top_p: string;
+  top_k: string;
+  max_tokens: string;
+  seed: string;
+  thinking: boolean;
+}
+
+const DEFAULT_PARAMS: ParamsForm = {
+  temperature: '0.6',
+  top_p: '0.95',
+  top_k: '20',
+  max_tokens: '1024',
+  seed: '',
+  thinking: true,
+};
+
+function toParams(form: ParamsForm): SamplingParams {
+  const params: SamplingParams = {};
+  const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
+  const temperature = num(form.temperature);
+  const topP = num(form.top_p);
+  const topK = num(form.top_k);
+  const maxTokens = num(form.max_tokens);
+  const seed = num(form.seed);
+  if (temperature !== undefined) params.temperature = temperature;
+  if (topP !== undefined) params.top_p = topP;
+  if (topK !== undefined) params.top_k = topK;
+  if (maxTokens !== undefined) params.max_tokens = maxTokens;
+  if (seed !== undefined) params.seed = seed;
+  params.chat_template_kwargs = { enable_thinking: form.thinking };
+  return params;
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="stat">
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}
+
+const STATUS_LABEL: Record<StreamState['status'], string> = {
+  idle: 'Ready',
+  connecting: 'Waiting for the first token…',
+  streaming: 'Streaming',
+  done: 'Finished',
+  stopped: 'Stopped',
+  error: 'Failed',
+};
+
+function Output({ state }: { state: StreamState }) {
+  const [showReasoning, setShowReasoning] = useState(true);
+  const fmt = (value: number | null, unit: string, digits = 0) =>
+    value === null ? '—' : `${value.toFixed(digits)} ${unit}`;
+  return (
+    <section className="card output" aria-label="Completion">
+      <div className="stats">
+        <Stat label="Status" value={STATUS_LABEL[state.status]} testId="stream-status" />
+        <Stat label="Time to first token" value={fmt(state.ttftMs, 'ms')} testId="ttft" />
+        <Stat label="Speed" value={fmt(state.tokensPerSecond, 'tok/s', 1)} testId="tokens-per-second" />
+        <Stat
+          label="Usage (prompt / completion)"
+          value={state.usage ? `${state.usage.promptTokens} / ${state.usage.completionTokens}` : '—'}
+          testId="usage"
+        />
+        <Stat label="Finish reason" value={state.finishReason ?? '—'} testId="finish-reason" />
+      </div>
+      {state.error ? (
+        <ErrorBanner title={`Generation failed (${state.error.code})`} message={state.error.message} />
+      ) : null}
+      {state.reasoning ? (
+        <div className="reasoning">
+          <button
+            type="button"
+            className="link"
+            onClick={() => setShowReasoning((v) => !v)}
+            aria-expanded={showReasoning}
+          >
+            {showReasoning ? '▾' : '▸'} Reasoning
+          </button>
+          {showReasoning ? (
+            <pre className="reasoning-text" data-testid="reasoning">
+              {state.reasoning}
+            </pre>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="answer">
+        <h3>Answer</h3>
+        <pre className="answer-text" data-testid="answer">
+          {state.text || (state.status === 'idle' ? 'Send a message to stream a completion.' : '')}
+        </pre>
+      </div>
+    </section>
+  );
+}
+
+export function PlaygroundPage() {
+  const endpoints = useEndpoints();
+  const [endpointId, setEndpointId] = useState('');
+  const [model, setModel] = useState('');
+  const [system, setSystem] = useState('You are a helpful assistant.');
+  const [user, setUser] = useState('');
+  const [params, setParams] = useState<ParamsForm>(DEFAULT_PARAMS);
+  const { state, start, stop } = usePlaygroundStream();
+
+  const endpoint = endpoints.data?.find((e) => e.id === endpointId);
+  const health = useEndpointHealth(endpointId, 15_000);
+  const models = health.data?.models ?? [];
+
+  useEffect(() => {
+    const first = endpoints.data?.[0];
+    if (!endpointId && first) setEndpointId(first.id);
+  }, [endpoints.data, endpointId]);
+
+  useEffect(() => {
+    if (!endpoint) return;
+    setModel((current) => current || endpoint.defaultModel || '');
+  }, [endpoint]);
+
+  useEffect(() => {
+    if (!model && models[0]) setModel(models[0].id);
+  }, [models, model]);
+
+  const running = state.status === 'connecting' || state.status === 'streaming';
+  const setParam = <K extends keyof ParamsForm>(key: K, value: ParamsForm[K]) =>
+    setParams((current) => ({ ...current, [key]: value }));
+
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    if (!endpointId || running) return;
+    const messages: ChatMessage[] = [];
+    if (system.trim()) messages.push({ role: 'system', content: system });
+    messages.push({ role: 'user', content: user });
+    void start({ endpointId, ...(model ? { model } : {}), messages, params: toParams(params) });
+  };
+
+  if (endpoints.data && endpoints.data.length === 0) {
+    return (
+      <section className="page">
+        <h1>Playground</h1>
+        <div className="empty">
+          <p>Add an endpoint first: the Playground streams completions from a registered inference server.</p>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="page playground">
+      <h1>Playground</h1>
+      <div className="playground-grid">
+        <form className="card form" onSubmit={send} aria-label="Chat request">
+          <div className="form-grid">
+            <Field label="Endpoint">
+              <select
+                value={endpointId}
+                onChange={(e) => {
+                  setEndpointId(e.target.value);
+                  setModel('');
+                }}
+              >
+                {endpoints.data?.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Model" hint={health.data?.status === 'down' ? 'Endpoint unreachable' : undefined}>
+              <input
+                list="served-models"
+                value={model}
+                onChange={(e) => setModel(e.target.value)}
+                spellCheck={false}
+                aria-label="Model"
+              />
+              <datalist id="served-models">
+                {models.map((m) => (
+                  <option key={m.id} value={m.id} />
+                ))}
+              </datalist>
+            </Field>
+          </div>
+          <Field label="System message">
+            <textarea rows={3} value={system} onChange={(e) => setSystem(e.target.value)} />
+          </Field>
+          <Field label="User message">
+            <textarea
+              rows={6}
+              value={user}
+              onChange={(e) => setUser(e.target.value)}
+              placeholder="Ask something…"
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) send(e);
+              }}
+            />
+          </Field>
+          <fieldset className="params">
+            <legend>Sampling</legend>
+            <Field label="Temperature">
+              <input
+                inputMode="decimal"
+                value={params.temperature}
+                onChange={(e) => setParam('temperature', e.target.value)}
+              />
+            </Field>
+            <Field label="Top-p">
+              <input
+                inputMode="decimal"
+                value={params.top_p}
+                onChange={(e) => setParam('top_p', e.target.value)}
+              />
+            </Field>
+            <Field label="Top-k">
+              <input
+                inputMode="numeric"
+                value={params.top_k}
+                onChange={(e) => setParam('top_k', e.target.value)}
+              />
+            </Field>
+            <Field label="Max tokens">
+              <input
+                inputMode="numeric"
+                value={params.max_tokens}
+                onChange={(e) => setParam('max_tokens', e.target.value)}
+              />
+            </Field>
+            <Field label="Seed">
+              <input
+                inputMode="numeric"
+                value={params.seed}
+                onChange={(e) => setParam('seed', e.target.value)}
+                placeholder="random"
+              />
+            </Field>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={params.thinking}
+                onChange={(e) => setParam('thinking', e.target.checked)}
+              />
+              Thinking (Qwen3 enable_thinking)
+            </label>
+          </fieldset>
+          <div className="actions">
+            {running ? (
+              <button type="button" className="danger" onClick={stop}>
+                Stop
+              </button>
+            ) : (
+              <button type="submit" className="primary" disabled={!endpointId || user.trim() === ''}>
+                Send
+              </button>
+            )}
+          </div>
+        </form>
+        <Output state={state} />
+      </div>
+    </section>
+  );
+}
