@@ -5,7 +5,9 @@ import type { AppContext } from './context.ts';
 import { installAccessToken } from './http/access-token.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
+import { graphRoutes } from './routes/graphs.ts';
 import { playgroundRoutes } from './routes/playground.ts';
+import { runRoutes } from './routes/runs.ts';
 
 export interface BuildOptions {
   logger?: boolean;
@@ -24,6 +26,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.get('/api/health', async () => ({ status: 'ok' }));
   await app.register(endpointRoutes(ctx), { prefix: '/api' });
   await app.register(playgroundRoutes(ctx), { prefix: '/api' });
+  await app.register(graphRoutes(ctx), { prefix: '/api' });
+  await app.register(runRoutes(ctx), { prefix: '/api' });
 
   const dist = ctx.config.webDist;
   if (fs.existsSync(`${dist}/index.html`)) {

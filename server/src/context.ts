@@ -1,16 +1,64 @@
 import type { Config } from './config.ts';
+import type { ChatModel } from './engine/model.ts';
+import type { Environment } from './environments/types.ts';
+import { RunHub } from './runs/hub.ts';
+import { RunManager } from './runs/manager.ts';
 import type { Db } from './store/db.ts';
 import { EndpointRepo } from './store/endpoints.ts';
+import { EventWriter } from './store/event-writer.ts';
+import { GraphRepo } from './store/graphs.ts';
+import { RunRepo } from './store/runs.ts';
+
+/** The tasks runs can be started on. */
+export interface TaskCatalog {
+  get(taskId: string): { id: string; difficulty: number | null } | null;
+}
 
 /** The services every route group receives. Tests build one around an in-memory store. */
 export interface AppContext {
   config: Config;
   db: Db;
   endpoints: EndpointRepo;
+  graphs: GraphRepo;
+  runs: RunRepo;
+  writer: EventWriter;
+  hub: RunHub;
+  manager: RunManager;
+  tasks: TaskCatalog;
   /** Aborted when the server shuts down, so long-lived work (streams, runs) can stop. */
   shutdown: AbortSignal;
 }
 
-export function createContext(config: Config, db: Db, shutdown: AbortSignal): AppContext {
-  return { config, db, endpoints: new EndpointRepo(db), shutdown };
+export interface ContextOptions {
+  tasks: TaskCatalog;
+  environment: () => Environment;
+  /** Replaces model access for runs (tests and benchmarks). */
+  model?: (defaults: { endpointId: string | null; model: string | null }) => ChatModel;
+  maxConcurrentRuns?: number;
+  perEndpointRequests?: number;
+}
+
+export function createContext(
+  config: Config,
+  db: Db,
+  shutdown: AbortSignal,
+  options: ContextOptions,
+): AppContext {
+  const endpoints = new EndpointRepo(db);
+  const graphs = new GraphRepo(db);
+  const runs = new RunRepo(db);
+  const writer = new EventWriter(runs);
+  const hub = new RunHub();
+  const manager = new RunManager({
+    runs,
+    graphs,
+    endpoints,
+    writer,
+    hub,
+    environment: options.environment,
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
+    ...(options.perEndpointRequests ? { perEndpointRequests: options.perEndpointRequests } : {}),
+  });
+  return { config, db, endpoints, graphs, runs, writer, hub, manager, tasks: options.tasks, shutdown };
 }

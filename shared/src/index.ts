@@ -4,4 +4,6 @@ export * from './graph/index.ts';
 export * from './ids.ts';
 export * from './inference.ts';
 export * from './playground.ts';
+export * from './runs.ts';
+export * from './trace.ts';
 export * from './world.ts';

@@ -82,7 +82,11 @@ export function readChunk(value: Record<string, unknown>): ChunkParts {
   if (Array.isArray(choices) && choices.length > 0) {
     const choice: unknown = choices[0];
     if (isRecord(choice)) {
-      const delta = isRecord(choice.delta) ? choice.delta : isRecord(choice.message) ? choice.message : undefined;
+      const delta = isRecord(choice.delta)
+        ? choice.delta
+        : isRecord(choice.message)
+          ? choice.message
+          : undefined;
       if (delta) {
         if (typeof delta.content === 'string') parts.content = delta.content;
         // vLLM ≥ 0.10 says `reasoning`, older vLLM, SGLang and llama.cpp `reasoning_content`; Ollama `reasoning`.

@@ -199,7 +199,10 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     clearTimeout(connectTimer);
     idleTimer = setTimeout(expire, req.timeouts.idleMs, 'idle');
     if (response.body === null) {
-      yield fail({ code: 'malformed_stream', message: `${where} answered HTTP ${response.status} with no body` });
+      yield fail({
+        code: 'malformed_stream',
+        message: `${where} answered HTTP ${response.status} with no body`,
+      });
       return;
     }
     reader = response.body.getReader();
@@ -323,8 +326,9 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
           for (const message of parser.finish().messages) if (acc.failure === null) handle(message.data);
           break;
         }
-        refreshIdle();
         const batch = parser.push(chunk.value);
+        // Comment pings keep a connection open but are not progress: only data resets the idle timer.
+        if (batch.messages.length > 0) refreshIdle();
         for (const message of batch.messages) {
           handle(message.data);
           if (acc.failure !== null || acc.sawDone) break;

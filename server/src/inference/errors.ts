@@ -123,7 +123,10 @@ export function networkError(error: unknown, baseUrl: string, started: boolean):
       break;
   }
   if (code?.startsWith('ERR_TLS') || code?.includes('CERT')) {
-    return { code: 'connection_refused', message: `cannot connect to ${where}: TLS failed (${message || code})` };
+    return {
+      code: 'connection_refused',
+      message: `cannot connect to ${where}: TLS failed (${message || code})`,
+    };
   }
   if (message === 'bad port') {
     // fetch refuses a fixed list of ports (9, 6000, 6665–6669, 10080…) before any packet is sent.
@@ -167,7 +170,12 @@ export function readVendorError(body: unknown): VendorError {
     try {
       return readVendorError(JSON.parse(text) as unknown);
     } catch {
-      const plain = text.startsWith('<') ? text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : text;
+      const plain = text.startsWith('<')
+        ? text
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+        : text;
       return { message: plain.slice(0, 300), type: undefined };
     }
   }
@@ -190,7 +198,8 @@ export function readVendorError(body: unknown): VendorError {
   return { message: undefined, type: undefined };
 }
 
-const MODEL_MISSING = /\bmodel\b[^.]*\b(does not exist|not found|doesn't exist|is not (served|available|loaded))|\b(unknown|invalid|no such) model\b/i;
+const MODEL_MISSING =
+  /\bmodel\b[^.]*\b(does not exist|not found|doesn't exist|is not (served|available|loaded))|\b(unknown|invalid|no such) model\b/i;
 
 /** Whether a vendor message says the requested model is not there (vLLM says so with 404, others with 400). */
 export function saysModelMissing(message: string | undefined): boolean {
@@ -230,7 +239,8 @@ export function httpError(status: number, body: string, context: HttpErrorContex
     message = `${where} is rate limiting or overloaded (HTTP 429)${said} — wait and try again`;
   } else if (status >= 500 || status === 424) {
     code = 'server_error';
-    const hint = status === 503 ? ' — the server may still be loading the model' : " — check the server's log";
+    const hint =
+      status === 503 ? ' — the server may still be loading the model' : " — check the server's log";
     message = `${where} failed with HTTP ${status}${said}${hint}`;
   } else {
     code = 'bad_request';

@@ -22,4 +22,59 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'graphs, runs and traces',
+    sql: `
+      CREATE TABLE graphs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        head_version_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE graph_versions (
+        id TEXT PRIMARY KEY,
+        graph_id TEXT NOT NULL REFERENCES graphs(id),
+        parent_id TEXT,
+        name TEXT NOT NULL,
+        message TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX graph_versions_by_graph ON graph_versions(graph_id, created_at);
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        graph_version_id TEXT NOT NULL REFERENCES graph_versions(id),
+        graph_id TEXT NOT NULL,
+        graph_name TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        difficulty INTEGER,
+        status TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        steps INTEGER NOT NULL DEFAULT 0,
+        success INTEGER,
+        error TEXT,
+        totals TEXT,
+        evaluation TEXT,
+        event_count INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX runs_by_created ON runs(created_at DESC);
+      CREATE INDEX runs_by_graph ON runs(graph_id, created_at DESC);
+      CREATE INDEX runs_by_task ON runs(task_id, created_at DESC);
+      CREATE TABLE run_events (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        at REAL NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -270,7 +270,11 @@ export function nextId(state: WorldState, table: TableName): number {
 export type RowOf<T extends TableName> = WorldTables[T][number];
 
 /** Adds a row with the table's next id and returns it. */
-export function insert<T extends TableName>(state: WorldState, table: T, row: Omit<RowOf<T>, 'id'>): RowOf<T> {
+export function insert<T extends TableName>(
+  state: WorldState,
+  table: T,
+  row: Omit<RowOf<T>, 'id'>,
+): RowOf<T> {
   const full = { id: nextId(state, table), ...row } as RowOf<T>;
   (state.tables[table] as RowOf<T>[]).push(full);
   return full;

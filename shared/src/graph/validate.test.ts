@@ -5,7 +5,7 @@ import { createNode } from './registry.ts';
 import { type GraphIssue, hasErrors, validateGraph } from './validate.ts';
 
 const endpoints = new Set(['ep-1']);
-const threeRoles = () => structuredClone(preset('three-roles').graph);
+const threeRoles = (): Graph => Graph.parse(JSON.parse(JSON.stringify(preset('three-roles').graph)));
 const errors = (issues: GraphIssue[]) => issues.filter((i) => i.severity === 'error');
 
 describe('graph validation', () => {

@@ -12,7 +12,9 @@ export function sessionUser(state: WorldState, app: string, token: string): stri
 function issueToken(state: WorldState, app: string, email: string): string {
   state.meta.loginCount += 1;
   const parts = [0, 1, 2].map((i) =>
-    hashString(`${state.meta.seed}:${app}:${email}:${state.meta.loginCount}:${i}`).toString(16).padStart(8, '0'),
+    hashString(`${state.meta.seed}:${app}:${email}:${state.meta.loginCount}:${i}`)
+      .toString(16)
+      .padStart(8, '0'),
   );
   return `${app}.${parts.join('')}`;
 }

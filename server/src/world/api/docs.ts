@@ -14,6 +14,7 @@ function constraintLines(spec: Param<unknown>): string[] {
   if (c.options) lines.push(`value in [${c.options.map((o) => JSON.stringify(o)).join(', ')}]`);
   if (c.format === 'email') lines.push('an email address');
   if (c.format === 'date') lines.push('a date as YYYY-MM-DD');
+  if (c.format === 'phone') lines.push('a phone number of 10 digits');
   if (c.format === 'path') lines.push("an absolute path starting with '/'");
   return lines;
 }

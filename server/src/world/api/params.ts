@@ -1,5 +1,12 @@
 /** The parameter types an API accepts, named the way the docs show them. */
-export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'list[string]' | 'list[integer]' | 'any';
+export type ParamType =
+  | 'string'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'list[string]'
+  | 'list[integer]'
+  | 'any';
 
 export interface Constraints {
   min?: number;
@@ -9,7 +16,7 @@ export interface Constraints {
   /** For strings: the only values allowed. */
   options?: readonly string[];
   /** For strings: a shape checked on top of the type. */
-  format?: 'email' | 'date' | 'path';
+  format?: 'email' | 'date' | 'path' | 'phone';
 }
 
 /**
@@ -38,9 +45,12 @@ function make<T>(type: ParamType, description: string, constraints: Constraints 
 
 /** Builders for required parameters; wrap with `optional` or `nullable` to give a default. */
 export const param = {
-  string: (description: string, constraints?: Constraints) => make<string>('string', description, constraints),
-  integer: (description: string, constraints?: Constraints) => make<number>('integer', description, constraints),
-  number: (description: string, constraints?: Constraints) => make<number>('number', description, constraints),
+  string: (description: string, constraints?: Constraints) =>
+    make<string>('string', description, constraints),
+  integer: (description: string, constraints?: Constraints) =>
+    make<number>('integer', description, constraints),
+  number: (description: string, constraints?: Constraints) =>
+    make<number>('number', description, constraints),
   boolean: (description: string) => make<boolean>('boolean', description),
   strings: (description: string, constraints?: Constraints) =>
     make<string[]>('list[string]', description, constraints),

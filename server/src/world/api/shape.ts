@@ -41,7 +41,8 @@ export function shapeMismatches(shape: Shape, value: unknown, path = '$'): strin
     const element = (shape as readonly [Shape])[0];
     return value.flatMap((item, index) => shapeMismatches(element, item, `${path}[${index}]`));
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected an object`];
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return [`${path}: expected an object`];
   const fields = shape as { readonly [key: string]: Shape };
   const record = value as Record<string, unknown>;
   const problems = Object.keys(record)

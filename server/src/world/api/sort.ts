@@ -4,7 +4,11 @@ export function sortOptions<const F extends readonly string[]>(fields: F): strin
 }
 
 /** Sorts by `field` (prefix "-" for descending), ties broken by id so pages are stable. */
-export function sortBy<T extends { id: number }>(rows: readonly T[], spec: string, read: (row: T, field: string) => string | number | null): T[] {
+export function sortBy<T extends { id: number }>(
+  rows: readonly T[],
+  spec: string,
+  read: (row: T, field: string) => string | number | null,
+): T[] {
   const descending = spec.startsWith('-');
   const field = descending ? spec.slice(1) : spec;
   return [...rows].sort((a, b) => {

@@ -3,6 +3,7 @@ import type { Param, Params } from './params.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PHONE = /^\d{10}$/;
 
 export type Validation = { ok: true; values: Record<string, unknown> } | { ok: false; problems: string[] };
 
@@ -30,24 +31,31 @@ function checkScalar(name: string, spec: Param<unknown>, type: string, value: un
         return `'${name}' must have at most ${c.maxLength} characters`;
       if (c.options && !c.options.includes(value))
         return `'${name}' must be one of ${c.options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value)}`;
-      if (c.format === 'email' && !EMAIL.test(value)) return `'${name}' must be an email address, got ${JSON.stringify(value)}`;
+      if (c.format === 'email' && !EMAIL.test(value))
+        return `'${name}' must be an email address, got ${JSON.stringify(value)}`;
       if (c.format === 'date' && !isValidDate(value))
         return `'${name}' must be a date as YYYY-MM-DD, got ${JSON.stringify(value)}`;
+      if (c.format === 'phone' && !PHONE.test(value))
+        return `'${name}' must be a phone number of 10 digits, got ${JSON.stringify(value)}`;
       if (c.format === 'path' && !value.startsWith('/'))
         return `'${name}' must be an absolute path starting with '/', got ${JSON.stringify(value)}`;
       return null;
     }
     case 'integer':
     case 'number': {
-      const ok = typeof value === 'number' && Number.isFinite(value) && (type === 'number' || Number.isInteger(value));
-      if (!ok) return `'${name}' must be ${type === 'integer' ? 'an integer' : 'a number'}, got ${describe(value)}`;
+      const ok =
+        typeof value === 'number' && Number.isFinite(value) && (type === 'number' || Number.isInteger(value));
+      if (!ok)
+        return `'${name}' must be ${type === 'integer' ? 'an integer' : 'a number'}, got ${describe(value)}`;
       const n = value as number;
       if (c.min !== undefined && n < c.min) return `'${name}' must be at least ${c.min}, got ${n}`;
       if (c.max !== undefined && n > c.max) return `'${name}' must be at most ${c.max}, got ${n}`;
       return null;
     }
     case 'boolean':
-      return typeof value === 'boolean' ? null : `'${name}' must be a boolean (True or False), got ${describe(value)}`;
+      return typeof value === 'boolean'
+        ? null
+        : `'${name}' must be a boolean (True or False), got ${describe(value)}`;
     default:
       return null;
   }
@@ -79,7 +87,12 @@ export function validateArgs(params: Params, args: Record<string, unknown>): Val
   for (const key of Object.keys(args)) {
     if (key in params) continue;
     const close = closestNames(key, names);
-    const hint = key === 'access_token' ? ' (this API needs no access token)' : close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(' or ')}?)` : '';
+    const hint =
+      key === 'access_token'
+        ? ' (this API needs no access token)'
+        : close.length
+          ? ` (did you mean ${close.map((c) => `'${c}'`).join(' or ')}?)`
+          : '';
     problems.push(`unknown parameter '${key}'${hint}`);
   }
   const values: Record<string, unknown> = {};

@@ -1,10 +1,10 @@
+import type { App } from '../api/define.ts';
 import { defineApi, defineApp } from '../api/define.ts';
 import { apiDoc } from '../api/docs.ts';
 import { ApiFailure } from '../api/failure.ts';
 import { param } from '../api/params.ts';
 import type { Shape } from '../api/shape.ts';
 import { suggestion } from '../suggest.ts';
-import type { App } from '../api/define.ts';
 
 function findApp(apps: ReadonlyMap<string, App>, name: string): App {
   const app = apps.get(name);
@@ -18,7 +18,14 @@ const DOC_SHAPE: Shape = {
   description: 'string',
   requires_auth: 'boolean',
   parameters: [
-    { name: 'string', type: 'string', required: 'boolean', description: 'string', default: 'any', constraints: ['string'] },
+    {
+      name: 'string',
+      type: 'string',
+      required: 'boolean',
+      description: 'string',
+      default: 'any',
+      constraints: ['string'],
+    },
   ],
   response_schemas: { success: 'any', failure: 'any' },
 };
@@ -44,7 +51,8 @@ const showApiDescriptions = defineApi({
 
 const showApiDoc = defineApi({
   name: 'show_api_doc',
-  description: "Show one API's full doc: its parameters (type, required, default, constraints) and response schema.",
+  description:
+    "Show one API's full doc: its parameters (type, required, default, constraints) and response schema.",
   requiresAuth: false,
   params: {
     app_name: param.string('Name of the app.'),
@@ -56,7 +64,10 @@ const showApiDoc = defineApi({
     const api = app.apis.find((candidate) => candidate.name === api_name);
     if (!api) {
       const names = app.apis.map((candidate) => candidate.name);
-      throw new ApiFailure(404, `App '${app_name}' has no API named '${api_name}'.${suggestion(api_name, names)}`);
+      throw new ApiFailure(
+        404,
+        `App '${app_name}' has no API named '${api_name}'.${suggestion(api_name, names)}`,
+      );
     }
     return apiDoc(app.name, api);
   },

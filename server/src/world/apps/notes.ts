@@ -31,14 +31,18 @@ const tags = param.strings('Tags of the note, lower case.', { maxLength: 10 });
 
 const searchNotes = defineApi({
   name: 'search_notes',
-  description: 'Search your notes by text in the title or content, optionally by tag or pin state. Paginated.',
+  description:
+    'Search your notes by text in the title or content, optionally by tag or pin state. Paginated.',
   requiresAuth: true,
   params: {
     query: optional(param.string('Text to look for in the title or content; empty matches every note.'), ''),
     tag: nullable(param.string('Only notes carrying this tag.')),
     pinned: nullable(param.boolean('Only pinned (True) or unpinned (False) notes.')),
     sort_by: optional(
-      param.choice('Order of the results; "-" means descending.', sortOptions(['title', 'created_at', 'updated_at'])),
+      param.choice(
+        'Order of the results; "-" means descending.',
+        sortOptions(['title', 'created_at', 'updated_at']),
+      ),
       '-updated_at',
     ),
     ...pageParams,

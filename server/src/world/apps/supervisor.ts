@@ -14,7 +14,13 @@ const showProfile = defineApi({
   description: 'Show the profile of the person you are working for (your supervisor).',
   requiresAuth: false,
   params: {},
-  response: { first_name: 'string', last_name: 'string', email: 'string', phone_number: 'string', birthday: 'string' },
+  response: {
+    first_name: 'string',
+    last_name: 'string',
+    email: 'string',
+    phone_number: 'string',
+    birthday: 'string',
+  },
   handler: ({ state }) => {
     const { first_name, last_name, email, phone_number, birthday } = supervisorPerson(state);
     return { first_name, last_name, email, phone_number, birthday };
@@ -23,7 +29,8 @@ const showProfile = defineApi({
 
 const showAccountPasswords = defineApi({
   name: 'show_account_passwords',
-  description: "Show the supervisor's password for each app account. Log in with the supervisor's email as username.",
+  description:
+    "Show the supervisor's password for each app account. Log in with the supervisor's email as username.",
   requiresAuth: false,
   params: {},
   response: [{ account_name: 'string', password: 'string' }],
@@ -40,12 +47,18 @@ const completeTask = defineApi({
     'Mark the task as done. Pass the answer when the task asks a question; pass status="fail" when it cannot be done.',
   requiresAuth: false,
   params: {
-    answer: nullable(param.any('The answer to the question in the task, if it asks one (a string or a number).')),
-    status: optional(param.choice('Whether the task was done or cannot be done.', ['success', 'fail'] as const), 'success'),
+    answer: nullable(
+      param.any('The answer to the question in the task, if it asks one (a string or a number).'),
+    ),
+    status: optional(
+      param.choice('Whether the task was done or cannot be done.', ['success', 'fail'] as const),
+      'success',
+    ),
   },
   response: { message: 'string' },
   handler: ({ state }, { answer, status }) => {
-    if (state.meta.completion.completed) throw new ApiFailure(422, 'The task has already been marked complete.');
+    if (state.meta.completion.completed)
+      throw new ApiFailure(422, 'The task has already been marked complete.');
     state.meta.completion = { completed: true, answer, status };
     return { message: `Task marked complete with status "${status}".` };
   },

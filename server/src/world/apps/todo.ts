@@ -51,7 +51,9 @@ const createProject = defineApi({
   name: 'create_project',
   description: 'Create a project to group to-dos.',
   requiresAuth: true,
-  params: { name: param.string('Name of the project; unique among your projects.', { minLength: 1, maxLength: 100 }) },
+  params: {
+    name: param.string('Name of the project; unique among your projects.', { minLength: 1, maxLength: 100 }),
+  },
   response: { message: 'string', project_id: 'integer' },
   handler: ({ state, user, now }, { name }) => {
     const taken = state.tables.todo_projects.some(
@@ -75,7 +77,10 @@ const searchTasks = defineApi({
     due_before: nullable(param.string('Only to-dos due on or before this date.', { format: 'date' })),
     due_after: nullable(param.string('Only to-dos due on or after this date.', { format: 'date' })),
     sort_by: optional(
-      param.choice('Order of the results; "-" means descending. To-dos without a due date come last.', sortOptions(['due_date', 'priority', 'title', 'created_at'])),
+      param.choice(
+        'Order of the results; "-" means descending. To-dos without a due date come last.',
+        sortOptions(['due_date', 'priority', 'title', 'created_at']),
+      ),
       'due_date',
     ),
     ...pageParams,
@@ -94,7 +99,13 @@ const searchTasks = defineApi({
         (args.due_after === null || (task.due_date !== null && task.due_date >= args.due_after)),
     );
     const sorted = sortBy(matches, args.sort_by, (task, field) =>
-      field === 'priority' ? task.priority : field === 'title' ? task.title : field === 'created_at' ? task.created_at : task.due_date,
+      field === 'priority'
+        ? task.priority
+        : field === 'title'
+          ? task.title
+          : field === 'created_at'
+            ? task.created_at
+            : task.due_date,
     );
     return paginate(sorted, args).map(summary);
   },
@@ -108,7 +119,12 @@ const showTask = defineApi({
   response: { ...TASK_SUMMARY, description: 'string', created_at: 'string', updated_at: 'string' },
   handler: ({ state, user }, { task_id }) => {
     const task = findOwned(state.tables.todo_tasks, task_id, user, 'to-do');
-    return { ...summary(task), description: task.description, created_at: task.created_at, updated_at: task.updated_at };
+    return {
+      ...summary(task),
+      description: task.description,
+      created_at: task.created_at,
+      updated_at: task.updated_at,
+    };
   },
 });
 

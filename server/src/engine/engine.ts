@@ -1,0 +1,221 @@
+import type {
+  EdgeCondition,
+  Evaluation,
+  Graph,
+  GraphNode,
+  RunEventBody,
+  RunStatus,
+  RunTotals,
+} from '@trellis/shared';
+import type { Environment } from '../environments/types.ts';
+import { InferenceFailure } from './llm-call.ts';
+import type { ChatModel } from './model.ts';
+import { ROLES } from './roles/index.ts';
+import { contextTokens } from './roles/summarizer.ts';
+import type { RoleContext, RoleResult } from './roles/types.ts';
+import { newRunState, type RunState } from './state.ts';
+
+export interface RunInput {
+  graph: Graph;
+  graphVersionId: string;
+  taskId: string;
+  seed: number;
+}
+
+export interface EngineDeps {
+  model: ChatModel;
+  env: Environment;
+  /** Receives every event in order; the engine never formats for a transport. */
+  emit: (body: RunEventBody) => void;
+  signal: AbortSignal;
+  /** Delta coalescing window per node (default 30 ms; 0 records no deltas). */
+  deltaWindowMs?: number;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  evaluation: Evaluation | null;
+  error: string | null;
+  totals: RunTotals;
+}
+
+/** More node visits than this within one step means a routing loop the validator could not see. */
+const MAX_VISITS_PER_STEP = 64;
+
+class RunAborted extends Error {}
+
+function conditionHolds(condition: EdgeCondition, result: RoleResult, state: RunState): boolean {
+  switch (condition.type) {
+    case 'always':
+      return true;
+    case 'on_error':
+      return result.outcome === 'ran' && !result.ok;
+    case 'on_success':
+      return result.outcome === 'skipped' || result.ok;
+    case 'context_over':
+      return contextTokens(state) > condition.tokens;
+    case 'done':
+      return state.completed;
+  }
+}
+
+function totalsOf(state: RunState, started: number): RunTotals {
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const role of Object.values(state.byRole)) {
+    promptTokens += role.promptTokens;
+    completionTokens += role.completionTokens;
+  }
+  return {
+    steps: state.step,
+    llmCalls: state.llmCalls,
+    promptTokens,
+    completionTokens,
+    durationMs: performance.now() - started,
+    byRole: state.byRole,
+  };
+}
+
+/**
+ * Runs a graph on one task. Each step walks from the entry node along the first edge whose condition holds until
+ * an executor has run and no edge leads on; the task ends when the environment reports it complete or at the
+ * step limit, and is then evaluated. Always emits `run.finished` last, whatever happens.
+ */
+export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOutcome> {
+  const started = performance.now();
+  const { graph } = input;
+  const nodes = new Map<string, GraphNode>(graph.nodes.map((n) => [n.id, n]));
+  const outgoing = new Map<string, typeof graph.edges>();
+  for (const edge of graph.edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+
+  let state: RunState | null = null;
+  const finish = (status: RunStatus, evaluation: Evaluation | null, error: string | null): RunOutcome => {
+    const totals = state ? totalsOf(state, started) : totalsOf(newRunStateStub(), started);
+    deps.emit({ type: 'run.finished', status, evaluation, totals, error });
+    return { status, evaluation, error, totals };
+  };
+  const checkAbort = () => {
+    if (deps.signal.aborted) throw new RunAborted();
+  };
+
+  try {
+    const task = await deps.env.initialize(input.taskId);
+    const appDescriptions = await deps.env.appDescriptions();
+    state = newRunState(task, appDescriptions, graph.limits.maxSteps);
+    const endpoints = new Map<string, { id: string; name: string; baseUrl: string; kind: string }>();
+    for (const node of graph.nodes) {
+      if (node.kind === 'executor') continue;
+      const resolved = deps.model.resolve(node.config.llm.endpointId, node.config.llm.model);
+      endpoints.set(resolved.endpoint.id, resolved.endpoint);
+    }
+    deps.emit({
+      type: 'run.started',
+      graphVersionId: input.graphVersionId,
+      graphName: graph.name,
+      taskId: input.taskId,
+      instruction: task.instruction,
+      endpoints: [...endpoints.values()],
+      seed: input.seed,
+      maxSteps: graph.limits.maxSteps,
+    });
+
+    const ctx: RoleContext = {
+      llm: {
+        model: deps.model,
+        emit: deps.emit,
+        signal: deps.signal,
+        deltaWindowMs: deps.deltaWindowMs ?? 30,
+      },
+      env: deps.env,
+      state,
+      emit: deps.emit,
+      signal: deps.signal,
+    };
+
+    let current: string | null = graph.entry;
+    while (!state.completed && state.step < state.maxSteps) {
+      checkAbort();
+      state.step++;
+      deps.emit({ type: 'step.started', step: state.step });
+      let visits = 0;
+      let executed = false;
+      current ??= graph.entry;
+      while (current !== null) {
+        checkAbort();
+        if (++visits > MAX_VISITS_PER_STEP) {
+          return finish(
+            'errored',
+            null,
+            `step ${state.step} visited more than ${MAX_VISITS_PER_STEP} nodes; check the edge conditions`,
+          );
+        }
+        const node = nodes.get(current);
+        if (!node) return finish('errored', null, `edge leads to unknown node '${current}'`);
+        deps.emit({ type: 'node.started', step: state.step, nodeId: node.id, kind: node.kind });
+        const nodeStarted = performance.now();
+        const role = ROLES[node.kind] as (c: RoleContext, n: GraphNode) => Promise<RoleResult>;
+        const result = await role(ctx, node);
+        deps.emit({
+          type: 'node.finished',
+          step: state.step,
+          nodeId: node.id,
+          kind: node.kind,
+          outcome: result.outcome === 'skipped' ? 'skipped' : result.ok ? 'ran' : 'failed',
+          ...(result.reason ? { reason: result.reason } : {}),
+          durationMs: performance.now() - nodeStarted,
+        });
+        if (graph.limits.tokenBudget !== null && state.tokensUsed > graph.limits.tokenBudget) {
+          const evaluation = await deps.env.evaluate();
+          return finish(
+            'failed',
+            evaluation,
+            `token budget of ${graph.limits.tokenBudget.toLocaleString('en-US')} tokens spent (${state.tokensUsed.toLocaleString('en-US')} used)`,
+          );
+        }
+        const edge = (outgoing.get(node.id) ?? []).find((e) => conditionHolds(e.when, result, state!));
+        if (node.kind === 'executor') {
+          executed = true;
+          if (state.completed) {
+            current = null;
+            break;
+          }
+          // Following an edge out of the executor (e.g. on_error → corrector) starts the next step there.
+          current = edge?.to ?? null;
+          break;
+        }
+        if (!edge) {
+          return finish('errored', null, `node '${node.id}' has no outgoing edge whose condition holds`);
+        }
+        current = edge.to;
+      }
+      if (!executed) return finish('errored', null, `step ${state.step} ended without reaching an executor`);
+    }
+    checkAbort();
+    const evaluation = await deps.env.evaluate();
+    const error = state.completed
+      ? null
+      : `reached the step limit (${state.maxSteps}) before the task was completed`;
+    return finish(evaluation.success ? 'succeeded' : 'failed', evaluation, error);
+  } catch (error) {
+    if (error instanceof RunAborted || deps.signal.aborted)
+      return finish('cancelled', null, 'cancelled by the user');
+    if (error instanceof InferenceFailure) {
+      return finish('errored', null, `model call failed: ${error.message}`);
+    }
+    return finish('errored', null, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function newRunStateStub(): RunState {
+  return newRunState(
+    {
+      taskId: '',
+      instruction: '',
+      supervisor: { first_name: '', last_name: '', email: '', phone_number: '' },
+      datetime: '',
+      difficulty: null,
+    },
+    '',
+    0,
+  );
+}

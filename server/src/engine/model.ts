@@ -1,0 +1,26 @@
+import type { ChatMessage, InferenceEvent, SamplingParams } from '@trellis/shared';
+
+export interface ModelRequest {
+  endpointId: string;
+  model: string;
+  messages: ChatMessage[];
+  params: SamplingParams;
+  signal: AbortSignal;
+}
+
+export interface ResolvedBinding {
+  endpointId: string;
+  model: string;
+  /** Shown in the trace (never secrets). */
+  endpoint: { id: string; name: string; baseUrl: string; kind: string };
+}
+
+/**
+ * How the engine reaches models. The server's implementation streams from registered endpoints with a
+ * per-endpoint concurrency bound; tests and benchmarks pass their own.
+ */
+export interface ChatModel {
+  /** Resolves a node's binding to a concrete endpoint and model, or throws an Error naming what is missing. */
+  resolve(endpointId: string | null, model: string | null): ResolvedBinding;
+  stream(request: ModelRequest): AsyncIterable<InferenceEvent>;
+}

@@ -1,0 +1,81 @@
+import { Graph, type GraphVersion, presets, SaveGraphVersionRequest, validateGraph } from '@trellis/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { HttpError, notFound, parseWith } from '../http/errors.ts';
+import type { StoredVersion } from '../store/graphs.ts';
+
+const IdParams = z.object({ id: z.string().min(1).max(128) });
+
+export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
+  const endpointIds = () => new Set(ctx.endpoints.list().map((e) => e.id));
+  const withIssues = (version: StoredVersion): GraphVersion => ({
+    ...version,
+    issues: validateGraph(version.graph, { endpointIds: endpointIds() }),
+  });
+
+  return async (app) => {
+    app.get('/presets', async () => presets());
+
+    /** Validates a graph without saving it; the canvas calls this as the user edits. */
+    app.post('/graphs/validate', async (request) => {
+      const body = parseWith(
+        z.object({ graph: Graph, endpointId: z.string().optional() }).strict(),
+        request.body,
+      );
+      return {
+        issues: validateGraph(body.graph, {
+          endpointIds: endpointIds(),
+          runEndpointId: body.endpointId ?? null,
+        }),
+      };
+    });
+
+    app.get('/graphs', async () => ctx.graphs.list());
+
+    app.post('/graphs/versions', async (request, reply) => {
+      const body = parseWith(SaveGraphVersionRequest, request.body);
+      if (body.graphId && !ctx.graphs.getGraph(body.graphId)) throw notFound('graph', body.graphId);
+      if (body.parentId && !ctx.graphs.getVersion(body.parentId))
+        throw notFound('graph version', body.parentId);
+      const version = ctx.graphs.save({
+        graph: body.graph,
+        message: body.message,
+        ...(body.graphId ? { graphId: body.graphId } : {}),
+        ...(body.parentId !== undefined ? { parentId: body.parentId } : {}),
+      });
+      return reply.status(201).send(withIssues(version));
+    });
+
+    app.get('/graphs/versions/:id', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      const version = ctx.graphs.getVersion(id);
+      if (!version) throw notFound('graph version', id);
+      return withIssues(version);
+    });
+
+    app.get('/graphs/:id/versions', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      if (!ctx.graphs.getGraph(id)) throw notFound('graph', id);
+      return ctx.graphs.versions(id).map(withIssues);
+    });
+
+    /** Makes an earlier version the head again. */
+    app.post('/graphs/:id/restore', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      const { versionId } = parseWith(
+        z.object({ versionId: z.string().min(1).max(128) }).strict(),
+        request.body,
+      );
+      const graph = ctx.graphs.getGraph(id);
+      if (!graph) throw notFound('graph', id);
+      const version = ctx.graphs.getVersion(versionId);
+      if (!version) throw notFound('graph version', versionId);
+      if (version.graphId !== id) {
+        throw new HttpError(400, 'invalid_request', `version '${versionId}' belongs to another graph`);
+      }
+      ctx.graphs.setHead(id, versionId);
+      return withIssues(version);
+    });
+  };
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Graph,
+  hasErrors,
+  type RunDetail,
+  type RunEvent,
+  type RunEventBody,
+  validateGraph,
+} from '@trellis/shared';
+import { runGraph } from '../engine/engine.ts';
+import type { ChatModel } from '../engine/model.ts';
+import type { Environment } from '../environments/types.ts';
+import { HttpError } from '../http/errors.ts';
+import type { EndpointRepo } from '../store/endpoints.ts';
+import type { EventWriter } from '../store/event-writer.ts';
+import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
+import type { RunRepo } from '../store/runs.ts';
+import { EndpointLimits, EndpointModel } from './endpoint-model.ts';
+import type { RunHub } from './hub.ts';
+import { Semaphore } from './limiter.ts';
+
+export interface StartRun {
+  version: StoredVersion;
+  taskId: string;
+  difficulty: number | null;
+  endpointId?: string | undefined;
+  model?: string | undefined;
+  overrides: Record<string, { endpointId?: string | undefined; model?: string | undefined }>;
+  seed?: number | undefined;
+}
+
+export interface RunManagerDeps {
+  runs: RunRepo;
+  graphs: GraphRepo;
+  endpoints: EndpointRepo;
+  writer: EventWriter;
+  hub: RunHub;
+  /** A fresh environment for one run. */
+  environment: () => Environment;
+  /** Runs executing at once; more wait in the queue. */
+  maxConcurrentRuns?: number;
+  /** Model requests in flight per endpoint. */
+  perEndpointRequests?: number;
+  /** Swaps the model access (tests and benchmarks); defaults to the registered endpoints. */
+  model?: (defaults: { endpointId: string | null; model: string | null }) => ChatModel;
+  deltaWindowMs?: number;
+}
+
+/** Applies per-node endpoint and model overrides to a copy of the graph. */
+export function applyOverrides(graph: Graph, overrides: StartRun['overrides']): Graph {
+  const copy = JSON.parse(JSON.stringify(graph)) as Graph;
+  for (const node of copy.nodes) {
+    const override = overrides[node.id];
+    if (!override || node.kind === 'executor') continue;
+    if (override.endpointId) node.config.llm.endpointId = override.endpointId;
+    if (override.model) node.config.llm.model = override.model;
+  }
+  return copy;
+}
+
+/** Starts, tracks and cancels runs; persists their events and serves them live. */
+export class RunManager {
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly slots: Semaphore;
+  private readonly limits: EndpointLimits;
+
+  constructor(private readonly deps: RunManagerDeps) {
+    this.slots = new Semaphore(deps.maxConcurrentRuns ?? 64);
+    this.limits = new EndpointLimits(deps.perEndpointRequests ?? 16);
+  }
+
+  /** Marks runs a previous process left in flight as interrupted; their traces stay intact. */
+  recover(): string[] {
+    return this.deps.runs.markInterrupted();
+  }
+
+  start(request: StartRun): RunDetail {
+    const unknown = Object.keys(request.overrides).filter(
+      (id) => !request.version.graph.nodes.some((n) => n.id === id),
+    );
+    if (unknown.length > 0) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `overrides name nodes that are not in the graph: ${unknown.join(', ')}`,
+      );
+    }
+    const graph = applyOverrides(request.version.graph, request.overrides);
+    const defaults = {
+      endpointId: request.endpointId ?? graph.defaults.endpointId,
+      model: request.model ?? graph.defaults.model,
+    };
+    const issues = validateGraph(graph, {
+      endpointIds: new Set(this.deps.endpoints.list().map((e) => e.id)),
+      runEndpointId: defaults.endpointId,
+      forRun: true,
+    });
+    if (hasErrors(issues)) {
+      throw new HttpError(
+        422,
+        'invalid_graph',
+        `the graph cannot run: ${issues
+          .filter((i) => i.severity === 'error')
+          .map((i) => i.message)
+          .join('; ')}`,
+        { issues },
+      );
+    }
+    const model =
+      this.deps.model?.(defaults) ?? new EndpointModel(this.deps.endpoints, this.limits, defaults);
+    for (const node of graph.nodes) {
+      if (node.kind === 'executor') continue;
+      try {
+        model.resolve(node.config.llm.endpointId, node.config.llm.model);
+      } catch (error) {
+        throw new HttpError(422, 'invalid_binding', `node '${node.id}': ${(error as Error).message}`);
+      }
+    }
+    const id = `run_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const run = this.deps.runs.create({
+      id,
+      graphVersionId: request.version.id,
+      graphId: request.version.graphId,
+      graphName: request.version.graph.name,
+      taskId: request.taskId,
+      difficulty: request.difficulty,
+      seed,
+      request: {
+        taskId: request.taskId,
+        endpointId: request.endpointId ?? null,
+        model: request.model ?? null,
+        overrides: request.overrides,
+      },
+    });
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    this.deps.hub.open(id);
+    const job = this.execute(id, graph, request.version.id, request.taskId, seed, model, controller).finally(
+      () => {
+        this.running.delete(job);
+        this.controllers.delete(id);
+      },
+    );
+    this.running.add(job);
+    return run;
+  }
+
+  private async execute(
+    runId: string,
+    graph: Graph,
+    graphVersionId: string,
+    taskId: string,
+    seed: number,
+    model: ChatModel,
+    controller: AbortController,
+  ): Promise<void> {
+    let seq = 0;
+    const emit = (body: RunEventBody) => {
+      const event = { ...body, runId, seq: ++seq, at: Date.now() } as RunEvent;
+      this.deps.writer.write(event);
+      this.deps.hub.publish(event);
+      if (body.type === 'step.started') this.deps.runs.markStep(runId, body.step);
+    };
+    let release: (() => void) | null = null;
+    let env: Environment | null = null;
+    try {
+      release = await this.slots.acquire(controller.signal);
+      this.deps.runs.markStarted(runId);
+      env = this.deps.environment();
+      const outcome = await runGraph(
+        { graph, graphVersionId, taskId, seed },
+        { model, env, emit, signal: controller.signal, deltaWindowMs: this.deps.deltaWindowMs ?? 30 },
+      );
+      this.deps.writer.flush();
+      this.deps.runs.markFinished(runId, outcome);
+    } catch (error) {
+      // Cancelled while queued, or a fault outside the engine: the run still ends with a status and a reason.
+      const cancelled = controller.signal.aborted;
+      const totals = {
+        steps: 0,
+        llmCalls: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        durationMs: 0,
+        byRole: {},
+      };
+      const message = cancelled ? 'cancelled by the user' : `run failed: ${(error as Error).message}`;
+      emit({
+        type: 'run.finished',
+        status: cancelled ? 'cancelled' : 'errored',
+        evaluation: null,
+        totals,
+        error: message,
+      });
+      this.deps.writer.flush();
+      this.deps.runs.markFinished(runId, {
+        status: cancelled ? 'cancelled' : 'errored',
+        evaluation: null,
+        error: message,
+        totals,
+      });
+    } finally {
+      release?.();
+      await env?.close().catch(() => undefined);
+    }
+  }
+
+  cancel(runId: string): boolean {
+    const controller = this.controllers.get(runId);
+    if (!controller) return false;
+    controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  isActive(runId: string): boolean {
+    return this.controllers.has(runId);
+  }
+
+  /** Resolves when every run in flight has ended. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Server shutdown: writes what is buffered and marks runs in flight as interrupted (a crash gets the same
+   * status at the next start, through recover()).
+   */
+  shutdown(): void {
+    this.deps.writer.flush();
+    this.deps.runs.markInterrupted();
+    for (const controller of this.controllers.values()) controller.abort(new Error('server shutting down'));
+  }
+}

@@ -1,0 +1,152 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson, GRAPH_SCHEMA_VERSION, type Graph } from '@trellis/shared';
+import type { Db } from './db.ts';
+
+export interface StoredVersion {
+  id: string;
+  graphId: string;
+  parentId: string | null;
+  name: string;
+  message: string;
+  createdAt: string;
+  graph: Graph;
+}
+
+export interface StoredGraph {
+  id: string;
+  name: string;
+  headVersionId: string;
+  versionCount: number;
+  updatedAt: string;
+}
+
+interface VersionRow {
+  id: string;
+  graph_id: string;
+  parent_id: string | null;
+  name: string;
+  message: string;
+  body: string;
+  created_at: string;
+}
+
+/** A version id is the hash of the graph's canonical JSON: equal graphs are one version. */
+export function versionIdOf(graph: Graph): string {
+  return `gv_${createHash('sha256').update(canonicalJson(graph)).digest('hex').slice(0, 24)}`;
+}
+
+function fromRow(row: VersionRow): StoredVersion {
+  return {
+    id: row.id,
+    graphId: row.graph_id,
+    parentId: row.parent_id,
+    name: row.name,
+    message: row.message,
+    createdAt: row.created_at,
+    graph: JSON.parse(row.body) as Graph,
+  };
+}
+
+/** Graph lineages and their immutable, content-addressed versions. */
+export class GraphRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Saves a version. Saving content that already exists returns the existing version (and makes it the head of
+   * its graph again), so re-saving never forks history.
+   */
+  save(input: { graph: Graph; message: string; graphId?: string; parentId?: string | null }): StoredVersion {
+    const id = versionIdOf(input.graph);
+    const now = new Date().toISOString();
+    return this.db.transaction(() => {
+      const existing = this.getVersion(id);
+      if (existing) {
+        this.db
+          .prepare('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?')
+          .run(id, now, existing.graphId);
+        return existing;
+      }
+      let graphId = input.graphId;
+      if (graphId && !this.getGraph(graphId)) throw new Error(`graph '${graphId}' does not exist`);
+      if (!graphId) {
+        graphId = `g_${randomUUID().slice(0, 8)}`;
+        this.db
+          .prepare(
+            'INSERT INTO graphs (id, name, head_version_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(graphId, input.graph.name, id, now, now);
+      }
+      const parentId =
+        input.parentId === undefined ? (this.getGraph(graphId)?.headVersionId ?? null) : input.parentId;
+      this.db
+        .prepare(
+          `INSERT INTO graph_versions (id, graph_id, parent_id, name, message, schema_version, body, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          graphId,
+          parentId === id ? null : parentId,
+          input.graph.name,
+          input.message,
+          GRAPH_SCHEMA_VERSION,
+          JSON.stringify(input.graph),
+          now,
+        );
+      this.db
+        .prepare('UPDATE graphs SET head_version_id = ?, name = ?, updated_at = ? WHERE id = ?')
+        .run(id, input.graph.name, now, graphId);
+      return this.getVersion(id)!;
+    })();
+  }
+
+  getVersion(id: string): StoredVersion | null {
+    const row = this.db.prepare('SELECT * FROM graph_versions WHERE id = ?').get(id) as
+      | VersionRow
+      | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  versions(graphId: string): StoredVersion[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM graph_versions WHERE graph_id = ? ORDER BY created_at DESC, rowid DESC')
+        .all(graphId) as VersionRow[]
+    ).map(fromRow);
+  }
+
+  getGraph(id: string): StoredGraph | null {
+    return this.list().find((g) => g.id === id) ?? null;
+  }
+
+  /** Points a graph's head at an earlier version (restore). */
+  setHead(graphId: string, versionId: string): void {
+    this.db
+      .prepare('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?')
+      .run(versionId, new Date().toISOString(), graphId);
+  }
+
+  list(): StoredGraph[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT g.id, g.name, g.head_version_id, g.updated_at, COUNT(v.id) AS version_count
+           FROM graphs g LEFT JOIN graph_versions v ON v.graph_id = g.id
+           GROUP BY g.id ORDER BY g.updated_at DESC`,
+        )
+        .all() as {
+        id: string;
+        name: string;
+        head_version_id: string;
+        updated_at: string;
+        version_count: number;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      name: row.name,
+      headVersionId: row.head_version_id,
+      versionCount: row.version_count,
+      updatedAt: row.updated_at,
+    }));
+  }
+}

@@ -1,0 +1,234 @@
+import type {
+  Evaluation,
+  RunDetail,
+  RunEvent,
+  RunListQuery,
+  RunStatus,
+  RunSummary,
+  RunTotals,
+} from '@trellis/shared';
+import type { Db } from './db.ts';
+
+interface RunRow {
+  id: string;
+  graph_version_id: string;
+  graph_id: string;
+  graph_name: string;
+  task_id: string;
+  difficulty: number | null;
+  status: string;
+  seed: number;
+  request: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  steps: number;
+  success: number | null;
+  error: string | null;
+  totals: string | null;
+  evaluation: string | null;
+  event_count: number;
+}
+
+function toDetail(row: RunRow): RunDetail {
+  return {
+    id: row.id,
+    graphVersionId: row.graph_version_id,
+    graphName: row.graph_name,
+    taskId: row.task_id,
+    difficulty: row.difficulty,
+    status: row.status as RunStatus,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    steps: row.steps,
+    success: row.success === null ? null : row.success === 1,
+    error: row.error,
+    eventCount: row.event_count,
+    totals: row.totals ? (JSON.parse(row.totals) as RunTotals) : null,
+    evaluation: row.evaluation ? (JSON.parse(row.evaluation) as Evaluation) : null,
+    seed: row.seed,
+  };
+}
+
+export interface RunFilter {
+  graph?: string | undefined;
+  graphVersionId?: string | undefined;
+  task?: string | undefined;
+  status?: RunStatus | undefined;
+  difficulty?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface NewRun {
+  id: string;
+  graphVersionId: string;
+  graphId: string;
+  graphName: string;
+  taskId: string;
+  difficulty: number | null;
+  seed: number;
+  request: unknown;
+}
+
+/** Runs and their traces. Events are appended in batched transactions by the EventWriter. */
+export class RunRepo {
+  private readonly insertEvent;
+  private readonly bumpCount;
+
+  constructor(private readonly db: Db) {
+    this.insertEvent = db.prepare(
+      'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
+  }
+
+  create(run: NewRun): RunDetail {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, graph_version_id, graph_id, graph_name, task_id, difficulty, status, seed, request, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      )
+      .run(
+        run.id,
+        run.graphVersionId,
+        run.graphId,
+        run.graphName,
+        run.taskId,
+        run.difficulty,
+        run.seed,
+        JSON.stringify(run.request),
+        new Date().toISOString(),
+      );
+    return this.get(run.id)!;
+  }
+
+  get(id: string): RunDetail | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row ? toDetail(row) : null;
+  }
+
+  request(id: string): unknown {
+    const row = this.db.prepare('SELECT request FROM runs WHERE id = ?').get(id) as
+      | { request: string }
+      | undefined;
+    return row ? JSON.parse(row.request) : null;
+  }
+
+  markStarted(id: string): void {
+    this.db
+      .prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?")
+      .run(new Date().toISOString(), id);
+  }
+
+  markStep(id: string, step: number): void {
+    this.db.prepare('UPDATE runs SET steps = ? WHERE id = ?').run(step, id);
+  }
+
+  markFinished(
+    id: string,
+    outcome: { status: RunStatus; evaluation: Evaluation | null; error: string | null; totals: RunTotals },
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?, finished_at = ?, success = ?, error = ?, totals = ?, evaluation = ?, steps = ?
+         WHERE id = ?`,
+      )
+      .run(
+        outcome.status,
+        new Date().toISOString(),
+        outcome.evaluation ? (outcome.evaluation.success ? 1 : 0) : null,
+        outcome.error,
+        JSON.stringify(outcome.totals),
+        outcome.evaluation ? JSON.stringify(outcome.evaluation) : null,
+        outcome.totals.steps,
+        id,
+      );
+  }
+
+  /** Runs left queued or running by a previous process: their traces stay, their status says what happened. */
+  markInterrupted(): string[] {
+    const rows = this.db.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')").all() as {
+      id: string;
+    }[];
+    const now = new Date().toISOString();
+    const mark = this.db.prepare(
+      "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the server stopped while this run was in flight' WHERE id = ?",
+    );
+    this.db.transaction(() => {
+      for (const row of rows) mark.run(now, row.id);
+    })();
+    return rows.map((r) => r.id);
+  }
+
+  list(query: RunFilter): { runs: RunSummary[]; total: number } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.graph) {
+      where.push('(graph_id = ? OR graph_name = ?)');
+      args.push(query.graph, query.graph);
+    }
+    if (query.graphVersionId) {
+      where.push('graph_version_id = ?');
+      args.push(query.graphVersionId);
+    }
+    if (query.task) {
+      where.push('task_id = ?');
+      args.push(query.task);
+    }
+    if (query.status) {
+      where.push('status = ?');
+      args.push(query.status);
+    }
+    if (query.difficulty !== undefined) {
+      where.push('difficulty = ?');
+      args.push(query.difficulty);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(...args) as { n: number })
+      .n;
+    const rows = this.db
+      .prepare(`SELECT * FROM runs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+      .all(...args, query.limit, query.offset) as RunRow[];
+    return {
+      total,
+      runs: rows.map((row) => {
+        const { evaluation: _evaluation, seed: _seed, ...summary } = toDetail(row);
+        return summary;
+      }),
+    };
+  }
+
+  /** Appends events in one transaction. */
+  appendEvents(events: RunEvent[]): void {
+    if (events.length === 0) return;
+    const last = new Map<string, number>();
+    this.db.transaction(() => {
+      for (const event of events) {
+        const { runId, seq, type, at } = event;
+        this.insertEvent.run(runId, seq, type, at, JSON.stringify(event));
+        last.set(runId, seq);
+      }
+      for (const [runId, seq] of last) this.bumpCount.run(seq, runId);
+    })();
+  }
+
+  /** Events after a sequence number, in order. */
+  events(runId: string, after = 0, limit = 1_000_000): RunEvent[] {
+    const rows = this.db
+      .prepare('SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .raw()
+      .all(runId, after, limit) as [string][];
+    return rows.map((row) => JSON.parse(row[0]) as RunEvent);
+  }
+
+  /** The events as one JSON array text, without parsing each row (fast path for whole-trace loads). */
+  eventsJson(runId: string, after = 0): string {
+    const rows = this.db
+      .prepare('SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq')
+      .raw()
+      .all(runId, after) as [string][];
+    return `[${rows.map((r) => r[0]).join(',')}]`;
+  }
+}
