@@ -1,7 +1,10 @@
+import { CanvasPage } from './canvas/CanvasPage.tsx';
 import { EndpointsPage } from './pages/EndpointsPage.tsx';
-import { CanvasPlaceholder, RunsPlaceholder, TasksPlaceholder } from './pages/Placeholders.tsx';
 import { PlaygroundPage } from './pages/PlaygroundPage.tsx';
 import { navigate, usePath } from './router.ts';
+import { RunPage } from './runs/RunPage.tsx';
+import { RunsPage } from './runs/RunsPage.tsx';
+import { TasksPage } from './tasks/TasksPage.tsx';
 
 const NAV = [
   { path: '/canvas', label: 'Canvas' },
@@ -13,9 +16,11 @@ const NAV = [
 
 function Page({ path }: { path: string }) {
   if (path.startsWith('/playground')) return <PlaygroundPage />;
-  if (path.startsWith('/canvas')) return <CanvasPlaceholder />;
-  if (path.startsWith('/runs')) return <RunsPlaceholder />;
-  if (path.startsWith('/tasks')) return <TasksPlaceholder />;
+  if (path.startsWith('/canvas')) return <CanvasPage />;
+  const run = /^\/runs\/([^/]+)/.exec(path);
+  if (run) return <RunPage runId={decodeURIComponent(run[1]!)} />;
+  if (path.startsWith('/runs')) return <RunsPage />;
+  if (path.startsWith('/tasks')) return <TasksPage />;
   return <EndpointsPage />;
 }
 

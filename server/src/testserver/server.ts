@@ -8,7 +8,6 @@ import {
   type DialectSpec,
   type ErrorKind,
   metricsText,
-  OWNED_BY,
   unauthorizedMessage,
   unknownModelMessage,
   type WireUsage,

@@ -22,6 +22,8 @@ function seedCatalog(state: WorldState, rng: Rng): void {
     const genre = rng.pick(GENRES);
     const artist = insert(state, 'music_artists', { name, genre, follower_count: rng.int(1200, 950000) });
     const albumNames = rng.sample(ALBUM_WORDS, 2);
+    // Titles repeat across artists (as they do in real catalogs) but never within one artist's songs.
+    const artistTitles = new Set<string>();
     for (const word of albumNames) {
       const release_date = addDays('2012-01-01', rng.int(0, 4200));
       const album = insert(state, 'music_albums', {
@@ -32,7 +34,12 @@ function seedCatalog(state: WorldState, rng: Rng): void {
       });
       const titles = new Set<string>();
       const size = rng.int(4, 6);
-      while (titles.size < size) titles.add(`${rng.pick(SONG_WORDS.adjective)} ${rng.pick(SONG_WORDS.noun)}`);
+      while (titles.size < size) {
+        const title = `${rng.pick(SONG_WORDS.adjective)} ${rng.pick(SONG_WORDS.noun)}`;
+        if (artistTitles.has(title)) continue;
+        artistTitles.add(title);
+        titles.add(title);
+      }
       for (const title of titles) {
         insert(state, 'music_songs', {
           title,

@@ -1,0 +1,179 @@
+// The interpreter thread of a sandbox process. It loads Pyodide with a hand-made `require` that offers no
+// processes, no network and no host file system, closes every path from Python to JavaScript (runtime.py's
+// lockdown), and then runs one step at a time. A call from Python to the world is a write and a read on
+// /dev/world: the device posts the request to the relay thread and blocks on Atomics.wait until the answer
+// is back, so agent code sees an ordinary synchronous function. Only strings of JSON cross.
+import nodeCrypto from 'node:crypto';
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import vm from 'node:vm';
+import { pathToFileURL } from 'node:url';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+
+const started = performance.now();
+const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings } = workerData;
+const control = new Int32Array(controlBuffer);
+const interrupt = new Int32Array(interruptBuffer);
+const WAITING = 0;
+const ANSWERED = 1;
+const INTERRUPTED = 2;
+const WASM_PAGE = 65536;
+const INITIAL_PAGES = 20971520 / WASM_PAGE;
+const EMPTY_REQUEST = '{"status":400,"body":{"message":"empty request"}}';
+
+function refuseNetwork() {
+  const error = new Error('network access is not available in the sandbox');
+  error.name = 'ErrnoError';
+  error.errno = 138;
+  throw error;
+}
+refuseNetwork.Server = refuseNetwork;
+
+// What Pyodide's Emscripten glue gets from `require`. Stock Pyodide hands it the real child_process (os.system
+// runs a host shell), ws (sockets reach host ports) and fs (mountNodeFS exposes host directories).
+const glueModules = {
+  fs: Object.freeze({}),
+  'node:fs': Object.freeze({ fsyncSync() {} }),
+  'node:tty': Object.freeze({ isatty: () => false }),
+  path: nodePath,
+  crypto: Object.freeze({ randomFillSync: (view) => nodeCrypto.randomFillSync(view) }),
+  child_process: Object.freeze({ spawnSync: () => ({ status: 127, signal: null }) }),
+  ws: Object.freeze(refuseNetwork),
+};
+function glueRequire(name) {
+  if (Object.hasOwn(glueModules, name)) return glueModules[name];
+  throw new Error(`module '${name}' is not available in the sandbox`);
+}
+
+function loadGlue() {
+  const file = nodePath.join(indexDir, 'pyodide.asm.js');
+  const source = fs.readFileSync(file, 'utf8');
+  const params = ['require', '__filename', '__dirname', 'module', 'exports'];
+  const factory = vm.compileFunction(source, params, {
+    filename: file,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  factory(glueRequire, file, indexDir, { exports: {} }, {});
+  const create = globalThis._createPyodideModule;
+  // The Python heap is a WebAssembly memory we size: past the maximum, malloc fails and Python raises
+  // MemoryError instead of the process growing.
+  globalThis._createPyodideModule = (moduleSettings) => {
+    const maximum = Math.max(INITIAL_PAGES, Math.min(65536, Math.floor((heapLimitMb * 1048576) / WASM_PAGE)));
+    moduleSettings.wasmMemory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum });
+    return create(moduleSettings);
+  };
+}
+
+function callWorld(request) {
+  while (receiveMessageOnPort(replyPort)) {
+    // Drop answers to calls an interrupt abandoned.
+  }
+  if (Atomics.load(interrupt, 0) !== 0) return '{"interrupted":true}';
+  Atomics.store(control, 0, WAITING);
+  parentPort.postMessage({ t: 'api', request });
+  Atomics.wait(control, 0, WAITING);
+  if (Atomics.load(control, 0) !== ANSWERED) return '{"interrupted":true}';
+  const received = receiveMessageOnPort(replyPort);
+  return received ? received.message : '{"status":500,"body":{"message":"the answer to the API call was lost"}}';
+}
+
+function installBridge(FS) {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const maxRequestBytes = settings.max_request_chars * 4 + 1024;
+  let chunks = [];
+  let size = 0;
+  let answer = null;
+  let position = 0;
+  const device = FS.makedev(64, 0);
+  FS.registerDevice(device, {
+    open() {
+      chunks = [];
+      size = 0;
+      answer = null;
+    },
+    close() {},
+    fsync() {},
+    write(_stream, buffer, offset, length) {
+      if (size + length > maxRequestBytes) throw new FS.ErrnoError(29);
+      chunks.push(buffer.slice(offset, offset + length));
+      size += length;
+      return length;
+    },
+    read(_stream, buffer, offset, length) {
+      if (answer === null) {
+        const request = Buffer.concat(chunks, size);
+        chunks = [];
+        size = 0;
+        answer = encoder.encode(request.length === 0 ? EMPTY_REQUEST : callWorld(decoder.decode(request)));
+        position = 0;
+      }
+      const count = Math.min(length, answer.length - position);
+      buffer.set(answer.subarray(position, position + count), offset);
+      position += count;
+      return count;
+    },
+  });
+  const ensure = () => {
+    if (!FS.analyzePath('/dev/world').exists) FS.mkdev('/dev/world', device);
+  };
+  ensure();
+  return ensure;
+}
+
+async function start() {
+  process.argv = [process.argv[0], 'python'];
+  loadGlue();
+  const { loadPyodide } = await import(pathToFileURL(nodePath.join(indexDir, 'pyodide.mjs')).href);
+  const discard = { write: (buffer) => buffer.length, isatty: false };
+  const pyodide = await loadPyodide({
+    indexURL: `${indexDir}/`,
+    jsglobals: {},
+    env: {},
+    stdout: () => {},
+    stderr: () => {},
+  });
+  pyodide.setStdout(discard);
+  pyodide.setStderr(discard);
+  pyodide.setStdin({ stdin: () => null });
+  pyodide.setInterruptBuffer(interrupt);
+  const ensureBridge = installBridge(pyodide.FS);
+
+  const namespace = pyodide.toPy({ __name__: 'sandbox_runtime' });
+  pyodide.runPython(fs.readFileSync(runtimePath, 'utf8'), { globals: namespace, filename: '<sandbox-runtime>' });
+  const run = namespace.get('run');
+  const drop = namespace.get('drop');
+  namespace.get('configure')(JSON.stringify(settings));
+  namespace.get('lockdown')();
+  namespace.destroy();
+
+  for (const name of ['_createPyodideModule', 'fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest']) {
+    delete globalThis[name];
+  }
+  process.getBuiltinModule = undefined;
+  process.binding = undefined;
+  process.dlopen = undefined;
+
+  parentPort.on('message', (message) => {
+    if (message.t === 'exec') {
+      Atomics.store(interrupt, 0, 0);
+      let result;
+      try {
+        result = run(message.session, message.code);
+      } catch (error) {
+        parentPort.postMessage({ t: 'fatal', message: `the interpreter failed: ${String(error?.message ?? error)}` });
+        process.exit(1);
+      }
+      ensureBridge();
+      parentPort.postMessage({ t: 'done', id: message.id, result });
+    } else if (message.t === 'drop') {
+      drop(message.session);
+    }
+  });
+  parentPort.postMessage({ t: 'ready', startMs: Math.round(performance.now() - started) });
+}
+
+start().catch((error) => {
+  parentPort.postMessage({ t: 'fatal', message: `the interpreter did not start: ${String(error?.message ?? error)}` });
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import { CanvasPlaceholder } from '../pages/Placeholders.tsx';
+
+export function CanvasPage() {
+  return <CanvasPlaceholder />;
+}

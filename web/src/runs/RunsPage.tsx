@@ -1,0 +1,5 @@
+import { RunsPlaceholder } from '../pages/Placeholders.tsx';
+
+export function RunsPage() {
+  return <RunsPlaceholder />;
+}

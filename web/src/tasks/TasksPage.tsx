@@ -1,0 +1,5 @@
+import { TasksPlaceholder } from '../pages/Placeholders.tsx';
+
+export function TasksPage() {
+  return <TasksPlaceholder />;
+}
