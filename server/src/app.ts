@@ -2,15 +2,20 @@ import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
+import type { Environment } from './environments/types.ts';
 import { installAccessToken } from './http/access-token.ts';
 import { installErrorHandling } from './http/errors.ts';
+import { appworldRoutes } from './routes/appworld.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { graphRoutes } from './routes/graphs.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { runRoutes } from './routes/runs.ts';
+import { taskRoutes } from './routes/tasks.ts';
 
 export interface BuildOptions {
   logger?: boolean;
+  /** Serves the built-in world on the AppWorld protocol under /appworld when given. */
+  appworldEnvironment?: () => Environment;
 }
 
 /** Builds the Fastify app: one plugin per route group under /api, the web app at /. */
@@ -28,13 +33,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(playgroundRoutes(ctx), { prefix: '/api' });
   await app.register(graphRoutes(ctx), { prefix: '/api' });
   await app.register(runRoutes(ctx), { prefix: '/api' });
+  await app.register(taskRoutes(), { prefix: '/api' });
+  if (options.appworldEnvironment) {
+    await app.register(appworldRoutes(ctx, options.appworldEnvironment), { prefix: '/appworld' });
+  }
 
   const dist = ctx.config.webDist;
   if (fs.existsSync(`${dist}/index.html`)) {
     await app.register(fastifyStatic, { root: dist, wildcard: false });
     // Client-side routes (/endpoints, /playground, …) all load the single page.
     app.get('/*', (request, reply) => {
-      if (request.url.startsWith('/api/')) {
+      if (request.url.startsWith('/api/') || request.url.startsWith('/appworld/')) {
         return reply
           .status(404)
           .send({ error: { code: 'not_found', message: `no route GET ${request.url}` } });

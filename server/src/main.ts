@@ -2,7 +2,9 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createContext } from './context.ts';
+import { BuiltinHost } from './environments/builtin.ts';
 import { seedConfiguredEndpoints } from './routes/endpoints.ts';
+import { builtinTasks } from './routes/tasks.ts';
 import { openDb } from './store/db.ts';
 
 async function main(): Promise<void> {
@@ -18,13 +20,31 @@ async function main(): Promise<void> {
   }
   const db = openDb(path.join(config.dataDir, 'trellis.db'));
   const shutdown = new AbortController();
-  const ctx = createContext(config, db, shutdown.signal);
+  const host = new BuiltinHost();
+  const ctx = createContext(config, db, shutdown.signal, {
+    tasks: builtinTasks,
+    environment: () => host.environment(),
+  });
+  const interrupted = ctx.manager.recover();
+  if (interrupted.length > 0) {
+    console.log(
+      `trellis: marked ${interrupted.length} run(s) left in flight by the last server as interrupted`,
+    );
+  }
   seedConfiguredEndpoints(ctx);
-  const app = await buildApp(ctx, { logger: process.env.TRELLIS_LOG === '1' });
+  const app = await buildApp(ctx, {
+    logger: process.env.TRELLIS_LOG === '1',
+    appworldEnvironment: () => host.environment(),
+  });
+  let closing = false;
   const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
     console.log(`trellis: ${signal}, shutting down`);
+    ctx.manager.shutdown();
     shutdown.abort();
     await app.close();
+    await host.close();
     db.close();
     process.exit(0);
   };

@@ -271,10 +271,6 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     const emit = (kind: 'content' | 'reasoning', text: string) => {
       if (text.length === 0) return;
       acc.pieces++;
-      if (acc.ttftMs === null) {
-        acc.ttftMs = performance.now() - startedAt;
-        startIdle();
-      }
       out.push(kind === 'content' ? { type: 'delta', text } : { type: 'reasoning', text });
     };
 
@@ -304,6 +300,11 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
           ...(vendor.type ? { vendorType: vendor.type } : {}),
         });
         return;
+      }
+      if (acc.ttftMs === null && (parts.reasoning || parts.content)) {
+        // The first token counts even when it is a `<think>` tag the splitter holds back.
+        acc.ttftMs = performance.now() - startedAt;
+        startIdle();
       }
       if (parts.reasoning) emit('reasoning', parts.reasoning);
       if (parts.content) splitter.push(parts.content, emit);

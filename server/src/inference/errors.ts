@@ -45,6 +45,14 @@ export function checkBaseUrl(baseUrl: string): { url: URL } | { error: Inference
       error: { code: 'invalid_url', message: `${describeBase(baseUrl)} must use http:// or https://` },
     };
   }
+  if (url.username !== '' || url.password !== '') {
+    return {
+      error: {
+        code: 'invalid_url',
+        message: `${describeBase(baseUrl)} carries credentials in the URL; put the key in the endpoint's API key instead`,
+      },
+    };
+  }
   return { url };
 }
 

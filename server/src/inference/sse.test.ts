@@ -87,7 +87,9 @@ describe('SseParser', () => {
     const parser = new SseParser();
     expect(parser.push(bytes.subarray(0, 7)).messages).toEqual([]);
     expect(parser.push(bytes.subarray(7, 8)).messages).toEqual([]);
-    expect(parser.push(bytes.subarray(8)).messages).toEqual([{ event: undefined, data: '🌍', id: undefined }]);
+    expect(parser.push(bytes.subarray(8)).messages).toEqual([
+      { event: undefined, data: '🌍', id: undefined },
+    ]);
   });
 
   it('strips a byte-order mark at the start of the stream', () => {

@@ -47,6 +47,9 @@ describe('ThinkSplitter', () => {
   });
 
   it('keeps whitespace inside the reasoning', () => {
-    expect(split(['<think>a', '\n\n', 'b  ', ' c</think>d'])).toEqual({ reasoning: 'a\n\nb   c', content: 'd' });
+    expect(split(['<think>a', '\n\n', 'b  ', ' c</think>d'])).toEqual({
+      reasoning: 'a\n\nb   c',
+      content: 'd',
+    });
   });
 });

@@ -1,17 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
-import { type AppContext, createContext } from '../context.ts';
+import { type AppContext, type ContextOptions, createContext } from '../context.ts';
+import { BuiltinHost } from '../environments/builtin.ts';
+import { builtinTasks } from '../routes/tasks.ts';
 import { openDb } from '../store/db.ts';
 
 export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
+  host: BuiltinHost;
   close(): Promise<void>;
 }
 
-/** A Trellis app over a private in-memory store, for `inject()` tests. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** A Trellis app over a private in-memory store and the built-in world, for `inject()` and live-server tests. */
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: Partial<ContextOptions> & { poolSize?: number } = {},
+): Promise<TestApp> {
   const config: Config = {
     host: '127.0.0.1',
     port: 0,
@@ -24,14 +30,23 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   };
   const db = openDb(':memory:');
   const shutdown = new AbortController();
-  const ctx = createContext(config, db, shutdown.signal);
-  const app = await buildApp(ctx);
+  const host = new BuiltinHost({ poolSize: options.poolSize ?? 1 });
+  const ctx = createContext(config, db, shutdown.signal, {
+    tasks: builtinTasks,
+    environment: () => host.environment(),
+    ...options,
+  });
+  const app = await buildApp(ctx, { appworldEnvironment: () => host.environment() });
   return {
     app,
     ctx,
+    host,
     async close() {
+      ctx.manager.shutdown();
       shutdown.abort();
       await app.close();
+      await ctx.manager.idle();
+      await host.close();
       db.close();
     },
   };

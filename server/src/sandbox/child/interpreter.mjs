@@ -6,12 +6,13 @@
 import nodeCrypto from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const started = performance.now();
-const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings } = workerData;
+const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings } =
+  workerData;
 const control = new Int32Array(controlBuffer);
 const interrupt = new Int32Array(interruptBuffer);
 const WAITING = 0;
@@ -19,6 +20,8 @@ const ANSWERED = 1;
 const INTERRUPTED = 2;
 const WASM_PAGE = 65536;
 const INITIAL_PAGES = 20971520 / WASM_PAGE;
+const EIO = 29;
+const EFBIG = 22;
 const EMPTY_REQUEST = '{"status":400,"body":{"message":"empty request"}}';
 
 function refuseNetwork() {
@@ -74,7 +77,9 @@ function callWorld(request) {
   Atomics.wait(control, 0, WAITING);
   if (Atomics.load(control, 0) !== ANSWERED) return '{"interrupted":true}';
   const received = receiveMessageOnPort(replyPort);
-  return received ? received.message : '{"status":500,"body":{"message":"the answer to the API call was lost"}}';
+  return received
+    ? received.message
+    : '{"status":500,"body":{"message":"the answer to the API call was lost"}}';
 }
 
 function installBridge(FS) {
@@ -94,24 +99,36 @@ function installBridge(FS) {
     },
     close() {},
     fsync() {},
+    // A JavaScript exception thrown from a device operation is fatal to the interpreter; only ErrnoError
+    // may leave these two functions.
     write(_stream, buffer, offset, length) {
-      if (size + length > maxRequestBytes) throw new FS.ErrnoError(29);
-      chunks.push(buffer.slice(offset, offset + length));
+      if (size + length > maxRequestBytes) throw new FS.ErrnoError(EFBIG);
+      try {
+        chunks.push(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length).slice());
+      } catch {
+        throw new FS.ErrnoError(EIO);
+      }
       size += length;
       return length;
     },
     read(_stream, buffer, offset, length) {
-      if (answer === null) {
-        const request = Buffer.concat(chunks, size);
-        chunks = [];
-        size = 0;
-        answer = encoder.encode(request.length === 0 ? EMPTY_REQUEST : callWorld(decoder.decode(request)));
-        position = 0;
+      try {
+        if (answer === null) {
+          const request = Buffer.concat(chunks, size);
+          chunks = [];
+          size = 0;
+          answer = encoder.encode(request.length === 0 ? EMPTY_REQUEST : callWorld(decoder.decode(request)));
+          position = 0;
+        }
+        const count = Math.min(length, answer.length - position);
+        new Uint8Array(buffer.buffer, buffer.byteOffset + offset, count).set(
+          answer.subarray(position, position + count),
+        );
+        position += count;
+        return count;
+      } catch {
+        throw new FS.ErrnoError(EIO);
       }
-      const count = Math.min(length, answer.length - position);
-      buffer.set(answer.subarray(position, position + count), offset);
-      position += count;
-      return count;
     },
   });
   const ensure = () => {
@@ -123,6 +140,15 @@ function installBridge(FS) {
 
 async function start() {
   process.argv = [process.argv[0], 'python'];
+  // The glue's NODEFS reads fs flags through process.binding, which the permission model refuses; NODEFS
+  // itself is dead here (its fs is empty), so empty flags do.
+  Object.defineProperty(process, 'binding', {
+    configurable: true,
+    value: (name) => {
+      if (name === 'constants') return { fs: {} };
+      throw new Error('process.binding is not available in the sandbox');
+    },
+  });
   loadGlue();
   const { loadPyodide } = await import(pathToFileURL(nodePath.join(indexDir, 'pyodide.mjs')).href);
   const discard = { write: (buffer) => buffer.length, isatty: false };
@@ -139,20 +165,30 @@ async function start() {
   pyodide.setInterruptBuffer(interrupt);
   const ensureBridge = installBridge(pyodide.FS);
 
+  const loadedAt = performance.now();
   const namespace = pyodide.toPy({ __name__: 'sandbox_runtime' });
-  pyodide.runPython(fs.readFileSync(runtimePath, 'utf8'), { globals: namespace, filename: '<sandbox-runtime>' });
+  pyodide.runPython(fs.readFileSync(runtimePath, 'utf8'), {
+    globals: namespace,
+    filename: '<sandbox-runtime>',
+  });
   const run = namespace.get('run');
   const drop = namespace.get('drop');
   namespace.get('configure')(JSON.stringify(settings));
+  const lockdownAt = performance.now();
   namespace.get('lockdown')();
+  const lockedAt = performance.now();
   namespace.destroy();
 
   for (const name of ['_createPyodideModule', 'fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest']) {
     delete globalThis[name];
   }
-  process.getBuiltinModule = undefined;
-  process.binding = undefined;
-  process.dlopen = undefined;
+  for (const name of ['getBuiltinModule', 'binding', 'dlopen']) {
+    try {
+      Object.defineProperty(process, name, { configurable: false, value: undefined });
+    } catch {
+      // Already refused by the permission model.
+    }
+  }
 
   parentPort.on('message', (message) => {
     if (message.t === 'exec') {
@@ -161,7 +197,10 @@ async function start() {
       try {
         result = run(message.session, message.code);
       } catch (error) {
-        parentPort.postMessage({ t: 'fatal', message: `the interpreter failed: ${String(error?.message ?? error)}` });
+        parentPort.postMessage({
+          t: 'fatal',
+          message: `the interpreter failed: ${String(error?.message ?? error)}`,
+        });
         process.exit(1);
       }
       ensureBridge();
@@ -170,10 +209,21 @@ async function start() {
       drop(message.session);
     }
   });
-  parentPort.postMessage({ t: 'ready', startMs: Math.round(performance.now() - started) });
+  parentPort.postMessage({
+    t: 'ready',
+    startMs: Math.round(performance.now() - started),
+    phasesMs: {
+      load: Math.round(loadedAt - started),
+      runtime: Math.round(lockdownAt - loadedAt),
+      lockdown: Math.round(lockedAt - lockdownAt),
+    },
+  });
 }
 
 start().catch((error) => {
-  parentPort.postMessage({ t: 'fatal', message: `the interpreter did not start: ${String(error?.message ?? error)}` });
+  parentPort.postMessage({
+    t: 'fatal',
+    message: `the interpreter did not start: ${String(error?.stack ?? error)}`,
+  });
   process.exit(1);
 });

@@ -42,7 +42,7 @@ const interpreter = new Worker(new URL('./interpreter.mjs', import.meta.url), {
 interpreter.on('message', (message) => {
   switch (message.t) {
     case 'ready':
-      send({ t: 'ready', startMs: message.startMs, rssMb: rssMb() });
+      send({ t: 'ready', startMs: message.startMs, phasesMs: message.phasesMs, rssMb: rssMb() });
       break;
     case 'api':
       callPending = true;

@@ -44,7 +44,7 @@ DENIED = {
     "xmlrpc.client": "network access",
     "xmlrpc.server": "network access",
     "webbrowser": "network access",
-    "asyncio": "an event loop",
+    "asyncio": "event loop",
     "subprocess": "processes",
     "_posixsubprocess": "processes",
     "multiprocessing": "processes",
@@ -349,7 +349,7 @@ def _no_processes(*args, **kwargs):
     raise OSError("processes are not available in the sandbox")
 
 
-def _interruptible_sleep(seconds, _sleep=time.sleep, _monotonic=time.monotonic):
+def _interruptible_sleep(seconds, _sleep=getattr(time.sleep, "__wrapped__", time.sleep), _monotonic=time.monotonic):
     # The interpreter's own sleep blocks the thread without looking at the interrupt buffer; short slices
     # let a timeout or a cancellation land.
     if seconds < 0:
@@ -370,10 +370,13 @@ def lockdown():
     """Removes every path from Python to JavaScript objects, then closes the import system behind it."""
     core = sys.modules["_pyodide_core"]
     core_types = [v for v in core.__dict__.values() if isinstance(v, type)]
-    jsproxy_types = tuple(
-        [t for t in _all_subclasses(object) if (getattr(t, "__module__", "") or "").startswith(("pyodide", "_pyodide"))]
-        + core_types
-    )
+    bridge_types = [
+        t
+        for t in _all_subclasses(object)
+        if (getattr(t, "__module__", "") or "").startswith(("pyodide", "_pyodide"))
+    ] + core_types
+    # Every subclass is enumerated, so an exact type lookup finds every instance.
+    jsproxy_types = frozenset(bridge_types)
 
     # Pre-load the harmless built-in modules: once the import system cannot create built-ins, what is
     # loaded now is all there will be.
@@ -398,6 +401,8 @@ def lockdown():
     _imp.create_dynamic = _refuse_builtin
     os.system = posix.system = _no_processes
     time.sleep = _interruptible_sleep
+    os.environ.clear()
+    _unwrap_pyodide_patches()
 
     # Sweep the heap: every dict, list and closure cell that still points at a JavaScript proxy, a
     # function of the JavaScript bridge or a denied module loses that reference. Pyodide's own modules
@@ -426,7 +431,7 @@ def lockdown():
             except ValueError:
                 pass
     core.__dict__.clear()
-    for jstype in jsproxy_types:
+    for jstype in bridge_types:
         for attr in ("new", "_new_exc", "__new__"):
             if attr in vars(jstype):
                 try:
@@ -437,12 +442,24 @@ def lockdown():
     return emptied
 
 
+def _unwrap_pyodide_patches():
+    # Pyodide wraps a few standard functions (asyncio.run, time.sleep) with code that calls into
+    # JavaScript; once its modules are emptied those wrappers would fail, so put the originals back.
+    for module in list(sys.modules.values()):
+        if module is None or _is_denied_name(getattr(module, "__name__", "")):
+            continue
+        for key, value in list(vars(module).items()):
+            if isinstance(value, types.FunctionType) and "pyodide" in value.__code__.co_filename:
+                setattr(module, key, getattr(value, "__wrapped__", None))
+
+
 def _dangerous(value, core, jsproxy_types):
-    if isinstance(value, jsproxy_types):
+    kind = type(value)
+    if kind in jsproxy_types:
         return True
-    if isinstance(value, types.ModuleType):
+    if kind is types.ModuleType:
         return _is_denied_name(value.__name__)
-    return isinstance(value, types.BuiltinFunctionType) and getattr(value, "__self__", None) is core
+    return kind is types.BuiltinFunctionType and value.__self__ is core
 
 
 def _all_subclasses(root):

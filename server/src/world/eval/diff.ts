@@ -18,6 +18,8 @@ export function rowsOf(state: WorldState, table: TableName): Row[] {
   return rows.map((row) => Object.fromEntries(Object.entries(row)) as Row);
 }
 
+const IGNORED_FIELDS = new Set(['updated_at']);
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -36,7 +38,9 @@ export function diffStates(initial: WorldState, final: WorldState): Change[] {
       }
       const keys = new Set([...Object.keys(row), ...Object.keys(next)]);
       const fields = [...keys].filter((key) => !same(row[key], next[key]));
-      if (fields.length > 0) changes.push({ table, kind: 'updated', id, before: row, after: next, fields });
+      // A write that changed nothing but the timestamp changed nothing a person would notice.
+      if (fields.some((field) => !IGNORED_FIELDS.has(field)))
+        changes.push({ table, kind: 'updated', id, before: row, after: next, fields });
     }
     for (const [id, row] of after) {
       if (!before.has(id)) changes.push({ table, kind: 'added', id, before: null, after: row, fields: [] });

@@ -8,6 +8,8 @@ interface NoteSeed {
   title: string;
   content: string;
   tags: string[];
+  /** A day for notes whose title names one. */
+  day?: string;
 }
 
 export const GROCERIES = [
@@ -100,8 +102,10 @@ function noteSeeds(rng: Rng, now: string): NoteSeed[] {
     });
   }
   for (let i = 0; i < 2; i++) {
+    const day = dayAround(rng, now, -90, -1);
     notes.push({
-      title: `Journal ${longDate(dayAround(rng, now, -90, -1))}`,
+      day,
+      title: `Journal ${longDate(day)}`,
       content: rng.pick([
         'Long walk by the water.',
         'Finally fixed the bike.',
@@ -121,8 +125,8 @@ function noteSeeds(rng: Rng, now: string): NoteSeed[] {
 
 export function seedNotes(state: WorldState, rng: Rng): void {
   const owner = state.meta.supervisor;
-  for (const seed of rng.shuffle(noteSeeds(rng, state.meta.now))) {
-    const created = pastTime(rng, state.meta.now, 120);
+  for (const { day, ...seed } of rng.shuffle(noteSeeds(rng, state.meta.now))) {
+    const created = day ? `${day}T21:${rng.int(10, 59)}:00` : pastTime(rng, state.meta.now, 120);
     const updated = rng.chance(0.5) ? created : pastTime(rng, state.meta.now, 10);
     insert(state, 'notes', {
       owner,

@@ -1,5 +1,12 @@
-import { type Expectation, merge, type RowPattern, rowMatches, rowsAdded, rowUpdated } from '../eval/expectations.ts';
 import type { Change } from '../eval/diff.ts';
+import {
+  type Expectation,
+  merge,
+  type RowPattern,
+  rowMatches,
+  rowsAdded,
+  rowUpdated,
+} from '../eval/expectations.ts';
 import { normalizeText } from '../eval/normalize.ts';
 import type { WorldState } from '../state.ts';
 
@@ -35,10 +42,16 @@ export function requestsResolved(
   declined: readonly number[],
 ): Expectation {
   const rows = state.tables.wallet_requests;
-  const approvedRows = approved.map((id) => rows.find((row) => row.id === id)).filter((row) => row !== undefined);
+  const approvedRows = approved
+    .map((id) => rows.find((row) => row.id === id))
+    .filter((row) => row !== undefined);
   const parts = [
-    ...approved.map((id) => rowUpdated('wallet_requests', id, { status: 'approved' }, 'the request was approved')),
-    ...declined.map((id) => rowUpdated('wallet_requests', id, { status: 'declined' }, 'the request was declined')),
+    ...approved.map((id) =>
+      rowUpdated('wallet_requests', id, { status: 'approved' }, 'the request was approved'),
+    ),
+    ...declined.map((id) =>
+      rowUpdated('wallet_requests', id, { status: 'declined' }, 'the request was declined'),
+    ),
   ];
   if (approvedRows.length > 0) {
     const payer = approvedRows[0]?.payer ?? '';
@@ -57,7 +70,12 @@ export function requestsResolved(
  * Every recipient received an email from `sender` matching `pattern` (one email to all or one each);
  * any mail the sender sent to them is allowed, nothing else.
  */
-export function emailsDelivered(sender: string, recipients: readonly string[], pattern: RowPattern, what: string): Expectation {
+export function emailsDelivered(
+  sender: string,
+  recipients: readonly string[],
+  pattern: RowPattern,
+  what: string,
+): Expectation {
   const targets = new Set(recipients.map(normalizeText));
   const ownerOk = (change: Change) => {
     const owner = normalizeText(String(change.after?.owner));
@@ -69,10 +87,16 @@ export function emailsDelivered(sender: string, recipients: readonly string[], p
       label: 'state',
       run: ({ changes }) => {
         const delivered = changes.filter(
-          (c) => c.table === 'mail_emails' && c.kind === 'added' && c.after?.owner === recipient && c.after?.sender === sender,
+          (c) =>
+            c.table === 'mail_emails' &&
+            c.kind === 'added' &&
+            c.after?.owner === recipient &&
+            c.after?.sender === sender,
         );
         const ok = delivered.some((c) => c.after !== null && rowMatches(pattern, c.after));
-        return ok ? null : `emails delivered to ${recipient}: ${JSON.stringify(delivered.map((c) => c.after))}`;
+        return ok
+          ? null
+          : `emails delivered to ${recipient}: ${JSON.stringify(delivered.map((c) => c.after))}`;
       },
     })),
     allows: [{ table: 'mail_emails', kind: 'added', match: ownerOk }],

@@ -35,12 +35,15 @@ export function projectsOf(state: WorldState): TodoProject[] {
 
 export function todosOf(state: WorldState, projectId?: number): TodoTask[] {
   return state.tables.todo_tasks.filter(
-    (task) => task.owner === state.meta.supervisor && (projectId === undefined || task.project_id === projectId),
+    (task) =>
+      task.owner === state.meta.supervisor && (projectId === undefined || task.project_id === projectId),
   );
 }
 
 export function inboxOf(state: WorldState): Email[] {
-  return state.tables.mail_emails.filter((email) => email.owner === state.meta.supervisor && email.folder === 'inbox');
+  return state.tables.mail_emails.filter(
+    (email) => email.owner === state.meta.supervisor && email.folder === 'inbox',
+  );
 }
 
 export function artistName(state: WorldState, artistId: number): string {

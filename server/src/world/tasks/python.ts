@@ -7,7 +7,9 @@ export function py(value: unknown): string {
   if (value === false) return 'False';
   if (typeof value === 'number' || typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(py).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${py(v)}`);
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${JSON.stringify(k)}: ${py(v)}`,
+  );
   return `{${entries.join(', ')}}`;
 }
 
@@ -36,7 +38,8 @@ export function login(...apps: string[]): string {
     'passwords = {item["account_name"]: item["password"] for item in apis.supervisor.show_account_passwords()}',
     'email = apis.supervisor.show_profile()["email"]',
     ...apps.map(
-      (app) => `${app}_token = apis.${app}.login(username=email, password=passwords[${py(app)}])["access_token"]`,
+      (app) =>
+        `${app}_token = apis.${app}.login(username=email, password=passwords[${py(app)}])["access_token"]`,
     ),
   ];
   return lines.join('\n');

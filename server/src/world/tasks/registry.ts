@@ -113,7 +113,8 @@ export function listTasks(filter: WorldTaskFilter = {}): WorldTaskSummary[] {
         (filter.split === undefined || task.split === filter.split) &&
         (filter.difficulty === undefined || task.difficulty === filter.difficulty) &&
         (filter.app === undefined || task.apps.includes(filter.app)) &&
-        (!search || [task.id, task.scenario, task.instruction].some((text) => text.toLowerCase().includes(search))),
+        (!search ||
+          [task.id, task.scenario, task.instruction].some((text) => text.toLowerCase().includes(search))),
     )
     .map(toSummary);
 }
@@ -124,7 +125,8 @@ export function listSuites(): WorldSuite[] {
     {
       id: SUITE_ID,
       name: 'Built-in app world',
-      description: 'Everyday apps (notes, to-dos, music, wallet, mail, files, phone) with tasks checked by state.',
+      description:
+        'Everyday apps (notes, to-dos, music, wallet, mail, files, phone) with tasks checked by state.',
       splits: [
         { split: 'dev', taskCount: count('dev') },
         { split: 'test', taskCount: count('test') },

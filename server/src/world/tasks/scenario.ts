@@ -36,3 +36,10 @@ export function defineScenario(scenario: Scenario): Scenario {
   if (!/^[a-z][a-z0-9_]*[a-z]$/.test(scenario.name)) throw new Error(`bad scenario name ${scenario.name}`);
   return scenario;
 }
+
+/** The pool item for this variant, so the variants of a scenario ask for different things. */
+export function forVariant<T>(pool: readonly T[], variant: number): T {
+  const item = pool[(variant - 1) % pool.length];
+  if (item === undefined) throw new Error('empty pool');
+  return item;
+}

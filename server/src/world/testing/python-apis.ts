@@ -70,7 +70,11 @@ export async function loadPythonApis(): Promise<PythonApis> {
         pyodide.runPython(code, { globals: namespace });
         return { ok: true, error: null, stdout: stdout.join('\n') };
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? error.message : String(error), stdout: stdout.join('\n') };
+        return {
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+          stdout: stdout.join('\n'),
+        };
       } finally {
         namespace.destroy();
         current = null;
