@@ -71,10 +71,10 @@ test('Stop aborts a stream mid-way, upstream included', async ({ page }) => {
   expect((await page.getByTestId('answer').textContent())?.length).toBe(length);
   await expect
     .poll(async () => {
-      const requests = (await (await fetch(`${TEST_SERVER}/__requests`)).json()) as { aborted?: boolean }[];
-      return requests.at(-1)?.aborted;
+      const requests = (await (await fetch(`${TEST_SERVER}/__requests`)).json()) as { outcome?: string }[];
+      return requests.at(-1)?.outcome;
     })
-    .toBe(true);
+    .toBe('client_closed');
 });
 
 test('an endpoint whose stream fails mid-way shows a clear error', async ({ page }) => {

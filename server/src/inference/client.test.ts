@@ -346,10 +346,9 @@ describe('streamChat against unusual servers', () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  const run = () =>
-    collect(
-      streamChat({ baseUrl, model: MODEL, messages: [{ role: 'user', content: 'hi' }], timeouts: TIMEOUTS }),
-    );
+  const stream = () =>
+    streamChat({ baseUrl, model: MODEL, messages: [{ role: 'user', content: 'hi' }], timeouts: TIMEOUTS });
+  const run = () => collect(stream());
 
   it('reads a whole JSON completion when the server ignores stream: true', async () => {
     handler = (_req, res) => {
@@ -361,7 +360,7 @@ describe('streamChat against unusual servers', () => {
         }),
       );
     };
-    const result = await collectChat((await run()).values());
+    const result = await collectChat(stream());
     expect(result).toMatchObject({ text: 'Paris.', reasoning: 'hm', finishReason: 'stop', error: null });
     expect(result.usage?.completionTokens).toBe(4);
   });

@@ -74,7 +74,14 @@ export const ScriptEntry = z
   .strict();
 export type ScriptEntry = z.input<typeof ScriptEntry>;
 
-export const ScriptEntries = z.union([z.array(ScriptEntry), ScriptEntry.transform((entry) => [entry])]);
+const ScriptEntryList = z.array(ScriptEntry);
+
+/** Validates one entry or a list of them, with errors that name the bad field. */
+export function parseScript(value: unknown): { entries: ScriptEntry[] } | { error: z.ZodError } {
+  const parsed = Array.isArray(value) ? ScriptEntryList.safeParse(value) : ScriptEntry.safeParse(value);
+  if (!parsed.success) return { error: parsed.error };
+  return { entries: Array.isArray(parsed.data) ? parsed.data : [parsed.data] };
+}
 
 export interface ChatInput {
   model: string;

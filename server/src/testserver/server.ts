@@ -17,7 +17,7 @@ import {
   countTokens,
   defaultReply,
   matches,
-  ScriptEntries,
+  parseScript,
   type ScriptEntry,
   type ScriptReply,
   tokenize,
@@ -63,6 +63,8 @@ export interface RecordedRequest {
   body: unknown;
   receivedAt: number;
   status: number | null;
+  /** Characters of response body handed to the socket so far (shows whether a client applies backpressure). */
+  sentChars: number;
   /** `client_closed`: the client went away before the answer was complete. */
   outcome: RequestOutcome;
 }
@@ -226,6 +228,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       body,
       receivedAt: Date.now(),
       status: null,
+      sentChars: 0,
       outcome: 'pending',
     };
     records.push(record);
@@ -302,12 +305,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
 
   const control = (method: string, path: string, body: unknown, res: http.ServerResponse) => {
     if (method === 'POST' && path === '/__script') {
-      const parsed = ScriptEntries.safeParse(body);
-      if (!parsed.success) {
+      const parsed = parseScript(body);
+      if ('error' in parsed) {
         sendJson(res, 400, { error: { message: `invalid script: ${describeZodError(parsed.error)}` } });
         return;
       }
-      queue.push(...parsed.data);
+      queue.push(...parsed.entries);
       sendJson(res, 200, { queued: queue.length });
       return;
     }
@@ -524,6 +527,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     const flush = async (): Promise<void> => {
       if (exchange.closed || buffered === '') return;
       const ok = res.write(buffered);
+      exchange.record.sentChars += buffered.length;
       buffered = '';
       if (report && unreported.length > 0) {
         const at = performance.now();
@@ -588,6 +592,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     buffered += 'data: [DONE]\n\n';
     if (exchange.closed) return;
     const rest = buffered;
+    exchange.record.sentChars += rest.length;
     buffered = '';
     if (report && unreported.length > 0) {
       const at = performance.now();
@@ -683,9 +688,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     port,
     dialect,
     script(entries) {
-      const parsed = ScriptEntries.safeParse(entries);
-      if (!parsed.success) throw new Error(`invalid script: ${describeZodError(parsed.error)}`);
-      queue.push(...parsed.data);
+      const parsed = parseScript(entries);
+      if ('error' in parsed) throw new Error(`invalid script: ${describeZodError(parsed.error)}`);
+      queue.push(...parsed.entries);
     },
     requests: () => records.map((record) => ({ ...record })),
     reset,

@@ -1,6 +1,7 @@
 import type {
   ChatMessage,
   Evaluation,
+  RoleTotals,
   RunEvent,
   RunEventOf,
   RunStatus,
@@ -27,6 +28,10 @@ export interface CallView {
   error: string | null;
   done: boolean;
   at: number;
+  /** When the first streamed fragment arrived (event time), before the response reports its own TTFT. */
+  firstDeltaAt: number | null;
+  /** Bumped on every change, so memoised rows can tell a call that grew from one that did not. */
+  rev: number;
 }
 
 export interface NodeVisit {
@@ -38,14 +43,26 @@ export interface NodeVisit {
   durationMs: number | null;
 }
 
+/** What happened in a step, in the order it happened; the trace renders one row per item. */
+export type StepItem =
+  | { type: 'call'; callId: string }
+  | { type: 'summary' }
+  | { type: 'correction'; index: number }
+  | { type: 'action'; index: number };
+
 export interface StepView {
   step: number;
   startedAt: number;
+  /** Time of the latest event in this step. */
+  endedAt: number;
   visits: NodeVisit[];
   calls: string[];
   summary: RunEventOf<'summary.applied'> | null;
   corrections: RunEventOf<'correction'>[];
   actions: RunEventOf<'action.executed'>[];
+  items: StepItem[];
+  /** Bumped on every change to the step or one of its calls. */
+  rev: number;
 }
 
 export interface RunView {
@@ -62,6 +79,11 @@ export interface RunView {
   } | null;
   lastSeq: number;
   eventCount: number;
+  /** Per-role totals folded from the responses seen so far (the same arithmetic as the engine's). */
+  liveTotals: Record<string, RoleTotals>;
+  /** Time of the first and the latest event. */
+  firstAt: number | null;
+  lastAt: number | null;
 }
 
 export function emptyRunView(): RunView {
@@ -74,19 +96,59 @@ export function emptyRunView(): RunView {
     finished: null,
     lastSeq: 0,
     eventCount: 0,
+    liveTotals: {},
+    firstAt: null,
+    lastAt: null,
   };
 }
 
 function stepOf(view: RunView, step: number, at: number): StepView {
-  let current = view.steps[view.steps.length - 1];
-  if (!current || current.step !== step) {
-    current = view.steps.find((s) => s.step === step);
-    if (!current) {
-      current = { step, startedAt: at, visits: [], calls: [], summary: null, corrections: [], actions: [] };
-      view.steps.push(current);
-    }
+  const last = view.steps[view.steps.length - 1];
+  let current = last?.step === step ? last : view.steps.find((s) => s.step === step);
+  if (!current) {
+    current = {
+      step,
+      startedAt: at,
+      endedAt: at,
+      visits: [],
+      calls: [],
+      summary: null,
+      corrections: [],
+      actions: [],
+      items: [],
+      rev: 0,
+    };
+    // Steps arrive in order; keep the list sorted even if one does not.
+    if (!last || last.step < step) view.steps.push(current);
+    else
+      view.steps.splice(
+        view.steps.findIndex((s) => s.step > step),
+        0,
+        current,
+      );
   }
+  current.rev++;
+  if (at > current.endedAt) current.endedAt = at;
   return current;
+}
+
+/** Token counts as the engine charges them: reported usage, else an estimate of four characters a token. */
+function chargedTokens(call: CallView): { prompt: number; completion: number } {
+  return {
+    prompt:
+      call.usage?.promptTokens ?? Math.ceil(call.messages.reduce((n, m) => n + m.content.length, 0) / 4),
+    completion: call.usage?.completionTokens ?? Math.ceil((call.text.length + call.reasoning.length) / 4),
+  };
+}
+
+function addToTotals(view: RunView, call: CallView): void {
+  const tokens = chargedTokens(call);
+  const totals = view.liveTotals[call.role] ?? { calls: 0, promptTokens: 0, completionTokens: 0, durationMs: 0 };
+  view.liveTotals[call.role] = totals;
+  totals.calls++;
+  totals.promptTokens += tokens.prompt;
+  totals.completionTokens += tokens.completion;
+  totals.durationMs += call.latencyMs ?? 0;
 }
 
 /**
@@ -97,6 +159,8 @@ export function applyEvent(view: RunView, event: RunEvent): void {
   if (event.seq <= view.lastSeq) return;
   view.lastSeq = event.seq;
   view.eventCount++;
+  view.firstAt ??= event.at;
+  view.lastAt = event.at;
   switch (event.type) {
     case 'run.started':
       view.started = event;
@@ -118,7 +182,7 @@ export function applyEvent(view: RunView, event: RunEvent): void {
       break;
     case 'node.finished': {
       const visits = stepOf(view, event.step, event.at).visits;
-      const visit = [...visits].reverse().find((v) => v.nodeId === event.nodeId && v.outcome === 'running');
+      const visit = visits.findLast((v) => v.nodeId === event.nodeId && v.outcome === 'running');
       if (visit) {
         visit.outcome = event.outcome;
         visit.reason = event.reason ?? null;
@@ -126,7 +190,7 @@ export function applyEvent(view: RunView, event: RunEvent): void {
       }
       break;
     }
-    case 'llm.request':
+    case 'llm.request': {
       view.calls[event.callId] = {
         callId: event.callId,
         step: event.step,
@@ -145,14 +209,22 @@ export function applyEvent(view: RunView, event: RunEvent): void {
         error: null,
         done: false,
         at: event.at,
+        firstDeltaAt: null,
+        rev: 0,
       };
-      stepOf(view, event.step, event.at).calls.push(event.callId);
+      const step = stepOf(view, event.step, event.at);
+      step.calls.push(event.callId);
+      step.items.push({ type: 'call', callId: event.callId });
       break;
+    }
     case 'llm.delta': {
       const call = view.calls[event.callId];
-      if (call) {
+      if (call && !call.done) {
         call.text += event.text;
         call.reasoning += event.reasoning;
+        call.firstDeltaAt ??= event.at;
+        call.rev++;
+        stepOf(view, call.step, event.at);
       }
       break;
     }
@@ -167,18 +239,30 @@ export function applyEvent(view: RunView, event: RunEvent): void {
         call.finishReason = event.finishReason;
         call.error = event.error?.message ?? null;
         call.done = true;
+        call.rev++;
+        stepOf(view, call.step, event.at);
+        addToTotals(view, call);
       }
       break;
     }
-    case 'summary.applied':
-      stepOf(view, event.step, event.at).summary = event;
+    case 'summary.applied': {
+      const step = stepOf(view, event.step, event.at);
+      if (step.summary === null) step.items.push({ type: 'summary' });
+      step.summary = event;
       break;
-    case 'correction':
-      stepOf(view, event.step, event.at).corrections.push(event);
+    }
+    case 'correction': {
+      const step = stepOf(view, event.step, event.at);
+      step.items.push({ type: 'correction', index: step.corrections.length });
+      step.corrections.push(event);
       break;
-    case 'action.executed':
-      stepOf(view, event.step, event.at).actions.push(event);
+    }
+    case 'action.executed': {
+      const step = stepOf(view, event.step, event.at);
+      step.items.push({ type: 'action', index: step.actions.length });
+      step.actions.push(event);
       break;
+    }
     case 'run.finished':
       view.finished = {
         status: event.status,
@@ -190,4 +274,11 @@ export function applyEvent(view: RunView, event: RunEvent): void {
       view.activeNodeId = null;
       break;
   }
+}
+
+/** Folds a whole list of events into a fresh view. */
+export function foldEvents(events: readonly RunEvent[]): RunView {
+  const view = emptyRunView();
+  for (const event of events) applyEvent(view, event);
+  return view;
 }

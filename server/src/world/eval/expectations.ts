@@ -43,6 +43,15 @@ export function contains(...parts: string[]): Matcher {
   });
 }
 
+/** Text that names every item of `include` and none of `exclude`. */
+export function mentions(include: readonly string[], exclude: readonly string[] = []): Matcher {
+  const describe = `mentions ${JSON.stringify(include)}${exclude.length ? ` but not ${JSON.stringify(exclude)}` : ''}`;
+  return new Matcher(describe, (value) => {
+    const text = normalizeText(typeof value === 'string' ? value : JSON.stringify(value));
+    return include.every((item) => text.includes(normalizeText(item))) && !exclude.some((item) => text.includes(normalizeText(item)));
+  });
+}
+
 export function anyValue(): Matcher {
   return new Matcher('any value', () => true);
 }

@@ -138,7 +138,7 @@ const create = defineScenario({
   },
 });
 
-const EXTRA_TITLES: Record<string, string[]> = {
+export const EXTRA_TITLES: Record<string, string[]> = {
   recipe: [
     'Recipe: Tomato Galette',
     'Recipe: Miso Noodles',

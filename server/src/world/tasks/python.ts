@@ -15,16 +15,18 @@ export function py(value: unknown): string {
 
 /**
  * A template tag for Python code: strips the common indentation, and indents every line of a multi-line
- * interpolated snippet to the column where it is placed.
+ * interpolated snippet to the column where it is placed. The text is taken raw, so `"\n"` and regular
+ * expressions reach Python exactly as written.
  */
 export function python(strings: TemplateStringsArray, ...values: unknown[]): string {
-  let out = strings[0] ?? '';
+  const raw = strings.raw;
+  let out = raw[0] ?? '';
   values.forEach((value, index) => {
     const text = String(value);
     const lineStart = out.lastIndexOf('\n') + 1;
     const prefix = out.slice(lineStart);
     const indent = /^\s*$/.test(prefix) ? prefix : '';
-    out += text.split('\n').join(`\n${indent}`) + (strings[index + 1] ?? '');
+    out += text.split('\n').join(`\n${indent}`) + (raw[index + 1] ?? '');
   });
   const lines = out.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
   const widths = lines.filter((line) => line.trim()).map((line) => line.length - line.trimStart().length);

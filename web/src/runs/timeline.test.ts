@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { foldEvents } from './runView.ts';
+import { EventScript } from './testEvents.ts';
+import { roleRows, stepTiming } from './timeline.ts';
+
+describe('timeline and totals', () => {
+  function run() {
+    const script = new EventScript().started();
+    script.add({ type: 'step.started', step: 1 });
+    script.node(1, 'sum', 'summarizer', 5, 'skipped');
+    script.node(1, 'agent', 'agent', 600);
+    script.call(1, 'agent', ['x'], { latencyMs: 550 });
+    script.node(1, 'executor', 'executor', 80).action(1, true, 'ok');
+    script.add({ type: 'step.started', step: 2 });
+    script.add({ type: 'node.started', step: 2, nodeId: 'agent', kind: 'agent' });
+    script.add({ type: 'llm.request', ...requestBody() }, 250);
+    return script;
+  }
+  function requestBody() {
+    return {
+      step: 2,
+      nodeId: 'agent',
+      role: 'agent',
+      callId: 'live',
+      endpointId: 'ep',
+      model: 'm',
+      messages: [],
+      params: {},
+    };
+  }
+
+  it('splits each step by role in role order, a running node counting up to the latest event', () => {
+    const view = foldEvents(run().events);
+    expect(stepTiming(view.steps[0]!)).toEqual({
+      step: 1,
+      totalMs: 685,
+      segments: [
+        { kind: 'summarizer', ms: 5 },
+        { kind: 'agent', ms: 600 },
+        { kind: 'executor', ms: 80 },
+      ],
+    });
+    expect(stepTiming(view.steps[1]!).segments).toEqual([{ kind: 'agent', ms: 250 }]);
+  });
+
+  it('computes role totals live, with the executor counted by actions', () => {
+    const rows = roleRows(foldEvents(run().events));
+    expect(rows.map((r) => [r.role, r.calls, r.durationMs])).toEqual([
+      ['agent', 1, 550],
+      ['executor', 1, 30],
+    ]);
+  });
+
+  it('uses the run totals once the run has finished', () => {
+    const rows = roleRows(foldEvents(run().finished().events));
+    expect(rows.find((r) => r.role === 'agent')?.durationMs).toBe(999);
+  });
+});

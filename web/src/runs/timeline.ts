@@ -1,0 +1,69 @@
+import type { RoleTotals } from '@trellis/shared';
+import type { RunView, StepView } from './runView.ts';
+
+/** Roles in the order a turn runs them; kinds added later sort after these. */
+export const ROLE_ORDER = ['summarizer', 'agent', 'corrector', 'executor'] as const;
+
+export function roleRank(kind: string): number {
+  const rank = (ROLE_ORDER as readonly string[]).indexOf(kind);
+  return rank < 0 ? ROLE_ORDER.length : rank;
+}
+
+export function byRoleOrder(a: string, b: string): number {
+  return roleRank(a) - roleRank(b) || a.localeCompare(b);
+}
+
+export interface StepTiming {
+  step: number;
+  totalMs: number;
+  /** Time per node kind in this step, in role order; only kinds that took time. */
+  segments: { kind: string; ms: number }[];
+}
+
+/**
+ * Where a step's time went, per node kind. A node still running counts up to the step's latest event, so a live
+ * step grows as it runs.
+ */
+export function stepTiming(step: StepView): StepTiming {
+  const perKind = new Map<string, number>();
+  for (const visit of step.visits) {
+    const ms = visit.durationMs ?? Math.max(0, step.endedAt - visit.startedAt);
+    perKind.set(visit.kind, (perKind.get(visit.kind) ?? 0) + ms);
+  }
+  const segments = [...perKind.entries()]
+    .filter(([, ms]) => ms > 0)
+    .sort(([a], [b]) => byRoleOrder(a, b))
+    .map(([kind, ms]) => ({ kind, ms }));
+  return { step: step.step, totalMs: segments.reduce((n, s) => n + s.ms, 0), segments };
+}
+
+export interface RoleRow extends RoleTotals {
+  role: string;
+}
+
+/**
+ * Per-role totals: the run's own totals once it has finished, else what the responses so far add up to. The
+ * executor makes no model calls; its row counts actions and the time they took.
+ */
+export function roleRows(view: RunView): RoleRow[] {
+  const byRole = view.finished?.totals.byRole ?? view.liveTotals;
+  const rows: RoleRow[] = Object.entries(byRole).map(([role, totals]) => ({ role, ...totals }));
+  let actions = 0;
+  let actionMs = 0;
+  for (const step of view.steps) {
+    for (const action of step.actions) {
+      actions++;
+      actionMs += action.durationMs;
+    }
+  }
+  if (actions > 0 && !rows.some((r) => r.role === 'executor')) {
+    rows.push({
+      role: 'executor',
+      calls: actions,
+      promptTokens: 0,
+      completionTokens: 0,
+      durationMs: actionMs,
+    });
+  }
+  return rows.sort((a, b) => byRoleOrder(a.role, b.role));
+}
