@@ -102,7 +102,8 @@ export class BuiltinEnvironment implements Environment {
     if (!this.session) throw new Error('the environment is not initialized');
     const result = await this.session.execute(code, options);
     return {
-      observation: result.observation,
+      // AppWorld returns printed output without the final newline print() adds.
+      observation: result.observation.replace(/\n+$/, ''),
       ok: result.ok,
       error: result.error ? `${result.error.kind}: ${result.error.message}` : null,
       apiCalls: result.apiCalls,

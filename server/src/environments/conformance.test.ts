@@ -43,7 +43,7 @@ function conformance(name: string, make: () => Environment) {
       expect(failed.observation).toContain('Response status code is 401');
       const syntax = await env.execute('def broken(:');
       expect(syntax.ok).toBe(false);
-      expect(syntax.observation).toContain('SyntaxError');
+      expect(syntax.observation).toMatch(/syntax error/i);
       await env.close();
     });
 
@@ -107,6 +107,12 @@ function conformance(name: string, make: () => Environment) {
 conformance('built-in', () => t.host.environment());
 conformance('AppWorld remote', () => new AppWorldRemoteEnvironment({ baseUrl: appworldUrl }));
 
+interface ProtocolBody {
+  detail?: string;
+  output?: unknown;
+}
+const read = async (res: Response) => (await res.json()) as ProtocolBody;
+
 describe('AppWorld protocol routes', () => {
   const post = (route: string, body: unknown) =>
     fetch(`${appworldUrl}${route}`, {
@@ -118,24 +124,24 @@ describe('AppWorld protocol routes', () => {
   it('answers errors as HTTP 400 with a detail', async () => {
     const unknown = await post('/initialize', { task_id: 'nope_9' });
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).detail).toContain('nope_9');
+    expect((await read(unknown)).detail).toContain('nope_9');
     const noInit = await post('/execute', { task_id: OTHER, code: 'print(1)' });
     expect(noInit.status).toBe(400);
-    expect((await noInit.json()).detail).toContain('initialize');
+    expect((await read(noInit)).detail).toContain('initialize');
     const badBody = await post('/execute', { code: 5 });
     expect(badBody.status).toBe(400);
-    expect((await badBody.json()).detail).toContain('task_id');
+    expect((await read(badBody)).detail).toContain('task_id');
   });
 
   it('wraps every answer in output and enforces max_interactions', async () => {
     const init = await post('/initialize', { task_id: TASK, max_interactions: 1 });
-    expect((await init.json()).output.task_id).toBe(TASK);
+    expect((await read(init)).output).toMatchObject({ task_id: TASK });
     expect(await (await post('/execute', { task_id: TASK, code: 'print(7)' })).json()).toEqual({
       output: '7',
     });
     const over = await post('/execute', { task_id: TASK, code: 'print(8)' });
     expect(over.status).toBe(400);
-    expect((await (await post('/task_completed', { task_id: TASK })).json()).output).toBe(false);
-    expect((await (await post('/close', { task_id: TASK })).json()).output).toBeNull();
+    expect((await read(await post('/task_completed', { task_id: TASK }))).output).toBe(false);
+    expect((await read(await post('/close', { task_id: TASK }))).output).toBeNull();
   });
 });

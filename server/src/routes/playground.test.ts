@@ -39,6 +39,7 @@ describe('POST /api/playground/stream', () => {
   let endpoints: EndpointRepo;
   let url = '';
   const shutdown = new AbortController();
+  const sockets: import('node:net').Socket[] = [];
 
   const addEndpoint = (
     name: string,
@@ -105,11 +106,19 @@ describe('POST /api/playground/stream', () => {
       prefix: '/api',
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
+    app.server.on('connection', (socket) => {
+      sockets.push(socket);
+      const n = sockets.length;
+      console.log('conn', n, new Error().stack?.split('\n').slice(2,4).join('|'));
+      socket.on('data', (d: Buffer) => console.log('data on', n, JSON.stringify(d.toString().slice(0, 80))));
+    });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/playground/stream`;
   });
   afterAll(async () => {
     shutdown.abort();
-    console.log('a', process.getActiveResourcesInfo());
+    console.log('a', process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap'), app.server.connections);
+    for (const so of sockets) console.log('sock', so.destroyed, so.readyState, so.writableLength, so.bytesWritten, so.readableEnded, so.writableEnded);
+    await new Promise<void>((resolve) => app.server.getConnections((_e, n) => { console.log('conns', n); resolve(); }));
     await app.close();
     console.log('b');
     await upstream.close();

@@ -110,6 +110,6 @@ describe('run event stream', () => {
   it('serves the events as JSON too, and names a missing run', async () => {
     const missing = await fetch(`${base}/api/runs/run_missing/events`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toContain('run_missing');
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('run_missing');
   });
 });

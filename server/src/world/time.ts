@@ -12,10 +12,6 @@ export function addMinutes(timestamp: string, minutes: number): string {
   return date.toISOString().slice(0, 19);
 }
 
-export function dateOf(timestamp: string): string {
-  return timestamp.slice(0, 10);
-}
-
 const MONTHS = [
   'January',
   'February',

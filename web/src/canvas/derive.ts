@@ -1,4 +1,4 @@
-import type { Endpoint, Graph, GraphIssue, GraphNode } from '@trellis/shared';
+import type { Graph, GraphIssue, GraphNode } from '@trellis/shared';
 import { type EdgeChange, MarkerType, type NodeChange } from '@xyflow/react';
 import type { CanvasNode, ConditionFlowEdge } from './flowTypes.ts';
 import type { XY } from './graphOps.ts';
@@ -11,7 +11,8 @@ export interface DeriveInput {
   measured: Record<string, Size>;
   issues: GraphIssue[];
   activeNodeId: string | null;
-  endpoints: readonly Pick<Endpoint, 'id' | 'name'>[];
+  /** Registered endpoints, to name a node's binding (any id/name pair will do). */
+  endpoints: readonly { id: string; name: string }[];
 }
 
 export function bindingText(node: GraphNode, graph: Graph, endpoints: DeriveInput['endpoints']): string {

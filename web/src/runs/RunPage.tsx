@@ -1,7 +1,99 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useState } from 'react';
+import { runKeys, useRun } from '../api/runs.ts';
+import { navigate } from '../router.ts';
+import { RoleTotalsTable } from './RoleTotalsTable.tsx';
+import { RunHeader } from './RunHeader.tsx';
+import { type InspectTab, RunTrace } from './RunTrace.tsx';
+import { StepInspector } from './StepInspector.tsx';
+import { StepTimeline } from './StepTimeline.tsx';
+import { useRunEvents } from './useRunEvents.ts';
+import '../runs.css';
+
+/** One run, live or finished (the same view either way): header, totals, timeline, trace and step inspection. */
 export function RunPage({ runId }: { runId: string }) {
+  const run = useRun(runId);
+  const { view, connected } = useRunEvents(runId);
+  const client = useQueryClient();
+  // null follows the newest step; a number pins the step the reader chose.
+  const [pinned, setPinned] = useState<number | null>(null);
+  const [tab, setTab] = useState<InspectTab>('outputs');
+
+  const finished = view.finished !== null;
+  useEffect(() => {
+    if (finished) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
+  }, [finished, client, runId]);
+
+  const selectStep = useCallback((step: number, next?: InspectTab) => {
+    setPinned(step);
+    if (next) setTab(next);
+  }, []);
+
+  const latest = view.steps[view.steps.length - 1] ?? null;
+  const step = (pinned !== null ? view.steps.find((s) => s.step === pinned) : null) ?? latest;
+
+  if (run.error && view.eventCount === 0) {
+    return (
+      <section className="page">
+        <div className="banner banner-error" role="alert">
+          <strong>Could not open run {runId}</strong>
+          <span>{run.error.message}</span>
+        </div>
+        <p>
+          <a
+            href="/runs"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate('/runs');
+            }}
+          >
+            ← All runs
+          </a>
+        </p>
+      </section>
+    );
+  }
+
   return (
-    <section className="page">
-      <h1>Run {runId}</h1>
+    <section className="page run-page">
+      <nav className="crumbs small" aria-label="Breadcrumb">
+        <a
+          href="/runs"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/runs');
+          }}
+        >
+          Runs
+        </a>
+        <span aria-hidden="true">/</span>
+        <code>{runId}</code>
+        <span className={`stream-state${connected ? ' is-live' : ''}`} data-testid="stream-state">
+          {connected ? 'following live' : view.finished ? 'complete' : 'connecting…'}
+        </span>
+      </nav>
+      <RunHeader runId={runId} run={run.data} view={view} />
+      <div className="run-overview">
+        <RoleTotalsTable view={view} />
+        <StepTimeline view={view} selectedStep={step?.step ?? null} onSelect={(s) => selectStep(s)} />
+      </div>
+      <div className="run-main">
+        <div className="card trace-card">
+          <div className="trace-card-head">
+            <h3>Trace</h3>
+            <span className="muted small">
+              {view.steps.length} steps · {view.eventCount.toLocaleString('en-US')} events
+            </span>
+            {pinned !== null ? (
+              <button type="button" className="link small push" onClick={() => setPinned(null)}>
+                Inspect the latest step
+              </button>
+            ) : null}
+          </div>
+          <RunTrace runId={runId} view={view} selectedStep={step?.step ?? null} onSelectStep={selectStep} />
+        </div>
+        <StepInspector view={view} step={step} tab={tab} onTab={setTab} onStep={(s) => selectStep(s)} />
+      </div>
     </section>
   );
 }

@@ -143,7 +143,12 @@ function chargedTokens(call: CallView): { prompt: number; completion: number } {
 
 function addToTotals(view: RunView, call: CallView): void {
   const tokens = chargedTokens(call);
-  const totals = view.liveTotals[call.role] ?? { calls: 0, promptTokens: 0, completionTokens: 0, durationMs: 0 };
+  const totals = view.liveTotals[call.role] ?? {
+    calls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    durationMs: 0,
+  };
   view.liveTotals[call.role] = totals;
   totals.calls++;
   totals.promptTokens += tokens.prompt;

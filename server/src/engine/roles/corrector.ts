@@ -41,7 +41,10 @@ export const runCorrector: Role<'corrector'> = async (ctx, node) => {
   let reason: 'always' | 'after_failure' | 'loop_breaker' | null = null;
   if (config.loopBreaker && repeatsFailure) reason = 'loop_breaker';
   else if (config.trigger === 'always') reason = 'always';
-  else if (config.trigger === 'after_failure' && last !== null && !last.ok) reason = 'after_failure';
+  // A step with no code to run is not a failed execution: there is nothing for the corrector to review.
+  else if (config.trigger === 'after_failure' && last !== null && !last.ok && last.code !== null) {
+    reason = 'after_failure';
+  }
   if (reason === null) {
     return {
       outcome: 'skipped',

@@ -12,6 +12,7 @@ import linecache
 import os
 import posix
 import re
+import signal
 import sys
 import time
 import types
@@ -58,6 +59,7 @@ DENIED = {
 UNSAFE_BUILTINS = {"_ctypes", "_socket", "_posixsubprocess", "_pyodide_core"}
 
 _print = builtins.print
+_RECURSION_LIMIT = sys.getrecursionlimit()
 _PRISTINE_BUILTINS = dict(builtins.__dict__)
 _sessions = {}
 _source_counter = [0]
@@ -295,9 +297,17 @@ def _execute(session, code, capture):
     return {"status": "ok"}
 
 
+def _reset_process_state():
+    # A step may have ignored SIGINT (the interrupt a timeout sends) or raised the recursion limit; the
+    # next step starts from the defaults again.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.setrecursionlimit(_RECURSION_LIMIT)
+
+
 def run(session_id, code):
     """Runs one step of a session; never raises. Returns a JSON document describing what happened."""
     try:
+        _reset_process_state()
         session = _sessions.get(session_id)
         if session is None:
             session = _sessions[session_id] = _Session()
@@ -404,32 +414,32 @@ def lockdown():
     os.environ.clear()
     _unwrap_pyodide_patches()
 
-    # Sweep the heap: every dict, list and closure cell that still points at a JavaScript proxy, a
-    # function of the JavaScript bridge or a denied module loses that reference. Pyodide's own modules
-    # are emptied, which also empties the globals of every function they define.
+    # Sweep the heap: every container that still points at a JavaScript proxy, a function of the
+    # JavaScript bridge or a denied module loses that reference. Pyodide's own modules are emptied, which
+    # also empties the globals of every function they define.
     gc.collect()
-    emptied = 0
     for obj in gc.get_objects():
         if isinstance(obj, types.ModuleType) and _is_denied_name(obj.__name__) and obj is not core:
             obj.__dict__.clear()
-    for obj in gc.get_objects():
-        if isinstance(obj, dict):
-            for key, value in list(obj.items()):
-                if _dangerous(value, core, jsproxy_types):
-                    obj[key] = None
+    emptied = 0
+    # A class's attributes change through setattr, which keeps the interpreter's attribute cache right;
+    # writing into the class's dict behind its back would not.
+    type_dicts = set()
+    for cls in [o for o in gc.get_objects() if isinstance(o, type)]:
+        type_dicts.update(id(ref) for ref in gc.get_referents(cls) if type(ref) is dict)
+        for key, value in list(vars(cls).items()):
+            if _dangerous(value, core, jsproxy_types):
+                try:
+                    type.__setattr__(cls, key, None)
                     emptied += 1
-        elif isinstance(obj, list):
-            kept = [v for v in obj if not _dangerous(v, core, jsproxy_types)]
-            if len(kept) != len(obj):
-                emptied += len(obj) - len(kept)
-                obj[:] = kept
-        elif isinstance(obj, types.CellType):
-            try:
-                if _dangerous(obj.cell_contents, core, jsproxy_types):
-                    obj.cell_contents = None
-                    emptied += 1
-            except ValueError:
-                pass
+                except (TypeError, AttributeError):
+                    pass
+    for _ in range(2):
+        for obj in gc.get_objects():
+            if isinstance(obj, dict) and id(obj) in type_dicts:
+                continue
+            if _holds_dangerous(obj, core, jsproxy_types):
+                emptied += _cut(obj, core, jsproxy_types)
     core.__dict__.clear()
     for jstype in bridge_types:
         for attr in ("new", "_new_exc", "__new__"):
@@ -438,6 +448,8 @@ def lockdown():
                     setattr(jstype, attr, _refuse_builtin if attr != "__new__" else staticmethod(_refuse_builtin))
                 except (TypeError, AttributeError):
                     pass
+    clear_caches = getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache
+    clear_caches()
     gc.collect()
     return emptied
 
@@ -453,12 +465,59 @@ def _unwrap_pyodide_patches():
                 setattr(module, key, getattr(value, "__wrapped__", None))
 
 
+def _holds_dangerous(obj, core, jsproxy_types):
+    # A plain loop: a generator here would turn `core` into a closure cell, which the sweep then empties.
+    for ref in gc.get_referents(obj):
+        if _dangerous(ref, core, jsproxy_types):
+            return True
+    return False
+
+
+def _cut(obj, core, jsproxy_types):
+    """Drops obj's references to dangerous objects; returns how many it dropped."""
+    cut = 0
+    if isinstance(obj, dict):
+        for key, value in list(obj.items()):
+            if _dangerous(value, core, jsproxy_types):
+                obj[key] = None
+                cut += 1
+    elif isinstance(obj, list):
+        kept = [v for v in obj if not _dangerous(v, core, jsproxy_types)]
+        cut = len(obj) - len(kept)
+        obj[:] = kept
+    elif isinstance(obj, types.CellType):
+        obj.cell_contents = None
+        cut = 1
+    elif not isinstance(obj, (type, tuple, frozenset, types.MethodType, types.FrameType)):
+        # Instance attributes: Python 3.13 keeps most of them inline, with no dict object of their own
+        # for the collector to list, and slots never have one.
+        try:
+            attributes = vars(obj)
+        except TypeError:
+            attributes = {}
+        for key, value in list(attributes.items()):
+            if _dangerous(value, core, jsproxy_types):
+                attributes[key] = None
+                cut += 1
+        for klass in type(obj).__mro__:
+            for slot in getattr(klass, "__slots__", ()):
+                if isinstance(slot, str) and not slot.startswith("__"):
+                    try:
+                        if _dangerous(getattr(obj, slot), core, jsproxy_types):
+                            setattr(obj, slot, None)
+                            cut += 1
+                    except (AttributeError, TypeError):
+                        pass
+    return cut
+
+
 def _dangerous(value, core, jsproxy_types):
     kind = type(value)
     if kind in jsproxy_types:
         return True
     if kind is types.ModuleType:
-        return _is_denied_name(value.__name__)
+        name = vars(value).get("__name__")
+        return name is None or _is_denied_name(name)
     return kind is types.BuiltinFunctionType and value.__self__ is core
 
 

@@ -133,7 +133,7 @@ export function seedNotes(state: WorldState, rng: Rng): void {
       ...seed,
       pinned: rng.chance(0.15),
       created_at: created,
-      updated_at: updated < created ? created : updated,
+      updated_at: updated.localeCompare(created) < 0 ? created : updated,
     });
   }
 }

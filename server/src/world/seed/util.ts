@@ -20,7 +20,3 @@ export function password(rng: Rng): string {
   for (let i = 0; i < 2; i++) out += rng.pick([...DIGITS]);
   return rng.shuffle([...out]).join('') + rng.pick(['!', '#', '%', '&', '*', '+']);
 }
-
-export function titleCase(text: string): string {
-  return text.replace(/\b\w/g, (letter) => letter.toUpperCase());
-}

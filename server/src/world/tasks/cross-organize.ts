@@ -1,4 +1,4 @@
-import { merge, mentions, rowRemoved, rowsAdded } from '../eval/expectations.ts';
+import { mentions, merge, rowRemoved, rowsAdded } from '../eval/expectations.ts';
 import { receiptText, STORES } from '../seed/files.ts';
 import { addDays, longDate, monthName } from '../time.ts';
 import { plantFile } from './files.ts';
@@ -17,7 +17,9 @@ const checklistToTodo = defineScenario({
   apps: ['notes', 'todo'],
   variants: 3,
   build: ({ state, rng, today, variant }) => {
-    const note = notesOf(state).find((n) => (variant === 2 ? n.title.startsWith('Packing list') : n.title === 'Grocery list'));
+    const note = notesOf(state).find((n) =>
+      variant === 2 ? n.title.startsWith('Packing list') : n.title === 'Grocery list',
+    );
     if (!note) throw new Error('the checklist note is missing');
     let lines = note.content.split('\n');
     // At least two items must be open, or there is little to do.
@@ -59,7 +61,11 @@ const notesBackup = defineScenario({
   build: ({ state, rng, variant }) => {
     const tag = forVariant(['recipe', 'work', 'health'], variant);
     for (const title of rng.sample(EXTRA_TITLES[tag] ?? [], rng.int(3, 5))) {
-      plantNote(state, rng, { title, content: `Notes on ${title.toLowerCase()}, kept for later.`, tags: [tag] });
+      plantNote(state, rng, {
+        title,
+        content: `Notes on ${title.toLowerCase()}, kept for later.`,
+        tags: [tag],
+      });
     }
     const notes = notesOf(state).filter((n) => n.tags.includes(tag));
     return {
@@ -154,7 +160,15 @@ const todoCleanup = defineScenario({
         ...done.map((t) => rowRemoved('todo_tasks', t.id, 'the completed to-do was deleted')),
         rowsAdded(
           'notes',
-          [{ title, content: mentions(done.map((t) => t.title), open.map((t) => t.title)) }],
+          [
+            {
+              title,
+              content: mentions(
+                done.map((t) => t.title),
+                open.map((t) => t.title),
+              ),
+            },
+          ],
           'the note lists the completed to-dos',
         ),
       ),
@@ -169,7 +183,10 @@ const familyCsv = defineScenario({
   apps: ['phone', 'files'],
   variants: 3,
   build: ({ state, variant }) => {
-    const path = forVariant(['/documents/family.csv', '/documents/contacts/family.csv', '/family.csv'], variant);
+    const path = forVariant(
+      ['/documents/family.csv', '/documents/contacts/family.csv', '/family.csv'],
+      variant,
+    );
     const family = contactsOf(state).filter((c) => c.relationship === 'family');
     const others = contactsOf(state).filter((c) => c.relationship !== 'family');
     return {

@@ -155,7 +155,9 @@ const sortRequests = defineScenario({
     }
     const known = new Set(contacts.map((c) => c.email));
     const familyEmails = new Set(family.map((c) => c.email));
-    const pending = state.tables.wallet_requests.filter((r) => r.payer === state.meta.supervisor && r.status === 'pending');
+    const pending = state.tables.wallet_requests.filter(
+      (r) => r.payer === state.meta.supervisor && r.status === 'pending',
+    );
     return {
       instruction:
         'Go through the pending payment requests I received on the wallet app: decline those from people who are not in my phone contacts, approve those from family members in my contacts, and leave the rest as they are.',

@@ -1,4 +1,4 @@
-import { merge, mentions, rowsAdded } from '../eval/expectations.ts';
+import { mentions, merge, rowsAdded } from '../eval/expectations.ts';
 import { pastTime } from '../seed/util.ts';
 import { insert } from '../state.ts';
 import { addDays } from '../time.ts';
@@ -19,7 +19,8 @@ const genrePlaylist = defineScenario({
   variants: 3,
   build: ({ state, rng }) => {
     const owner = state.meta.supervisor;
-    const likedSongs = () => state.tables.music_likes.filter((l) => l.owner === owner).map((l) => songById(state, l.song_id));
+    const likedSongs = () =>
+      state.tables.music_likes.filter((l) => l.owner === owner).map((l) => songById(state, l.song_id));
     const genre = rng.pick(likedSongs()).genre;
     const candidates = rng.shuffle(state.tables.music_songs.filter((s) => s.genre === genre));
     for (const song of candidates) {
@@ -43,10 +44,23 @@ const genrePlaylist = defineScenario({
         apis.supervisor.complete_task()
       `,
       expect: merge(
-        rowsAdded('music_playlists', [{ owner, title, song_ids: songs.map((s) => s.id) }], 'the playlist holds the songs'),
+        rowsAdded(
+          'music_playlists',
+          [{ owner, title, song_ids: songs.map((s) => s.id) }],
+          'the playlist holds the songs',
+        ),
         rowsAdded(
           'notes',
-          [{ owner, title, content: mentions(songs.map((s) => s.title), others.map((s) => s.title)) }],
+          [
+            {
+              owner,
+              title,
+              content: mentions(
+                songs.map((s) => s.title),
+                others.map((s) => s.title),
+              ),
+            },
+          ],
           'the note lists the songs',
         ),
       ),
@@ -63,8 +77,18 @@ const todoSummary = defineScenario({
   build: ({ state, rng, today }) => {
     const project = rng.pick(projectsOf(state));
     if (todosOf(state, project.id).filter((t) => !t.completed).length < 2) {
-      plantTodo(state, rng, { project_id: project.id, title: 'Review the checklist', due_date: addDays(today, 4), priority: 2 });
-      plantTodo(state, rng, { project_id: project.id, title: 'Order supplies', due_date: addDays(today, 9), priority: 1 });
+      plantTodo(state, rng, {
+        project_id: project.id,
+        title: 'Review the checklist',
+        due_date: addDays(today, 4),
+        priority: 2,
+      });
+      plantTodo(state, rng, {
+        project_id: project.id,
+        title: 'Order supplies',
+        due_date: addDays(today, 9),
+        priority: 1,
+      });
     }
     const coworker = rng.pick(contactsOf(state).filter((c) => c.relationship !== 'family'));
     const todos = todosOf(state, project.id);
@@ -96,7 +120,12 @@ const todoSummary = defineScenario({
   },
 });
 
-const ACTIONS = ['Renew the parking permit', 'Submit the expense claim', 'Sign the new contract', 'Update the team wiki'];
+const ACTIONS = [
+  'Renew the parking permit',
+  'Submit the expense claim',
+  'Sign the new contract',
+  'Update the team wiki',
+];
 
 const actionsToTodo = defineScenario({
   name: 'mail_actions_to_todo',
@@ -106,7 +135,9 @@ const actionsToTodo = defineScenario({
   variants: 3,
   build: ({ state, rng, today }) => {
     const sender = rng.pick(contactsOf(state));
-    const actions = rng.sample(ACTIONS, rng.int(2, 3)).map((title) => ({ title, due_date: addDays(today, rng.int(2, 14)) }));
+    const actions = rng
+      .sample(ACTIONS, rng.int(2, 3))
+      .map((title) => ({ title, due_date: addDays(today, rng.int(2, 14)) }));
     for (const action of actions) {
       plantEmail(state, rng, {
         sender: sender.email ?? '',

@@ -8,6 +8,11 @@ export function contactsOf(state: WorldState): Contact[] {
   return state.tables.phone_contacts.filter((contact) => contact.owner === state.meta.supervisor);
 }
 
+/** "my family member Ana Lund", "my coworker Bo Kim". */
+export function relationshipWord(relationship: string): string {
+  return relationship === 'family' ? 'family member' : relationship;
+}
+
 export function fullName(person: { first_name: string; last_name: string }): string {
   return `${person.first_name} ${person.last_name}`;
 }

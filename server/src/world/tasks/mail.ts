@@ -4,7 +4,7 @@ import { pastTime } from '../seed/util.ts';
 import { type Email, insert, type WorldState } from '../state.ts';
 import { addMinutes } from '../time.ts';
 import { emailsDelivered } from './expect.ts';
-import { contactsOf, fullName, inboxOf } from './lookup.ts';
+import { contactsOf, fullName, inboxOf, relationshipWord } from './lookup.ts';
 import { collect, findContact, login, py, python } from './python.ts';
 import { defineScenario, forVariant } from './scenario.ts';
 
@@ -22,10 +22,6 @@ export function plantEmail(
     sent_at: pastTime(rng, state.meta.now, 20),
     ...email,
   });
-}
-
-export function relationshipWord(relationship: string): string {
-  return relationship === 'family' ? 'family member' : relationship;
 }
 
 const MESSAGES = [

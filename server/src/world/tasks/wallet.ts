@@ -4,7 +4,7 @@ import { pastTime } from '../seed/util.ts';
 import { PAYMENT_REASONS } from '../seed/wallet.ts';
 import { insert, type PaymentRequest, type WorldState } from '../state.ts';
 import { paymentsMade, requestsResolved } from './expect.ts';
-import { contactsOf, fullName, round2 } from './lookup.ts';
+import { contactsOf, fullName, relationshipWord, round2 } from './lookup.ts';
 import { collect, findContact, login, py, python } from './python.ts';
 import { defineScenario, forVariant } from './scenario.ts';
 
@@ -159,7 +159,7 @@ const payContact = defineScenario({
     const amount = friendlyAmount(rng, 10, 70);
     const reason = rng.pick(PAYMENT_REASONS);
     return {
-      instruction: `Send my ${contact.relationship === 'family' ? 'family member' : contact.relationship} ${fullName(contact)} $${amount.toFixed(2)} on the wallet app with the description "${reason}".`,
+      instruction: `Send my ${relationshipWord(contact.relationship)} ${fullName(contact)} $${amount.toFixed(2)} on the wallet app with the description "${reason}".`,
       solution: python`
         ${login('phone', 'wallet')}
         ${findContact('contact', fullName(contact))}

@@ -1,0 +1,140 @@
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  Controls,
+  type EdgeChange,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
+import '@xyflow/react/dist/style.css';
+import type { Endpoint } from '@trellis/shared';
+import { useEndpoints } from '../api/endpoints.ts';
+import { applyEdgeChanges, applyNodeChanges, deriveEdges, FlowNodeCache } from './derive.ts';
+import { edgeTypes } from './edges/ConditionEdge.tsx';
+import type { CanvasNode, ConditionFlowEdge } from './flowTypes.ts';
+import { connectionProblem } from './graphOps.ts';
+import { DEFAULT_NODE_SIZE } from './layout.ts';
+import { nodeTypes } from './nodes/nodeTypes.ts';
+import { readDraggedKind } from './Palette.tsx';
+import { useEditor, useEditorStore } from './store/EditorProvider.tsx';
+import { useValidation } from './validation.tsx';
+
+const NO_ENDPOINTS: Endpoint[] = [];
+
+const MINIMAP_COLOR: Record<string, string> = {
+  summarizer: '#0f8b8d',
+  agent: '#2f6fdf',
+  corrector: '#c05621',
+  executor: '#6b46c1',
+};
+
+/** The React Flow view of the document: nodes and edges derived from the graph, changes sent to the store. */
+export function FlowCanvas({ activeNodeId }: { activeNodeId: string | null }) {
+  const store = useEditorStore();
+  const graph = useEditor((s) => s.graph);
+  const selection = useEditor((s) => s.selection);
+  const measured = useEditor((s) => s.measured);
+  const docId = useEditor((s) => s.origin.docId);
+  const { issues } = useValidation();
+  const endpoints = useEndpoints().data ?? NO_ENDPOINTS;
+  const cache = useRef(new FlowNodeCache());
+  const flow = useReactFlow<CanvasNode, ConditionFlowEdge>();
+
+  const nodes = useMemo(
+    () => cache.current.derive({ graph, selection, measured, issues, activeNodeId, endpoints }),
+    [graph, selection, measured, issues, activeNodeId, endpoints],
+  );
+  const edges = useMemo(() => deriveEdges({ graph, selection, issues }), [graph, selection, issues]);
+
+  // A newly opened document is framed once its nodes have been measured.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refit only when another document opens
+  useEffect(() => {
+    const timer = window.setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.1 }), 60);
+    return () => window.clearTimeout(timer);
+  }, [docId]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => applyNodeChanges(changes, store.getState().selection, store.getState()),
+    [store],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<ConditionFlowEdge>[]) =>
+      applyEdgeChanges(changes, store.getState().selection, store.getState()),
+    [store],
+  );
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      const id = store.getState().connect(connection.source, connection.target);
+      if (id) store.getState().select({ edges: [id] });
+    },
+    [store],
+  );
+  const isValidConnection = useCallback(
+    (connection: Connection | ConditionFlowEdge) =>
+      connectionProblem(store.getState().graph, connection.source, connection.target) === null,
+    [store],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = readDraggedKind(event.dataTransfer);
+      if (!kind) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.getState().addNode(kind, {
+        x: at.x - DEFAULT_NODE_SIZE.width / 2,
+        y: at.y - DEFAULT_NODE_SIZE.height / 2,
+      });
+    },
+    [flow, store],
+  );
+
+  return (
+    <div className="canvas-flow" data-testid="canvas">
+      <ReactFlow<CanvasNode, ConditionFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onPaneClick={() => store.getState().select({})}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Meta', 'Shift']}
+        minZoom={0.2}
+        maxZoom={2}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9d1dc" />
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Minimap"
+          nodeColor={(node) => MINIMAP_COLOR[node.type ?? ''] ?? '#8a94a3'}
+          nodeStrokeWidth={2}
+        />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      {graph.nodes.length === 0 ? (
+        <div className="canvas-empty">
+          <p>
+            <strong>Empty scaffold.</strong> Drag a node from the palette, or open a preset.
+          </p>
+        </div>
+      ) : null}
+    </div>
+  );
+}

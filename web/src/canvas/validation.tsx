@@ -1,0 +1,65 @@
+import { describeZodError, type Graph, Graph as GraphSchema, type GraphIssue, validateGraph } from '@trellis/shared';
+import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import { useEndpoints } from '../api/endpoints.ts';
+import { useEditor } from './store/EditorProvider.tsx';
+
+export interface Validation {
+  /** Located issues from the shared validator, recomputed on every change. */
+  issues: GraphIssue[];
+  /** What the graph schema itself refuses (no nodes yet, an empty name), as "path: message". */
+  schemaError: string | null;
+  errors: number;
+  warnings: number;
+  endpointIds: ReadonlySet<string> | null;
+}
+
+const ValidationContext = createContext<Validation | null>(null);
+
+export function validate(graph: Graph, endpointIds: ReadonlySet<string> | null): Validation {
+  const issues = validateGraph(graph, { endpointIds });
+  const parsed = GraphSchema.safeParse(graph);
+  const schemaError = parsed.success ? null : describeZodError(parsed.error);
+  return {
+    issues,
+    schemaError,
+    errors: issues.filter((i) => i.severity === 'error').length + (schemaError ? 1 : 0),
+    warnings: issues.filter((i) => i.severity === 'warning').length,
+    endpointIds,
+  };
+}
+
+/**
+ * Why the graph cannot run with this default endpoint, or null when it can. Checked as the server will: the
+ * schema, then the validator in run mode (an LLM node with no endpoint at all is an error there).
+ */
+export function runBlocker(
+  graph: Graph,
+  endpointIds: ReadonlySet<string> | null,
+  runEndpointId: string | null,
+): string | null {
+  const parsed = GraphSchema.safeParse(graph);
+  if (!parsed.success) return describeZodError(parsed.error);
+  const errors = validateGraph(graph, { endpointIds, forRun: true, runEndpointId }).filter(
+    (i) => i.severity === 'error',
+  );
+  if (errors.length === 0) return null;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return `${errors[0]!.message}${more}`;
+}
+
+export function ValidationProvider({ children }: { children: ReactNode }) {
+  const graph = useEditor((s) => s.graph);
+  const endpoints = useEndpoints();
+  const endpointIds = useMemo(
+    () => (endpoints.data ? new Set(endpoints.data.map((e) => e.id)) : null),
+    [endpoints.data],
+  );
+  const value = useMemo(() => validate(graph, endpointIds), [graph, endpointIds]);
+  return <ValidationContext.Provider value={value}>{children}</ValidationContext.Provider>;
+}
+
+export function useValidation(): Validation {
+  const value = useContext(ValidationContext);
+  if (!value) throw new Error('useValidation needs a <ValidationProvider> above it');
+  return value;
+}

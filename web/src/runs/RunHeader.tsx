@@ -1,0 +1,107 @@
+import type { Evaluation, RunDetail, RunStatus } from '@trellis/shared';
+import { useState } from 'react';
+import { isLive, useCancelRun } from '../api/runs.ts';
+import { ClippedText } from './ClippedText.tsx';
+import { formatMs, formatTokens, formatWhen } from './format.ts';
+import type { RunView } from './runView.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+function EvaluationResult({ evaluation }: { evaluation: Evaluation }) {
+  const [open, setOpen] = useState(!evaluation.success);
+  return (
+    <div className={`evaluation ${evaluation.success ? 'is-pass' : 'is-fail'}`} data-testid="evaluation">
+      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
+        {evaluation.success ? 'Task solved' : 'Task not solved'} · {evaluation.passes.length} of{' '}
+        {evaluation.numTests} checks passed
+      </button>
+      {open ? (
+        <ul className="checks-list">
+          {evaluation.failures.map((failure) => (
+            <li key={`f-${failure.requirement}`} className="check-fail">
+              <span aria-hidden="true">✗</span> {failure.label}
+              {failure.trace ? (
+                <ClippedText
+                  id={`eval:${failure.requirement}`}
+                  text={failure.trace}
+                  className="payload small"
+                />
+              ) : null}
+            </li>
+          ))}
+          {evaluation.passes.map((pass) => (
+            <li key={`p-${pass.requirement}`} className="check-pass">
+              <span aria-hidden="true">✓</span> {pass.label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** The run at a glance: graph, task, status, result, error, and Cancel while it runs. */
+export function RunHeader({
+  runId,
+  run,
+  view,
+}: {
+  runId: string;
+  run: RunDetail | undefined;
+  view: RunView;
+}) {
+  const cancel = useCancelRun();
+  const status: RunStatus | 'connecting' = view.finished?.status ?? run?.status ?? view.status;
+  const evaluation = view.finished?.evaluation ?? run?.evaluation ?? null;
+  const error = view.finished?.error ?? run?.error ?? null;
+  const totals = view.finished?.totals ?? run?.totals ?? null;
+  const live = status !== 'connecting' && isLive(status);
+  const elapsed =
+    totals?.durationMs ?? (view.firstAt !== null && view.lastAt !== null ? view.lastAt - view.firstAt : null);
+  return (
+    <section className="card run-header" aria-label="Run">
+      <div className="run-header-main">
+        <div className="run-title">
+          <h1>{view.started?.graphName ?? run?.graphName ?? 'Run'}</h1>
+          <StatusBadge status={status} />
+        </div>
+        <div className="run-facts small">
+          <span>
+            Task <code>{view.started?.taskId ?? run?.taskId ?? '…'}</code>
+          </span>
+          {run?.difficulty ? <span>difficulty {run.difficulty}</span> : null}
+          <span>
+            {view.steps.length || run?.steps || 0} step{(view.steps.length || run?.steps) === 1 ? '' : 's'}
+          </span>
+          {totals ? (
+            <span>
+              {formatTokens(totals.promptTokens)} → {formatTokens(totals.completionTokens)} tokens
+            </span>
+          ) : null}
+          <span>{formatMs(elapsed)}</span>
+          <span className="muted">
+            <code>{runId}</code> · {formatWhen(run?.createdAt ?? null)}
+          </span>
+        </div>
+      </div>
+      <div className="run-header-side">
+        {live ? (
+          <button
+            type="button"
+            className="ghost danger"
+            disabled={cancel.isPending || cancel.isSuccess}
+            onClick={() => cancel.mutate(runId)}
+          >
+            {cancel.isSuccess ? 'Cancelling…' : 'Cancel run'}
+          </button>
+        ) : null}
+      </div>
+      {evaluation ? <EvaluationResult evaluation={evaluation} /> : null}
+      {error ? (
+        <p className="run-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {cancel.error ? <p className="run-error">{cancel.error.message}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import type { RunSummary } from '@trellis/shared';
+import { navigate } from '../router.ts';
+import { formatMs, formatTokens, formatWhen } from './format.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+function duration(run: RunSummary): number | null {
+  if (run.totals) return run.totals.durationMs;
+  if (!run.startedAt) return null;
+  const end = run.finishedAt ? Date.parse(run.finishedAt) : Date.now();
+  return end - Date.parse(run.startedAt);
+}
+
+function Result({ success }: { success: boolean | null }) {
+  if (success === null) return <span className="muted">–</span>;
+  return success ? (
+    <span className="result-pass">✓ solved</span>
+  ) : (
+    <span className="result-fail">✗ not solved</span>
+  );
+}
+
+/** The runs of one page; a row opens its run. */
+export function RunsTable({ runs }: { runs: RunSummary[] }) {
+  return (
+    <table className="runs-table">
+      <thead>
+        <tr>
+          <th>Status</th>
+          <th>Graph</th>
+          <th>Task</th>
+          <th className="num">Difficulty</th>
+          <th>Result</th>
+          <th className="num">Steps</th>
+          <th className="num">Tokens</th>
+          <th className="num">Duration</th>
+          <th>Created</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((run) => {
+          const href = `/runs/${encodeURIComponent(run.id)}`;
+          const tokens = run.totals ? run.totals.promptTokens + run.totals.completionTokens : null;
+          return (
+            <tr key={run.id} className="run-row" onClick={() => navigate(href)}>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                <a
+                  href={href}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    event.stopPropagation();
+                    navigate(href);
+                  }}
+                >
+                  {run.graphName}
+                </a>
+              </td>
+              <td>
+                <code>{run.taskId}</code>
+              </td>
+              <td className="num">{run.difficulty ?? '–'}</td>
+              <td>
+                <Result success={run.success} />
+              </td>
+              <td className="num">{run.steps}</td>
+              <td className="num">{formatTokens(tokens)}</td>
+              <td className="num">{formatMs(duration(run))}</td>
+              <td className="muted small">{formatWhen(run.createdAt)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

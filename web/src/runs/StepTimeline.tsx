@@ -1,0 +1,66 @@
+import { useMemo } from 'react';
+import { formatMs } from './format.ts';
+import type { RunView } from './runView.ts';
+import { stepTiming } from './timeline.ts';
+
+/**
+ * Where the time went: one column per step, its height the step's duration, split into one segment per role.
+ * Clicking a column selects the step.
+ */
+export function StepTimeline({
+  view,
+  selectedStep,
+  onSelect,
+}: {
+  view: RunView;
+  selectedStep: number | null;
+  onSelect: (step: number) => void;
+}) {
+  const timings = useMemo(() => view.steps.map(stepTiming), [view]);
+  const longest = Math.max(1, ...timings.map((t) => t.totalMs));
+  const kinds = [...new Set(timings.flatMap((t) => t.segments.map((s) => s.kind)))];
+  return (
+    <section className="card timeline" aria-label="Step timeline">
+      <header className="timeline-head">
+        <h3>Time per step</h3>
+        <ul className="timeline-legend">
+          {kinds.map((kind) => (
+            <li key={kind}>
+              <span className={`swatch role-bg-${kind}`} aria-hidden="true" />
+              {kind}
+            </li>
+          ))}
+        </ul>
+        <span className="muted small">longest {formatMs(longest)}</span>
+      </header>
+      {timings.length === 0 ? (
+        <p className="muted small">No steps yet.</p>
+      ) : (
+        <div className="timeline-bars">
+          {timings.map((timing) => (
+            <button
+              key={timing.step}
+              type="button"
+              className={`timeline-col${selectedStep === timing.step ? ' is-selected' : ''}`}
+              aria-label={`Step ${timing.step}: ${formatMs(timing.totalMs)}`}
+              title={`Step ${timing.step} · ${formatMs(timing.totalMs)}\n${timing.segments
+                .map((s) => `${s.kind}: ${formatMs(s.ms)}`)
+                .join('\n')}`}
+              onClick={() => onSelect(timing.step)}
+            >
+              <span className="timeline-stack" style={{ height: `${(timing.totalMs / longest) * 100}%` }}>
+                {timing.segments.map((segment) => (
+                  <span
+                    key={segment.kind}
+                    className={`timeline-seg role-bg-${segment.kind}`}
+                    style={{ flexGrow: segment.ms }}
+                  />
+                ))}
+              </span>
+            </button>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

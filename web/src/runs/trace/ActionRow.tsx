@@ -1,0 +1,51 @@
+import type { RunEventOf } from '@trellis/shared';
+import { memo } from 'react';
+import { ClippedText } from '../ClippedText.tsx';
+import { formatMs } from '../format.ts';
+import { RoleTag } from '../StatusBadge.tsx';
+import { Disclosure } from './Disclosure.tsx';
+
+type Action = RunEventOf<'action.executed'>;
+
+/** The executor ran the code: what ran, what came back or what broke, and which APIs it called. */
+export const ActionRow = memo(function ActionRow({ action, index }: { action: Action; index: number }) {
+  const id = `${action.step}:${index}`;
+  return (
+    <article
+      className={`trace-item trace-action role-edge-executor${action.ok ? '' : ' is-error'}`}
+      aria-label="Action"
+    >
+      <header className="trace-item-head">
+        <RoleTag kind="executor" />
+        <span className={`pill ${action.ok ? 'pill-ok' : 'pill-bad'}`}>{action.ok ? 'ok' : 'error'}</span>
+        {action.completed ? <span className="pill pill-ok">task completed</span> : null}
+        <span className="metrics-inline">
+          <span>{formatMs(action.durationMs)}</span>
+          <span>
+            {action.apiCalls.length} API call{action.apiCalls.length === 1 ? '' : 's'}
+          </span>
+        </span>
+      </header>
+      <Disclosure id={`code:${id}`} label="Code" meta={`${action.code.split('\n').length} lines`}>
+        {() => <ClippedText id={`code:${id}`} text={action.code} className="payload code" />}
+      </Disclosure>
+      {action.apiCalls.length > 0 ? (
+        <p className="api-calls small">
+          {action.apiCalls.map((call, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: recorded calls never reorder
+            <code key={i} className={call.status >= 400 ? 'api-bad' : undefined}>
+              {call.app}.{call.api} {call.status}
+            </code>
+          ))}
+        </p>
+      ) : null}
+      {action.error ? <p className="trace-error">{action.error}</p> : null}
+      <ClippedText
+        id={`obs:${id}`}
+        text={action.observation}
+        className={action.ok ? 'payload observation' : 'payload observation is-error'}
+        placeholder="(no output)"
+      />
+    </article>
+  );
+});

@@ -1,0 +1,88 @@
+import { memo } from 'react';
+import { ClippedText } from '../ClippedText.tsx';
+import { formatChars, formatMs, formatTokens } from '../format.ts';
+import type { CallView } from '../runView.ts';
+import { RoleTag } from '../StatusBadge.tsx';
+import { Disclosure } from './Disclosure.tsx';
+
+function Metrics({ call }: { call: CallView }) {
+  if (!call.done) {
+    return (
+      <span className="metrics-inline" data-testid="call-streaming">
+        streaming… {formatChars(call.text.length + call.reasoning.length)}
+      </span>
+    );
+  }
+  return (
+    <span className="metrics-inline">
+      <span title="Time to first token">TTFT {formatMs(call.ttftMs)}</span>
+      <span title="Latency">{formatMs(call.latencyMs)}</span>
+      <span title="Prompt tokens → completion tokens">
+        {formatTokens(call.usage?.promptTokens)} → {formatTokens(call.usage?.completionTokens)} tok
+      </span>
+      {call.finishReason ? <span title="Finish reason">{call.finishReason}</span> : null}
+    </span>
+  );
+}
+
+function Prompt({ call }: { call: CallView }) {
+  const chars = call.messages.reduce((n, m) => n + m.content.length, 0);
+  return (
+    <Disclosure
+      id={`prompt:${call.callId}`}
+      label="Prompt"
+      meta={`${call.messages.length} messages · ${formatChars(chars)}`}
+    >
+      {() => (
+        <ol className="messages">
+          {call.messages.map((message, i) => (
+            // Messages of a recorded request never change order.
+            // biome-ignore lint/suspicious/noArrayIndexKey: the list is immutable
+            <li key={i} className={`message message-${message.role}`}>
+              <span className="message-role">{message.role}</span>
+              <ClippedText id={`msg:${call.callId}:${i}`} text={message.content} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </Disclosure>
+  );
+}
+
+/** One model call: who asked which model, the exact prompt, the reasoning, the output as it streams, timings. */
+export const CallRow = memo(function CallRow({ call }: { call: CallView; rev: number }) {
+  return (
+    <article className={`trace-item trace-call role-edge-${call.role}`} aria-label={`${call.role} call`}>
+      <header className="trace-item-head">
+        <RoleTag kind={call.role} />
+        {call.nodeId !== call.role ? <code className="muted">{call.nodeId}</code> : null}
+        <span className="muted small model">{call.model}</span>
+        <Metrics call={call} />
+      </header>
+      <Prompt call={call} />
+      {call.reasoning !== '' ? (
+        <Disclosure
+          id={`reasoning:${call.callId}`}
+          label="Reasoning"
+          meta={formatChars(call.reasoning.length)}
+        >
+          {() => (
+            <ClippedText
+              id={`reasoning:${call.callId}`}
+              text={call.reasoning}
+              className="payload reasoning"
+            />
+          )}
+        </Disclosure>
+      ) : null}
+      <ClippedText
+        id={`out:${call.callId}`}
+        text={call.text}
+        className="payload output"
+        placeholder={call.done ? '(no output)' : 'waiting for the first token…'}
+        streaming={!call.done}
+      />
+      {call.error ? <p className="trace-error">{call.error}</p> : null}
+    </article>
+  );
+});
