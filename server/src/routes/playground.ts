@@ -217,11 +217,9 @@ export function playgroundRoutes(
         );
         return reply;
       } finally {
-        console.log('handler finally', res.destroyed, res.writableFinished);
         res.off('close', onClose);
         ctx.shutdown.removeEventListener('abort', onShutdown);
         await stream.return(undefined);
-        console.log('handler done');
       }
     });
   };

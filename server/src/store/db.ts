@@ -13,6 +13,8 @@ export function openDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('wal_autocheckpoint = 4000');
   migrate(db);
   return db;
 }

@@ -9,6 +9,8 @@ import type {
 } from '@trellis/shared';
 import type { Db } from './db.ts';
 
+const ROWS_PER_INSERT = 64;
+
 interface RunRow {
   id: string;
   graph_version_id: string;
@@ -76,10 +78,15 @@ export interface NewRun {
 export class RunRepo {
   private readonly insertEvent;
   private readonly bumpCount;
+  private readonly insertMany;
 
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare(
       'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    // Many rows per statement: per-statement overhead dominates single-row inserts of small events.
+    this.insertMany = db.prepare(
+      `INSERT INTO run_events (run_id, seq, type, at, body) VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
   }
@@ -205,10 +212,21 @@ export class RunRepo {
     if (events.length === 0) return;
     const last = new Map<string, number>();
     this.db.transaction(() => {
-      for (const event of events) {
-        const { runId, seq, type, at } = event;
-        this.insertEvent.run(runId, seq, type, at, JSON.stringify(event));
-        last.set(runId, seq);
+      let i = 0;
+      const args: (string | number)[] = [];
+      for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+        args.length = 0;
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) {
+          const event = events[j]!;
+          args.push(event.runId, event.seq, event.type, event.at, JSON.stringify(event));
+          last.set(event.runId, event.seq);
+        }
+        this.insertMany.run(args);
+      }
+      for (; i < events.length; i++) {
+        const event = events[i]!;
+        this.insertEvent.run(event.runId, event.seq, event.type, event.at, JSON.stringify(event));
+        last.set(event.runId, event.seq);
       }
       for (const [runId, seq] of last) this.bumpCount.run(seq, runId);
     })();

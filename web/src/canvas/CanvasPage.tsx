@@ -9,7 +9,7 @@ import { DEFAULT_NODE_SIZE } from './layout.ts';
 import { Palette } from './Palette.tsx';
 import { RunControls } from './run/RunControls.tsx';
 import { RunPanel } from './run/RunPanel.tsx';
-import { EditorProvider, useEditorStore } from './store/EditorProvider.tsx';
+import { EditorProvider, useEditor, useEditorStore } from './store/EditorProvider.tsx';
 import type { Notify } from './toolbar/OpenMenu.tsx';
 import { Toolbar } from './toolbar/Toolbar.tsx';
 import { VersionsPanel } from './toolbar/VersionsPanel.tsx';
@@ -17,7 +17,11 @@ import { useShortcuts } from './useShortcuts.ts';
 import { ValidationProvider } from './validation.tsx';
 import '../canvas.css';
 
-const LeftPanel = memo(function LeftPanel({ flowHost }: { flowHost: React.RefObject<HTMLDivElement | null> }) {
+const LeftPanel = memo(function LeftPanel({
+  flowHost,
+}: {
+  flowHost: React.RefObject<HTMLDivElement | null>;
+}) {
   const store = useEditorStore();
   const flow = useReactFlow();
   const addAtCentre = useCallback(
@@ -42,16 +46,31 @@ const LeftPanel = memo(function LeftPanel({ flowHost }: { flowHost: React.RefObj
   );
 });
 
-const RightPanel = memo(function RightPanel({ notify }: { notify: Notify }) {
-  const [tab, setTab] = useState<'inspector' | 'versions'>('inspector');
+export type PanelTab = 'inspector' | 'versions';
+
+const RightPanel = memo(function RightPanel({
+  notify,
+  tab,
+  onTab,
+  onClose,
+}: {
+  notify: Notify;
+  tab: PanelTab;
+  onTab: (tab: PanelTab) => void;
+  onClose: () => void;
+}) {
   return (
-    <aside className="canvas-right">
-      <div className="tabs" role="tablist" aria-label="Side panel">
-        <button type="button" role="tab" aria-selected={tab === 'inspector'} onClick={() => setTab('inspector')}>
+    <aside className="canvas-right" aria-label="Side panel">
+      <div className="side-tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'inspector'} onClick={() => onTab('inspector')}>
           Inspector
         </button>
-        <button type="button" role="tab" aria-selected={tab === 'versions'} onClick={() => setTab('versions')}>
+        <button type="button" role="tab" aria-selected={tab === 'versions'} onClick={() => onTab('versions')}>
           Versions
+        </button>
+        <span className="toolbar-spacer" />
+        <button type="button" className="side-close" aria-label="Close the side panel" onClick={onClose}>
+          ✕
         </button>
       </div>
       <div className="canvas-right-body" role="tabpanel">
@@ -60,6 +79,9 @@ const RightPanel = memo(function RightPanel({ notify }: { notify: Notify }) {
     </aside>
   );
 });
+
+/** Wide windows keep the side panel open; narrower ones open it on selection, to leave the canvas room. */
+const WIDE = '(min-width: 1500px)';
 
 function initialTask(): string | null {
   return new URLSearchParams(window.location.search).get('task');
@@ -74,6 +96,18 @@ function Workbench() {
   const [runId, setRunId] = useState<string | null>(null);
   const { view } = useRunEvents(runId);
   const live = runId !== null && view.finished === null;
+  const [pinned, setPinned] = useState(() => window.matchMedia(WIDE).matches);
+  const [tab, setTab] = useState<PanelTab>('inspector');
+  const hasSelection = useEditor((s) => s.selection.nodes.length + s.selection.edges.length > 0);
+  const panelOpen = pinned || hasSelection;
+  const openPanel = useCallback((next: PanelTab) => {
+    setTab(next);
+    setPinned(true);
+  }, []);
+  const closePanel = useCallback(() => {
+    setPinned(false);
+    store.getState().select({});
+  }, [store]);
 
   const notify = useCallback<Notify>((next) => setNotice(next), []);
   useEffect(() => {
@@ -96,24 +130,27 @@ function Workbench() {
 
   return (
     <div className="canvas-page">
-      <Toolbar notify={notify} saveSignal={saveSignal} run={runControls} />
-      {notice ? (
-        <div className={`canvas-notice canvas-notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <span>{notice.text}</span>
-          <button type="button" className="small ghost" aria-label="Dismiss" onClick={() => setNotice(null)}>
-            ✕
-          </button>
-        </div>
-      ) : null}
-      <div className="canvas-main">
+      <Toolbar notify={notify} saveSignal={saveSignal} run={runControls} onPanel={openPanel} />
+      <div className={`canvas-main${panelOpen ? ' with-panel' : ''}`}>
         <LeftPanel flowHost={flowHost} />
         <div className={`canvas-centre${runId ? ' with-run' : ''}`}>
           <div className="canvas-flow-host" ref={flowHost}>
             <FlowCanvas activeNodeId={view.activeNodeId} />
+            {notice ? (
+        <div
+          className={`canvas-notice canvas-notice-${notice.tone}`}
+          role={notice.tone === 'error' ? 'alert' : 'status'}
+        >
+          <span>{notice.text}</span>
+          <button type="button" className="small ghost" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ✕
+          </button>
+              </div>
+            ) : null}
           </div>
           {runId ? <RunPanel runId={runId} view={view} onClose={() => setRunId(null)} /> : null}
         </div>
-        <RightPanel notify={notify} />
+        {panelOpen ? <RightPanel notify={notify} tab={tab} onTab={setTab} onClose={closePanel} /> : null}
       </div>
     </div>
   );

@@ -58,7 +58,8 @@ export function FlowCanvas({ activeNodeId }: { activeNodeId: string | null }) {
   }, [docId]);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<CanvasNode>[]) => applyNodeChanges(changes, store.getState().selection, store.getState()),
+    (changes: NodeChange<CanvasNode>[]) =>
+      applyNodeChanges(changes, store.getState().selection, store.getState()),
     [store],
   );
   const onEdgesChange = useCallback(

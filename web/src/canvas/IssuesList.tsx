@@ -18,7 +18,9 @@ export function IssuesList() {
       store.getState().select({});
     }
   };
-  const sorted = [...issues].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const sorted = [...issues].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
+  );
   return (
     <section className="issues" aria-label="Validation issues">
       <h3>
@@ -36,8 +38,8 @@ export function IssuesList() {
             <span className="issue-text">{schemaError}</span>
           </li>
         ) : null}
-        {sorted.map((issue, i) => (
-          <li key={`${issue.code}-${issue.nodeId ?? issue.edgeId ?? issue.field ?? ''}-${i}`}>
+        {sorted.map((issue) => (
+          <li key={`${issue.code}:${issue.nodeId ?? issue.edgeId ?? issue.field ?? ''}:${issue.message}`}>
             <button type="button" className={`issue issue-${issue.severity}`} onClick={() => focus(issue)}>
               <span className="issue-where">{issue.nodeId ?? issue.edgeId ?? issue.field ?? 'graph'}</span>
               <span className="issue-text">{issue.message}</span>

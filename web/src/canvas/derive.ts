@@ -19,7 +19,11 @@ export function bindingText(node: GraphNode, graph: Graph, endpoints: DeriveInpu
   if (node.kind === 'executor') return 'sandbox';
   const name = (id: string) => endpoints.find((e) => e.id === id)?.name ?? id;
   const own = node.config.llm.endpointId;
-  const endpoint = own ? name(own) : graph.defaults.endpointId ? `default (${name(graph.defaults.endpointId)})` : '';
+  const endpoint = own
+    ? name(own)
+    : graph.defaults.endpointId
+      ? `default (${name(graph.defaults.endpointId)})`
+      : '';
   const model = node.config.llm.model ?? (own ? null : graph.defaults.model);
   if (!endpoint) return 'no endpoint';
   return model ? `${endpoint} · ${model}` : endpoint;
@@ -121,7 +125,11 @@ export function deriveEdges(input: Pick<DeriveInput, 'graph' | 'selection' | 'is
 type ChangeActions = Pick<EditorActions, 'moveNodes' | 'setMeasured' | 'select' | 'remove'>;
 
 /** Applies React Flow's node changes to the editor: moves and selection become store actions. */
-export function applyNodeChanges(changes: NodeChange<CanvasNode>[], selection: Selection, actions: ChangeActions) {
+export function applyNodeChanges(
+  changes: NodeChange<CanvasNode>[],
+  selection: Selection,
+  actions: ChangeActions,
+) {
   const positions: Record<string, XY> = {};
   let dragging = false;
   const sizes: Record<string, Size> = {};

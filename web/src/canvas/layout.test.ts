@@ -37,7 +37,8 @@ describe('auto-layout', () => {
     expect(p.corrector!.x).toBe(p['corrector-2']!.x);
     expect(overlaps(p.corrector!, p['corrector-2']!)).toBe(false);
     const ids = Object.keys(p);
-    for (const a of ids) for (const b of ids) if (a < b) expect(overlaps(p[a]!, p[b]!), `${a}/${b}`).toBe(false);
+    for (const a of ids)
+      for (const b of ids) if (a < b) expect(overlaps(p[a]!, p[b]!), `${a}/${b}`).toBe(false);
   });
 
   it('places unconnected nodes too, and uses measured sizes for spacing', () => {

@@ -21,7 +21,8 @@ export function layoutGraph(graph: Graph, measured: Record<string, Size> = {}): 
   const known = new Set(ids);
   const out = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const edge of graph.edges) {
-    if (known.has(edge.from) && known.has(edge.to) && edge.from !== edge.to) out.get(edge.from)!.push(edge.to);
+    if (known.has(edge.from) && known.has(edge.to) && edge.from !== edge.to)
+      out.get(edge.from)!.push(edge.to);
   }
 
   // Depth-first from the entry, then from any node not yet seen, marking edges into the active path as back edges.
@@ -55,7 +56,10 @@ export function layoutGraph(graph: Graph, measured: Record<string, Size> = {}): 
   }
 
   const columns: string[][] = [];
-  for (const id of ids) (columns[rank.get(id)!] ??= []).push(id);
+  for (const id of ids) {
+    const r = rank.get(id)!;
+    columns[r] = [...(columns[r] ?? []), id];
+  }
   const row = new Map<string, number>();
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const [from, tos] of forward) for (const to of tos) preds.get(to)!.push(from);

@@ -1,4 +1,10 @@
-import { describeZodError, type Graph, Graph as GraphSchema, type GraphIssue, validateGraph } from '@trellis/shared';
+import {
+  describeZodError,
+  type Graph,
+  type GraphIssue,
+  Graph as GraphSchema,
+  validateGraph,
+} from '@trellis/shared';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { useEndpoints } from '../api/endpoints.ts';
 import { useEditor } from './store/EditorProvider.tsx';

@@ -26,9 +26,13 @@ export function BindingFields({
     <div className="binding">
       <EndpointSelect
         value={llm.endpointId}
-        emptyLabel={defaults.endpointId ? `Graph default (${nameOf(defaults.endpointId)})` : 'Graph default (none set)'}
+        emptyLabel={
+          defaults.endpointId ? `Graph default (${nameOf(defaults.endpointId)})` : 'Graph default (none set)'
+        }
         issues={issuesFor('config.llm.endpointId')}
-        onChange={(endpointId) => onChange({ ...llm, endpointId, model: endpointId === llm.endpointId ? llm.model : null })}
+        onChange={(endpointId) =>
+          onChange({ ...llm, endpointId, model: endpointId === llm.endpointId ? llm.model : null })
+        }
       />
       <ModelSelect
         endpointId={effectiveEndpoint}

@@ -124,7 +124,11 @@ export function FieldControl(props: FieldProps) {
       return (
         <label className="field field-check">
           <span className="check">
-            <input type="checkbox" checked={value === true} onChange={(event) => onCommit(event.target.checked)} />
+            <input
+              type="checkbox"
+              checked={value === true}
+              onChange={(event) => onCommit(event.target.checked)}
+            />
             <span className="field-label">{field.label}</span>
           </span>
           {field.help ? <span className="field-hint">{field.help}</span> : null}

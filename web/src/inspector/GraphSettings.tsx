@@ -68,18 +68,19 @@ export function GraphSettings() {
   const entry = useEditor((s) => s.graph.entry);
   const nodes = useEditor((s) => s.graph.nodes);
   const { issues } = useValidation();
-  const issuesFor = (field: string) => issues.filter((i) => i.field === field && !i.nodeId).map((i) => i.message);
+  const issuesFor = (field: string) =>
+    issues.filter((i) => i.field === field && !i.nodeId).map((i) => i.message);
   const update = store.getState().updateGraph;
 
   return (
-    <section className="inspector-section" aria-label="Graph settings">
-      <header className="inspector-head">
+    <section className="insp-section" aria-label="Graph settings">
+      <header className="insp-head">
         <div>
           <h2>Graph settings</h2>
           <p className="muted small">Select a node or an edge to edit it.</p>
         </div>
       </header>
-      <div className="inspector-grid">
+      <div className="insp-grid">
         <TextInput
           label="Name"
           value={name}

@@ -10,19 +10,19 @@ function EdgeInspector({ edgeId }: { edgeId: string }) {
   const { issues } = useValidation();
   if (!edge) return null;
   return (
-    <section className="inspector-section" aria-label="Edge settings">
-      <header className="inspector-head">
+    <section className="insp-section" aria-label="Edge settings">
+      <header className="insp-head">
         <div>
           <h2>
             Edge <code>{edge.id}</code>
           </h2>
           <p className="muted small">
-            From <code>{edge.from}</code> to <code>{edge.to}</code>. A node's outgoing edges are tried in order; the
-            first whose condition holds is followed.
+            From <code>{edge.from}</code> to <code>{edge.to}</code>. A node's outgoing edges are tried in
+            order; the first whose condition holds is followed.
           </p>
         </div>
       </header>
-      <ul className="inspector-issues">
+      <ul className="insp-issues">
         {issues
           .filter((i) => i.edgeId === edgeId)
           .map((i) => (
@@ -38,14 +38,22 @@ function EdgeInspector({ edgeId }: { edgeId: string }) {
 
 /** Settings for what is selected: one node, one edge, or the graph itself. */
 export function Inspector() {
-  const nodeId = useEditor((s) => (s.selection.nodes.length === 1 && s.selection.edges.length === 0 ? s.selection.nodes[0]! : null));
-  const edgeId = useEditor((s) => (s.selection.edges.length === 1 && s.selection.nodes.length === 0 ? s.selection.edges[0]! : null));
+  const nodeId = useEditor((s) =>
+    s.selection.nodes.length === 1 && s.selection.edges.length === 0 ? s.selection.nodes[0]! : null,
+  );
+  const edgeId = useEditor((s) =>
+    s.selection.edges.length === 1 && s.selection.nodes.length === 0 ? s.selection.edges[0]! : null,
+  );
   const many = useEditor((s) => s.selection.nodes.length + s.selection.edges.length > 1);
   if (nodeId) return <NodeInspector key={nodeId} nodeId={nodeId} />;
   if (edgeId) return <EdgeInspector key={edgeId} edgeId={edgeId} />;
   return (
     <>
-      {many ? <p className="inspector-note">Several items selected: Delete removes them, Ctrl+D duplicates the nodes.</p> : null}
+      {many ? (
+        <p className="insp-note">
+          Several items selected: Delete removes them, Ctrl+D duplicates the nodes.
+        </p>
+      ) : null}
       <GraphSettings />
     </>
   );

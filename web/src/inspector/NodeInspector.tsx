@@ -40,9 +40,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const llm = llmOf(node);
 
   return (
-    <section className="inspector-section" aria-label={`${spec.label} settings`}>
-      <header className={`inspector-head inspector-head-${node.kind}`}>
-        <span className="inspector-glyph" aria-hidden="true">
+    <section className="insp-section" aria-label={`${spec.label} settings`}>
+      <header className={`insp-head insp-head-${node.kind}`}>
+        <span className="insp-glyph" aria-hidden="true">
           {KIND_GLYPH[node.kind]}
         </span>
         <div>
@@ -53,7 +53,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         </div>
       </header>
       {general.length > 0 ? (
-        <ul className="inspector-issues" aria-label="Node issues">
+        <ul className="insp-issues" aria-label="Node issues">
           {general.map((issue) => (
             <li key={issue.message} className={`issue-line issue-line-${issue.severity}`}>
               {issue.message}
@@ -61,7 +61,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           ))}
         </ul>
       ) : null}
-      <div className="inspector-grid">
+      <div className="insp-grid">
         <TextInput
           label="Label"
           value={node.label}
@@ -93,7 +93,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
             onChange={(next) => {
               const current = latest();
               if (current && current.kind !== 'executor')
-                store.getState().updateNode({ ...current, config: { ...current.config, llm: next } } as GraphNode);
+                store
+                  .getState()
+                  .updateNode({ ...current, config: { ...current.config, llm: next } } as GraphNode);
             }}
           />
         ) : null}
@@ -109,7 +111,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           />
         ))}
       </div>
-      <div className="inspector-actions">
+      <div className="insp-actions">
         <button
           type="button"
           className="small"
@@ -120,7 +122,11 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         >
           Duplicate
         </button>
-        <button type="button" className="small ghost danger" onClick={() => store.getState().remove([nodeId], [])}>
+        <button
+          type="button"
+          className="small ghost danger"
+          onClick={() => store.getState().remove([nodeId], [])}
+        >
           Delete node
         </button>
       </div>

@@ -31,6 +31,7 @@ export function TextInput({
     onCommit(text);
   };
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the input or textarea is inside, chosen by `multiline`
     <label className={`field${multiline ? ' field-wide' : ''}`}>
       <span className="field-label">{label}</span>
       {multiline ? (

@@ -4,7 +4,11 @@ import { useEffect, useRef, useState } from 'react';
  * A text field's draft over a committed value: the draft follows the value when it changes from outside
  * (undo, another control), but not while what was typed still means the same value ("0." for 0).
  */
-export function useDraft<T>(value: T, format: (value: T) => string, parse: (text: string) => T | typeof INVALID) {
+export function useDraft<T>(
+  value: T,
+  format: (value: T) => string,
+  parse: (text: string) => T | typeof INVALID,
+) {
   const [draft, setDraft] = useState(() => format(value));
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(draft);

@@ -28,7 +28,11 @@ export function TaskDetail({ taskId }: { taskId: string }) {
             {t.scenario} · {t.split} · difficulty <Difficulty level={t.difficulty} /> · {t.apps.join(', ')}
           </p>
         </div>
-        <button type="button" className="primary" onClick={() => navigate(`/canvas?task=${encodeURIComponent(t.id)}`)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => navigate(`/canvas?task=${encodeURIComponent(t.id)}`)}
+        >
           Run on canvas
         </button>
       </header>

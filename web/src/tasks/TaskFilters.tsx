@@ -13,19 +13,24 @@ export function TaskFilters({
   compact?: boolean;
 }) {
   return (
-    <div className={`task-filters${compact ? ' task-filters-compact' : ''}`} role="search">
+    <search className={`task-filters${compact ? ' task-filters-compact' : ''}`}>
       <input
         type="search"
+        className={`task-filter${compact ? ' task-search-compact' : ''}`}
         aria-label="Search tasks"
         placeholder="Search id, scenario or instruction"
         value={query.search ?? ''}
         onChange={(event) => onChange({ ...query, search: event.target.value })}
       />
       <select
+        className="task-filter"
         aria-label="Split"
         value={query.split ?? ''}
         onChange={(event) =>
-          onChange({ ...query, split: event.target.value === '' ? undefined : (event.target.value as 'dev' | 'test') })
+          onChange({
+            ...query,
+            split: event.target.value === '' ? undefined : (event.target.value as 'dev' | 'test'),
+          })
         }
       >
         <option value="">All splits</option>
@@ -33,6 +38,7 @@ export function TaskFilters({
         <option value="test">test</option>
       </select>
       <select
+        className="task-filter"
         aria-label="Difficulty"
         value={query.difficulty ?? ''}
         onChange={(event) =>
@@ -48,6 +54,7 @@ export function TaskFilters({
         <option value="3">3 · several apps</option>
       </select>
       <select
+        className="task-filter"
         aria-label="App"
         value={query.app ?? ''}
         onChange={(event) => onChange({ ...query, app: event.target.value || undefined })}
@@ -59,6 +66,6 @@ export function TaskFilters({
           </option>
         ))}
       </select>
-    </div>
+    </search>
   );
 }

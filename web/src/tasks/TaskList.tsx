@@ -16,7 +16,9 @@ export function TaskListState({ error, empty }: { error: Error | null; empty: bo
     const missing = error instanceof ApiRequestError && error.status === 404;
     return (
       <div className="task-state" role="status">
-        <strong>{missing ? 'The task catalogue is not available on this server.' : 'Cannot load tasks.'}</strong>
+        <strong>
+          {missing ? 'The task catalogue is not available on this server.' : 'Cannot load tasks.'}
+        </strong>
         <span className="muted">{missing ? 'GET /api/tasks answered 404.' : error.message}</span>
       </div>
     );
@@ -50,7 +52,7 @@ export function TaskList({
             onClick={() => onSelect(task.id)}
           >
             <span className="task-row-head">
-              <code>{task.id}</code>
+              <code className="task-row-id">{task.id}</code>
               <span className="task-split">{task.split}</span>
               <Difficulty level={task.difficulty} />
             </span>

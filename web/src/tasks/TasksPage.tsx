@@ -20,7 +20,8 @@ export function TasksPage() {
         <div>
           <h1>Tasks</h1>
           <p className="muted">
-            The built-in app world's tasks, by split and difficulty. Each is checked by the state it leaves behind.
+            The built-in app world's tasks, by split and difficulty. Each is checked by the state it leaves
+            behind.
           </p>
         </div>
         <span className="muted small" data-testid="task-count">

@@ -59,11 +59,14 @@ DENIED = {
 UNSAFE_BUILTINS = {"_ctypes", "_socket", "_posixsubprocess", "_pyodide_core"}
 
 _print = builtins.print
+_DENIED_TOPS = frozenset(name.partition(".")[0] for name in DENIED)
+_GUARDED_META_PATH = []
 _RECURSION_LIMIT = sys.getrecursionlimit()
 _PRISTINE_BUILTINS = dict(builtins.__dict__)
 _sessions = {}
 _source_counter = [0]
 _INPUT_NAME = re.compile(r'File "<python-input#\d+>"')
+_INPUT_NAME_IN_TEXT = re.compile(r"<python-input#\d+>")
 
 
 class _Session:
@@ -115,7 +118,8 @@ class _Capture:
         return True
 
     def text(self):
-        return "".join(self.parts)
+        # Warnings name the step's source file; show it as the agent knows it.
+        return _INPUT_NAME_IN_TEXT.sub("<python-input>", "".join(self.parts))
 
 
 def _render(value):
@@ -298,10 +302,16 @@ def _execute(session, code, capture):
 
 
 def _reset_process_state():
-    # A step may have ignored SIGINT (the interrupt a timeout sends) or raised the recursion limit; the
-    # next step starts from the defaults again.
+    # Sessions share the interpreter's modules. A step may have ignored SIGINT (the interrupt a timeout
+    # sends), raised the recursion limit, or taken the import guard down; the next step, whichever session
+    # it belongs to, starts from the guarded defaults again.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.setrecursionlimit(_RECURSION_LIMIT)
+    if _GUARDED_META_PATH and sys.meta_path != _GUARDED_META_PATH:
+        sys.meta_path = list(_GUARDED_META_PATH)
+    for name in [n for n in sys.modules if n.partition(".")[0] in _DENIED_TOPS]:
+        if _is_denied_name(name):
+            del sys.modules[name]
 
 
 def run(session_id, code):
@@ -401,6 +411,8 @@ def lockdown():
 
     sys.meta_path[:] = [f for f in sys.meta_path if (getattr(f, "__module__", "") or "").startswith("_frozen_importlib")]
     sys.meta_path.insert(0, _DenyFinder)
+    _GUARDED_META_PATH[:] = sys.meta_path
+    _hide_bridge_sources()
     for name in list(sys.modules):
         if _is_denied_name(name):
             del sys.modules[name]
@@ -421,6 +433,9 @@ def lockdown():
     for obj in gc.get_objects():
         if isinstance(obj, types.ModuleType) and _is_denied_name(obj.__name__) and obj is not core:
             obj.__dict__.clear()
+        elif isinstance(obj, types.FunctionType) and _is_denied_name(obj.__module__ or ""):
+            # Also the globals of modules that are already gone but whose functions live on.
+            obj.__globals__.clear()
     emptied = 0
     # A class's attributes change through setattr, which keeps the interpreter's attribute cache right;
     # writing into the class's dict behind its back would not.
@@ -452,6 +467,22 @@ def lockdown():
     clear_caches()
     gc.collect()
     return emptied
+
+
+def _hide_bridge_sources():
+    # Pyodide's own Python packages sit in the standard library archive. They can do nothing without the
+    # C bridge module (which can no longer be created), but hiding them keeps their names from importing.
+    import zipimport
+
+    hidden = ("pyodide/", "_pyodide/")
+
+    def without_bridge(files):
+        return {key: value for key, value in files.items() if not key.startswith(hidden)}
+
+    read_directory = zipimport._read_directory
+    zipimport._read_directory = lambda archive: without_bridge(read_directory(archive))
+    for archive, files in list(zipimport._zip_directory_cache.items()):
+        zipimport._zip_directory_cache[archive] = without_bridge(files)
 
 
 def _unwrap_pyodide_patches():

@@ -2,7 +2,7 @@ import { describeCondition } from '@trellis/shared';
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
 import type { ConditionFlowEdge } from '../flowTypes.ts';
-import { useEditorStore } from '../store/EditorProvider.tsx';
+import { useEditor, useEditorStore } from '../store/EditorProvider.tsx';
 import { ConditionForm } from './ConditionForm.tsx';
 
 /**
@@ -12,6 +12,7 @@ import { ConditionForm } from './ConditionForm.tsx';
 export const ConditionEdge = memo(function ConditionEdge(props: EdgeProps<ConditionFlowEdge>) {
   const { id, data, selected, markerEnd } = props;
   const store = useEditorStore();
+  const alone = useEditor((s) => s.selection.edges.length === 1 && s.selection.nodes.length === 0);
   const [path, labelX, labelY] = getBezierPath(props);
   if (!data) return null;
   const error = data.issues.find((i) => i.severity === 'error');
@@ -46,7 +47,7 @@ export const ConditionEdge = memo(function ConditionEdge(props: EdgeProps<Condit
             {order}
             {label}
           </button>
-          {selected ? (
+          {selected && alone ? (
             <div className="tedge-popover">
               <ConditionForm edgeId={id} compact />
             </div>

@@ -40,7 +40,9 @@ export function ConditionForm({ edgeId, compact = false }: { edgeId: string; com
         <select
           aria-label="Edge condition"
           value={edge.when.type}
-          onChange={(event) => setCondition(edgeId, conditionOf(event.target.value as ConditionType, edge.when))}
+          onChange={(event) =>
+            setCondition(edgeId, conditionOf(event.target.value as ConditionType, edge.when))
+          }
         >
           {CONDITION_OPTIONS.map((o) => (
             <option key={o.value} value={o.value}>

@@ -1,4 +1,4 @@
-import { type NodeKind, NODE_KINDS } from '@trellis/shared';
+import { NODE_KINDS, type NodeKind } from '@trellis/shared';
 import { Handle, Position } from '@xyflow/react';
 import type { ReactNode } from 'react';
 import type { CanvasNodeData } from '../flowTypes.ts';
@@ -41,13 +41,12 @@ export function NodeShell<K extends NodeKind>({
   const shown = errors[0] ?? issues[0];
   const spec = NODE_KINDS[node.kind];
   return (
-    <div
+    <article
       className={`tnode tnode-${node.kind}`}
       data-selected={selected || undefined}
       data-active={active || undefined}
       data-severity={severity}
       data-testid={`node-${node.id}`}
-      role="group"
       aria-label={`${spec.label} ${node.label || node.id}`}
     >
       <Handle type="target" position={Position.Left} className="tnode-handle" />
@@ -85,6 +84,6 @@ export function NodeShell<K extends NodeKind>({
         </p>
       ) : null}
       <Handle type="source" position={Position.Right} className="tnode-handle" />
-    </div>
+    </article>
   );
 }

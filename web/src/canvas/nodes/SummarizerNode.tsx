@@ -7,7 +7,10 @@ import { NodeToggle } from './NodeToggle.tsx';
 import { useNodeToggle } from './useNodeToggle.ts';
 
 /** Compresses the history past a threshold; shows its trigger and what it keeps. */
-export const SummarizerNode = memo(function SummarizerNode({ data, selected }: NodeProps<SummarizerFlowNode>) {
+export const SummarizerNode = memo(function SummarizerNode({
+  data,
+  selected,
+}: NodeProps<SummarizerFlowNode>) {
   const { config } = data.node;
   const toggle = useNodeToggle();
   const trigger =

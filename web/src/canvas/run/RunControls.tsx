@@ -42,7 +42,9 @@ export function RunControls({
     const saved = state.origin.versionId && !isDirty(state);
     try {
       const detail = await start.mutateAsync(
-        saved ? { graphVersionId: state.origin.versionId!, taskId } : { graph: Graph.parse(state.graph), taskId },
+        saved
+          ? { graphVersionId: state.origin.versionId!, taskId }
+          : { graph: Graph.parse(state.graph), taskId },
       );
       onStarted(detail.id);
     } catch (error) {
@@ -51,7 +53,7 @@ export function RunControls({
   };
 
   return (
-    <div className="toolbar-group run-controls" role="group" aria-label="Run">
+    <div className="toolbar-group run-controls">
       <TaskPicker value={taskId} onChange={onTask} />
       <button
         type="button"

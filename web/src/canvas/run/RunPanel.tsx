@@ -5,15 +5,7 @@ import type { RunView } from '../../runs/runView.ts';
 import { StatusBadge } from '../../runs/StatusBadge.tsx';
 
 /** The followed run under the canvas: its status, Cancel, a link to the full run page, and the live trace. */
-export function RunPanel({
-  runId,
-  view,
-  onClose,
-}: {
-  runId: string;
-  view: RunView;
-  onClose: () => void;
-}) {
+export function RunPanel({ runId, view, onClose }: { runId: string; view: RunView; onClose: () => void }) {
   const cancel = useCancelRun();
   const live = view.finished === null;
   const step = view.steps[view.steps.length - 1]?.step;

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useContext, useState } from 'react';
 import { useStore } from 'zustand';
-import { type Editor, type EditorOptions, type EditorStore, createEditorStore } from './editorStore.ts';
+import { createEditorStore, type Editor, type EditorOptions, type EditorStore } from './editorStore.ts';
 
 const EditorContext = createContext<EditorStore | null>(null);
 

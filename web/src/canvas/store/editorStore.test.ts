@@ -122,7 +122,11 @@ describe('editor store', () => {
     s().setEdgeCondition('agent->executor', { type: 'on_success' });
     expect(s().graph.edges.find((e) => e.id === 'agent->executor')?.when).toEqual({ type: 'on_success' });
     s().reorderEdge('agent->executor', -1);
-    expect(s().graph.edges.filter((e) => e.from === 'agent').map((e) => e.to)).toEqual(['executor', 'corrector']);
+    expect(
+      s()
+        .graph.edges.filter((e) => e.from === 'agent')
+        .map((e) => e.to),
+    ).toEqual(['executor', 'corrector']);
   });
 
   it('is dirty after an edit and clean once saved; undo past a load restores the earlier document', () => {

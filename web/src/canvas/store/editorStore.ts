@@ -1,4 +1,10 @@
-import { canonicalJson, type EdgeCondition, type Graph, type GraphNode, type NodeKind } from '@trellis/shared';
+import {
+  canonicalJson,
+  type EdgeCondition,
+  type Graph,
+  type GraphNode,
+  type NodeKind,
+} from '@trellis/shared';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import * as ops from '../graphOps.ts';
 import { layoutGraph, type Size } from '../layout.ts';
@@ -257,7 +263,12 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
             ? { ...snapshot, origin: { ...snapshot.origin, graphId: version.graphId } }
             : snapshot;
         set({
-          origin: { docId, graphId: version.graphId, versionId: version.id, baseline: baselineOf(version.graph) },
+          origin: {
+            docId,
+            graphId: version.graphId,
+            versionId: version.id,
+            baseline: baselineOf(version.graph),
+          },
           past: state.past.map(lineage),
           future: state.future.map(lineage),
         });

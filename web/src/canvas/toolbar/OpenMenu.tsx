@@ -18,7 +18,10 @@ export function OpenMenu({ notify }: { notify: Notify }) {
     const dirty = isDirty(store.getState()) && store.getState().graph.nodes.length > 0;
     store.getState().load(graph, from);
     setOpen(false);
-    notify({ tone: 'ok', text: dirty ? `Opened ${what}. Ctrl+Z brings back your unsaved changes.` : `Opened ${what}.` });
+    notify({
+      tone: 'ok',
+      text: dirty ? `Opened ${what}. Ctrl+Z brings back your unsaved changes.` : `Opened ${what}.`,
+    });
   };
 
   return (
@@ -28,7 +31,12 @@ export function OpenMenu({ notify }: { notify: Notify }) {
       </button>
       {open ? (
         <div className="menu-popover" role="menu" aria-label="Open a graph">
-          <button type="button" role="menuitem" className="menu-item" onClick={() => openGraph(emptyGraph(), {}, 'a new empty graph')}>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            onClick={() => openGraph(emptyGraph(), {}, 'a new empty graph')}
+          >
             <strong>New empty graph</strong>
             <span>Start from nothing and drag nodes in</span>
           </button>
@@ -48,7 +56,9 @@ export function OpenMenu({ notify }: { notify: Notify }) {
             </button>
           ))}
           <h4>Saved graphs</h4>
-          {graphs.error ? <p className="menu-note">Cannot load saved graphs: {graphs.error.message}</p> : null}
+          {graphs.error ? (
+            <p className="menu-note">Cannot load saved graphs: {graphs.error.message}</p>
+          ) : null}
           {graphs.data?.length === 0 ? <p className="menu-note">Nothing saved yet.</p> : null}
           {(graphs.data ?? []).map((g) => (
             <button
@@ -67,7 +77,8 @@ export function OpenMenu({ notify }: { notify: Notify }) {
             >
               <strong>{g.name}</strong>
               <span>
-                {g.versionCount} version{g.versionCount === 1 ? '' : 's'} · updated {new Date(g.updatedAt).toLocaleString()}
+                {g.versionCount} version{g.versionCount === 1 ? '' : 's'} · updated{' '}
+                {new Date(g.updatedAt).toLocaleString()}
               </span>
             </button>
           ))}

@@ -44,7 +44,10 @@ export function SaveButton({ notify, openSignal }: { notify: Notify; openSignal:
       store.getState().markSaved({ graphId: version.graphId, id: version.id, graph: version.graph });
       setOpen(false);
       setMessage('');
-      notify({ tone: 'ok', text: `Saved version ${version.id.slice(0, 11)}${message.trim() ? ` — ${message.trim()}` : ''}.` });
+      notify({
+        tone: 'ok',
+        text: `Saved version ${version.id.slice(0, 11)}${message.trim() ? ` — ${message.trim()}` : ''}.`,
+      });
     } catch (failure) {
       setError((failure as Error).message);
     }

@@ -33,8 +33,15 @@ function EditButtons() {
   const autoLayout = useEditor((s) => s.autoLayout);
   const flow = useReactFlow();
   return (
-    <div className="toolbar-group" role="group" aria-label="Edit">
-      <button type="button" className="icon" onClick={undo} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl+Z)">
+    <div className="toolbar-group">
+      <button
+        type="button"
+        className="icon"
+        onClick={undo}
+        disabled={!canUndo}
+        aria-label="Undo"
+        title="Undo (Ctrl+Z)"
+      >
         ↶
       </button>
       <button
@@ -69,20 +76,30 @@ export const Toolbar = memo(function Toolbar({
   notify,
   saveSignal,
   run,
+  onPanel,
 }: {
   notify: Notify;
   saveSignal: number;
   run: ReactNode;
+  onPanel: (tab: 'inspector' | 'versions') => void;
 }) {
   return (
     <div className="canvas-toolbar">
       <DocStatus />
-      <div className="toolbar-group" role="group" aria-label="Document">
+      <div className="toolbar-group">
         <OpenMenu notify={notify} />
         <ImportExport notify={notify} />
         <SaveButton notify={notify} openSignal={saveSignal} />
       </div>
       <EditButtons />
+      <div className="toolbar-group">
+        <button type="button" onClick={() => onPanel('inspector')} title="Graph name, defaults and limits">
+          Settings
+        </button>
+        <button type="button" onClick={() => onPanel('versions')} title="Saved versions of this graph">
+          Versions
+        </button>
+      </div>
       <div className="toolbar-spacer" />
       {run}
     </div>

@@ -18,12 +18,18 @@ export function VersionsPanel({ notify }: { notify: Notify }) {
         This graph has not been saved yet. Save a version to start its history.
       </p>
     );
-  if (versions.error) return <p className="field-error panel-note">Cannot load versions: {versions.error.message}</p>;
+  if (versions.error)
+    return <p className="field-error panel-note">Cannot load versions: {versions.error.message}</p>;
   if (!versions.data) return <p className="muted small panel-note">Loading versions…</p>;
   return (
     <ol className="versions" aria-label="Version history">
       {versions.data.map((v, i) => (
-        <li key={v.id} className="version" aria-current={v.id === currentId ? 'true' : undefined} data-testid="version">
+        <li
+          key={v.id}
+          className="version"
+          aria-current={v.id === currentId ? 'true' : undefined}
+          data-testid="version"
+        >
           <div className="version-head">
             <strong className="version-message">{v.message || '(no message)'}</strong>
             {v.id === head ? <span className="tag">head</span> : null}
@@ -33,7 +39,10 @@ export function VersionsPanel({ notify }: { notify: Notify }) {
             <code title={v.id}>{v.id.slice(0, 11)}</code> · #{versions.data.length - i} ·{' '}
             {new Date(v.createdAt).toLocaleString()}
             {v.issues.some((x) => x.severity === 'error') ? (
-              <span className="version-invalid"> · {v.issues.filter((x) => x.severity === 'error').length} errors</span>
+              <span className="version-invalid">
+                {' '}
+                · {v.issues.filter((x) => x.severity === 'error').length} errors
+              </span>
             ) : null}
           </div>
           <div className="version-actions">
@@ -55,7 +64,9 @@ export function VersionsPanel({ notify }: { notify: Notify }) {
               onClick={async () => {
                 try {
                   const restored = await restore.mutateAsync({ graphId: v.graphId, versionId: v.id });
-                  store.getState().load(restored.graph, { graphId: restored.graphId, versionId: restored.id });
+                  store
+                    .getState()
+                    .load(restored.graph, { graphId: restored.graphId, versionId: restored.id });
                   notify({ tone: 'ok', text: `Restored version ${restored.id.slice(0, 11)} as the head.` });
                 } catch (error) {
                   notify({ tone: 'error', text: `Cannot restore: ${(error as Error).message}` });

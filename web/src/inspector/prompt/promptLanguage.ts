@@ -101,7 +101,10 @@ export function markVariables(
     if (description !== undefined) {
       decorationList.push({
         range,
-        options: { inlineClassName: 'tpl-var', hoverMessage: { value: `**{{${use.name}}}** — ${description}` } },
+        options: {
+          inlineClassName: 'tpl-var',
+          hoverMessage: { value: `**{{${use.name}}}** — ${description}` },
+        },
       });
     } else {
       decorationList.push({ range, options: { inlineClassName: 'tpl-var-unknown' } });

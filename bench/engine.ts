@@ -1,0 +1,257 @@
+/**
+ * Engine overhead per node invocation, with an instant in-process model and an instant environment, side by side
+ * with the same four-role loop written in LangGraph JS, in one process. Also: trace ingest rate (batched SQLite
+ * writes) and the time to fetch all events of a 5,000-event run.
+ *
+ *   node --import tsx bench/engine.ts
+ */
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { type Graph, type InferenceEvent, preset, type RunEvent, type RunEventBody } from '../shared/src/index.ts';
+import { runGraph } from '../server/src/engine/engine.ts';
+import type { ChatModel, ModelRequest } from '../server/src/engine/model.ts';
+import type { Environment, ExecutionResult } from '../server/src/environments/types.ts';
+import { openDb } from '../server/src/store/db.ts';
+import { EventWriter } from '../server/src/store/event-writer.ts';
+import { GraphRepo } from '../server/src/store/graphs.ts';
+import { RunRepo } from '../server/src/store/runs.ts';
+
+const STEPS = 200;
+const NODES_PER_STEP = 4;
+const ROUNDS = 7;
+
+const REPLY = 'I will list the notes.\n```python\nprint(apis.notes.search_notes(access_token=t))\n```';
+
+/** Answers every request at once with the same reply, usage and a done event. */
+async function* instantStream(): AsyncGenerator<InferenceEvent> {
+  yield { type: 'start', at: 0 };
+  yield { type: 'delta', text: REPLY };
+  yield { type: 'usage', usage: { promptTokens: 100, completionTokens: 20, totalTokens: 120 } };
+  yield { type: 'done', finishReason: 'stop', ttftMs: 0, latencyMs: 0, completionTokens: 20 };
+}
+
+const instantModel: ChatModel = {
+  resolve: () => ({
+    endpointId: 'bench',
+    model: 'instant',
+    endpoint: { id: 'bench', name: 'instant', baseUrl: 'inproc://', kind: 'other' },
+  }),
+  stream: (_request: ModelRequest) => instantStream(),
+};
+
+const OK: ExecutionResult = { observation: '[]', ok: true, error: null, apiCalls: [], durationMs: 0 };
+
+function instantEnvironment(): Environment {
+  return {
+    initialize: async (taskId) => ({
+      taskId,
+      instruction: 'Pin my note titled "Groceries".',
+      supervisor: { first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com', phone_number: '555' },
+      datetime: '2026-01-01T09:00:00',
+      difficulty: 1,
+    }),
+    execute: async () => OK,
+    isCompleted: async () => false,
+    evaluate: async () => ({ success: false, difficulty: 1, numTests: 1, passes: [], failures: [] }),
+    appDescriptions: async () => '- notes: notes app',
+    apiDocs: async () => 'notes.search_notes: …',
+    close: async () => undefined,
+  };
+}
+
+/** Every role does its work every step: summarizer every turn, corrector always. */
+function benchGraph(): Graph {
+  const graph = JSON.parse(JSON.stringify(preset('three-roles').graph)) as Graph;
+  graph.limits.maxSteps = STEPS;
+  for (const node of graph.nodes) {
+    if (node.kind === 'summarizer') node.config.trigger = { type: 'turns', every: 1 };
+    if (node.kind === 'summarizer') node.config.keepLastTurns = 1;
+    if (node.kind === 'corrector') node.config.trigger = 'always';
+  }
+  return graph;
+}
+
+async function trellisRun(): Promise<{ ms: number; events: number }> {
+  const events: RunEventBody[] = [];
+  const start = performance.now();
+  const outcome = await runGraph(
+    { graph: benchGraph(), graphVersionId: 'bench', taskId: 'bench_1', seed: 1 },
+    {
+      model: instantModel,
+      env: instantEnvironment(),
+      emit: (event) => events.push(event),
+      signal: new AbortController().signal,
+    },
+  );
+  const ms = performance.now() - start;
+  if (outcome.totals.steps !== STEPS) throw new Error(`engine ran ${outcome.totals.steps} steps: ${outcome.error}`);
+  return { ms, events: events.length };
+}
+
+/** The same loop in LangGraph: four nodes, each calling the same instant model (executor: the environment). */
+async function langgraphRun(): Promise<{ ms: number }> {
+  const env = instantEnvironment();
+  await env.initialize('bench_1');
+  const State = Annotation.Root({
+    turns: Annotation<{ reply: string; observation: string }[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+    summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
+    reply: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
+    code: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
+    step: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  });
+  const call = async (messages: { role: string; content: string }[]) => {
+    let text = '';
+    for await (const event of instantModel.stream({
+      endpointId: 'bench',
+      model: 'instant',
+      messages: messages as ModelRequest['messages'],
+      params: {},
+      signal: new AbortController().signal,
+    })) {
+      if (event.type === 'delta') text += event.text;
+    }
+    return text;
+  };
+  const graph = new StateGraph(State)
+    .addNode('summarizer', async (s) => ({
+      summary: await call([
+        { role: 'system', content: 'You compress' },
+        { role: 'user', content: s.turns.map((t) => t.reply + t.observation).join('\n') },
+      ]),
+    }))
+    .addNode('agent', async (s) => {
+      const reply = await call([
+        { role: 'system', content: 'You are an agent' },
+        { role: 'user', content: s.summary },
+        ...s.turns.slice(-1).flatMap((t) => [
+          { role: 'assistant', content: t.reply },
+          { role: 'user', content: t.observation },
+        ]),
+      ]);
+      return { reply, code: /```python\n([\s\S]*?)```/.exec(reply)?.[1] ?? '' };
+    })
+    .addNode('corrector', async (s) => {
+      await call([
+        { role: 'system', content: 'You review one block' },
+        { role: 'user', content: s.code },
+      ]);
+      return {};
+    })
+    .addNode('executor', async (s) => {
+      const result = await env.execute(s.code);
+      return { turns: [{ reply: s.reply, observation: result.observation }], step: s.step + 1 };
+    })
+    .addEdge(START, 'summarizer')
+    .addEdge('summarizer', 'agent')
+    .addEdge('agent', 'corrector')
+    .addEdge('corrector', 'executor')
+    .addConditionalEdges('executor', (s) => (s.step >= STEPS ? END : 'summarizer'))
+    .compile();
+  const start = performance.now();
+  const final = await graph.invoke({}, { recursionLimit: STEPS * NODES_PER_STEP + 10 });
+  const ms = performance.now() - start;
+  if (final.step !== STEPS) throw new Error(`langgraph ran ${final.step} steps`);
+  return { ms };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function engineOverhead() {
+  await trellisRun();
+  await langgraphRun();
+  const trellis: number[] = [];
+  const langgraph: number[] = [];
+  let events = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = await trellisRun();
+    trellis.push(t.ms);
+    events = t.events;
+    langgraph.push((await langgraphRun()).ms);
+  }
+  const invocations = STEPS * NODES_PER_STEP;
+  const t = (median(trellis) * 1000) / invocations;
+  const l = (median(langgraph) * 1000) / invocations;
+  console.log(`\nEngine overhead per node invocation (${STEPS} steps × ${NODES_PER_STEP} nodes, median of ${ROUNDS} rounds)`);
+  console.table([
+    { engine: 'Trellis', 'µs / node': t.toFixed(1), 'events / run': events },
+    { engine: 'LangGraph JS', 'µs / node': l.toFixed(1), 'events / run': '—' },
+    { engine: 'ratio Trellis / LangGraph', 'µs / node': (t / l).toFixed(2), 'events / run': '' },
+  ]);
+}
+
+function syntheticEvents(runId: string, count: number): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (let seq = 1; seq <= count; seq++) {
+    const step = Math.ceil(seq / 25);
+    const body: RunEventBody =
+      seq % 5 === 0
+        ? {
+            type: 'action.executed',
+            step,
+            nodeId: 'executor',
+            code: 'print(apis.notes.search_notes(access_token=t, page_index=0))',
+            observation: JSON.stringify([{ note_id: seq, title: 'Groceries', tags: ['home'] }]),
+            ok: true,
+            error: null,
+            apiCalls: [{ app: 'notes', api: 'search_notes', status: 200, durationMs: 1 }],
+            durationMs: 2,
+            completed: false,
+          }
+        : { type: 'llm.delta', step, nodeId: 'agent', callId: `c${step}`, text: 'some streamed text ', reasoning: '' };
+    events.push({ ...body, runId, seq, at: Date.now() } as RunEvent);
+  }
+  return events;
+}
+
+async function storage() {
+  const db = openDb(':memory:');
+  const file = openDb(`${process.env.TMPDIR ?? '/tmp'}/trellis-bench-${process.pid}.db`);
+  const rows = [];
+  for (const [label, database] of [
+    ['in-memory SQLite', db],
+    ['SQLite file (WAL)', file],
+  ] as const) {
+    const runs = new RunRepo(database);
+    const graphs = new GraphRepo(database);
+    const version = graphs.save({ graph: preset('three-roles').graph, message: '' });
+    const total = 200_000;
+    const writer = new EventWriter(runs, 50, 2000);
+    const runIds = Array.from({ length: 20 }, (_, i) => `run_ingest_${i}`);
+    for (const id of runIds) {
+      runs.create({ id, graphVersionId: version.id, graphId: version.graphId, graphName: 'b', taskId: 't', difficulty: 1, seed: 1, request: {} });
+    }
+    const perRun = total / runIds.length;
+    const batches = runIds.map((id) => syntheticEvents(id, perRun));
+    const start = performance.now();
+    for (let i = 0; i < perRun; i++) for (const batch of batches) writer.write(batch[i]!);
+    writer.flush();
+    const ingestMs = performance.now() - start;
+
+    runs.create({ id: 'run_5k', graphVersionId: version.id, graphId: version.graphId, graphName: 'b', taskId: 't', difficulty: 1, seed: 1, request: {} });
+    runs.appendEvents(syntheticEvents('run_5k', 5000));
+    const fetchTimes: number[] = [];
+    const parseTimes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      let s = performance.now();
+      const json = runs.eventsJson('run_5k');
+      fetchTimes.push(performance.now() - s);
+      if (json.length < 100) throw new Error('no events');
+      s = performance.now();
+      runs.events('run_5k');
+      parseTimes.push(performance.now() - s);
+    }
+    rows.push({
+      store: label,
+      'ingest events/s': Math.round(total / (ingestMs / 1000)).toLocaleString('en-US'),
+      'fetch 5,000 events as JSON (median ms)': median(fetchTimes).toFixed(1),
+      'fetch + parse 5,000 events (median ms)': median(parseTimes).toFixed(1),
+    });
+  }
+  console.log('\nTrace storage (200,000 events over 20 runs, batched writer; 5,000-event run read 21 times)');
+  console.table(rows);
+}
+
+if (!process.argv.includes("--storage-only")) await engineOverhead();
+await storage();

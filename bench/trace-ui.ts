@@ -1,0 +1,226 @@
+/**
+ * Trace UI benchmark: how long a big finished run takes to open in the run page, and how smooth its trace
+ * scrolls. Seeds a synthetic run (200 steps, 5,000 events by default) into a fresh data directory with the
+ * server's own store modules, starts the real server on it, and drives Chromium.
+ *
+ *   pnpm bench:trace-ui            (builds the web app first)
+ *   TRACE_STEPS=400 TRACE_EVENTS=10000 TRACE_LOADS=9 pnpm bench:trace-ui
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { seedSyntheticRun } from './seed-run.ts';
+import { startTrellis } from './server.ts';
+
+const STEPS = Number(process.env.TRACE_STEPS ?? 200);
+const EVENTS = Number(process.env.TRACE_EVENTS ?? 5_000);
+const LOADS = Number(process.env.TRACE_LOADS ?? 7);
+/** Pixels moved per frame while scrolling: a fast fling, well past what a reader does. */
+const SCROLL_PX_PER_FRAME = Number(process.env.TRACE_SCROLL_PX ?? 240);
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+];
+const TARGET_OPEN_MS = 500;
+const TARGET_FRAME_MS = 50;
+
+function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => fs.existsSync(candidate));
+}
+
+/**
+ * Installed before the page loads: notes when the first trace row appears and when the trace shows the run's end
+ * (every event folded and rendered), each stamped after the frame that paints it.
+ */
+function markTraceProgress(): void {
+  const marks: Record<string, number> = {};
+  (window as unknown as { __traceMarks: Record<string, number> }).__traceMarks = marks;
+  const afterPaint = (name: string) => {
+    if (name in marks) return;
+    marks[name] = -1;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        marks[name] = performance.now();
+      };
+      channel.port2.postMessage(null);
+    });
+  };
+  new MutationObserver(() => {
+    const trace = document.querySelector('[data-testid="trace-scroll"]');
+    if (!trace) return;
+    if (trace.querySelector('.trace-row')) afterPaint('firstRow');
+    if (trace.querySelector('.trace-end')) afterPaint('complete');
+  }).observe(document, { subtree: true, childList: true });
+}
+
+interface ScrollResult {
+  frames: number[];
+  longFrames: number[];
+  distancePx: number;
+}
+
+/** Scrolls the trace from the bottom to the top and back, one step per frame, timing every frame. */
+function scrollThrough(pxPerFrame: number): Promise<ScrollResult> {
+  const el = document.querySelector<HTMLElement>('[data-testid="trace-scroll"]');
+  if (!el) throw new Error('no trace on the page');
+  const longFrames: number[] = [];
+  let observer: PerformanceObserver | null = null;
+  if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+    observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longFrames.push(entry.duration);
+    });
+    observer.observe({ type: 'long-animation-frame' });
+  }
+  return new Promise((resolve) => {
+    const frames: number[] = [];
+    let direction = -1;
+    let distance = 0;
+    let last = 0;
+    const tick = (now: number) => {
+      frames.push(now - last);
+      last = now;
+      const before = el.scrollTop;
+      el.scrollTop = before + direction * pxPerFrame;
+      distance += Math.abs(el.scrollTop - before);
+      if (direction < 0 && el.scrollTop <= 0) direction = 1;
+      else if (direction > 0 && el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
+        observer?.disconnect();
+        resolve({ frames, longFrames, distancePx: distance });
+        return;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((start) => {
+      last = start;
+      requestAnimationFrame(tick);
+    });
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : '–');
+
+async function openRun(page: Page, url: string): Promise<{ firstRow: number; complete: number }> {
+  await page.goto(url);
+  await page.waitForFunction(
+    () => {
+      const marks = (window as unknown as { __traceMarks?: Record<string, number> }).__traceMarks;
+      return (marks?.complete ?? -1) > 0;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  return page.evaluate(() => {
+    const marks = (window as unknown as { __traceMarks: Record<string, number> }).__traceMarks;
+    return { firstRow: marks.firstRow ?? Number.NaN, complete: marks.complete ?? Number.NaN };
+  });
+}
+
+async function measureViewport(browser: Browser, url: string, viewport: { width: number; height: number }) {
+  const opens: { firstRow: number; complete: number }[] = [];
+  let scroll: ScrollResult | null = null;
+  let shown = '';
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.addInitScript(markTraceProgress);
+    opens.push(await openRun(page, url));
+    if (i === LOADS - 1) {
+      shown = (await page.locator('.trace-card-head .muted').first().textContent()) ?? '';
+      await page.waitForTimeout(300);
+      scroll = await page.evaluate(scrollThrough, SCROLL_PX_PER_FRAME);
+    }
+    await context.close();
+  }
+  // The first load also warms the server's and browser's caches; report it apart from the rest.
+  const warm = opens.slice(1);
+  return { viewport, cold: opens[0]!, warm, scroll: scroll!, shown };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-trace-ui-'));
+  const seeded = seedSyntheticRun(dataDir, STEPS, EVENTS);
+  const server = await startTrellis(dataDir);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const url = `${server.url}/runs/${seeded.runId}`;
+    console.log(
+      `Trace UI: a finished run of ${STEPS} steps and ${seeded.eventCount} events, ${LOADS} loads per viewport`,
+    );
+    console.log(
+      `Chromium ${browser.version()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`,
+    );
+    const rows: string[][] = [];
+    for (const viewport of VIEWPORTS) {
+      const result = await measureViewport(browser, url, viewport);
+      const frames = result.scroll.frames.slice(2);
+      const complete = result.warm.map((o) => o.complete);
+      const longest = Math.max(...frames);
+      const size = `${viewport.width}×${viewport.height}`;
+      rows.push(
+        [size, 'trace shown (cold first load)', ms(result.cold.complete), `< ${TARGET_OPEN_MS} ms`],
+        [
+          size,
+          'first trace row (median of warm loads)',
+          ms(
+            percentile(
+              result.warm.map((o) => o.firstRow),
+              50,
+            ),
+          ),
+          '',
+        ],
+        [size, 'trace shown (median of warm loads)', ms(percentile(complete, 50)), `< ${TARGET_OPEN_MS} ms`],
+        [size, 'trace shown (worst warm load)', ms(Math.max(...complete)), `< ${TARGET_OPEN_MS} ms`],
+        [
+          size,
+          `scroll frames (${frames.length}, ${Math.round(result.scroll.distancePx / 1000)}k px)`,
+          '',
+          '',
+        ],
+        [size, 'frame time, median', ms(percentile(frames, 50)), ''],
+        [size, 'frame time, p99', ms(percentile(frames, 99)), ''],
+        [size, 'longest frame', ms(longest), `< ${TARGET_FRAME_MS} ms`],
+        [size, 'frames over 50 ms', String(frames.filter((f) => f > TARGET_FRAME_MS).length), '0'],
+        [
+          size,
+          'long animation frames (> 50 ms), longest',
+          result.scroll.longFrames.length > 0
+            ? `${result.scroll.longFrames.length}, ${ms(Math.max(...result.scroll.longFrames))}`
+            : '0',
+          '',
+        ],
+      );
+      if (!result.shown.includes(`${seeded.eventCount.toLocaleString('en-US')} events`)) {
+        throw new Error(`the page shows "${result.shown}", not all ${seeded.eventCount} events`);
+      }
+    }
+    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), 8));
+    const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+    console.log(line(['viewport', 'measure', 'result', 'target']));
+    console.log(line(widths.map((w) => '-'.repeat(w))));
+    for (const row of rows) console.log(line(row));
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
