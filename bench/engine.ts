@@ -6,7 +6,6 @@
  *   node --import tsx bench/engine.ts
  */
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
-import { type Graph, type InferenceEvent, preset, type RunEvent, type RunEventBody } from '../shared/src/index.ts';
 import { runGraph } from '../server/src/engine/engine.ts';
 import type { ChatModel, ModelRequest } from '../server/src/engine/model.ts';
 import type { Environment, ExecutionResult } from '../server/src/environments/types.ts';
@@ -14,6 +13,13 @@ import { openDb } from '../server/src/store/db.ts';
 import { EventWriter } from '../server/src/store/event-writer.ts';
 import { GraphRepo } from '../server/src/store/graphs.ts';
 import { RunRepo } from '../server/src/store/runs.ts';
+import {
+  type Graph,
+  type InferenceEvent,
+  preset,
+  type RunEvent,
+  type RunEventBody,
+} from '../shared/src/index.ts';
 
 const STEPS = 200;
 const NODES_PER_STEP = 4;
@@ -83,7 +89,8 @@ async function trellisRun(): Promise<{ ms: number; events: number }> {
     },
   );
   const ms = performance.now() - start;
-  if (outcome.totals.steps !== STEPS) throw new Error(`engine ran ${outcome.totals.steps} steps: ${outcome.error}`);
+  if (outcome.totals.steps !== STEPS)
+    throw new Error(`engine ran ${outcome.totals.steps} steps: ${outcome.error}`);
   return { ms, events: events.length };
 }
 
@@ -92,7 +99,10 @@ async function langgraphRun(): Promise<{ ms: number }> {
   const env = instantEnvironment();
   await env.initialize('bench_1');
   const State = Annotation.Root({
-    turns: Annotation<{ reply: string; observation: string }[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+    turns: Annotation<{ reply: string; observation: string }[]>({
+      reducer: (a, b) => a.concat(b),
+      default: () => [],
+    }),
     summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
     reply: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
     code: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
@@ -173,7 +183,9 @@ async function engineOverhead() {
   const invocations = STEPS * NODES_PER_STEP;
   const t = (median(trellis) * 1000) / invocations;
   const l = (median(langgraph) * 1000) / invocations;
-  console.log(`\nEngine overhead per node invocation (${STEPS} steps × ${NODES_PER_STEP} nodes, median of ${ROUNDS} rounds)`);
+  console.log(
+    `\nEngine overhead per node invocation (${STEPS} steps × ${NODES_PER_STEP} nodes, median of ${ROUNDS} rounds)`,
+  );
   console.table([
     { engine: 'Trellis', 'µs / node': t.toFixed(1), 'events / run': events },
     { engine: 'LangGraph JS', 'µs / node': l.toFixed(1), 'events / run': '—' },
@@ -199,7 +211,14 @@ function syntheticEvents(runId: string, count: number): RunEvent[] {
             durationMs: 2,
             completed: false,
           }
-        : { type: 'llm.delta', step, nodeId: 'agent', callId: `c${step}`, text: 'some streamed text ', reasoning: '' };
+        : {
+            type: 'llm.delta',
+            step,
+            nodeId: 'agent',
+            callId: `c${step}`,
+            text: 'some streamed text ',
+            reasoning: '',
+          };
     events.push({ ...body, runId, seq, at: Date.now() } as RunEvent);
   }
   return events;
@@ -220,7 +239,16 @@ async function storage() {
     const writer = new EventWriter(runs, 50, 2000);
     const runIds = Array.from({ length: 20 }, (_, i) => `run_ingest_${i}`);
     for (const id of runIds) {
-      runs.create({ id, graphVersionId: version.id, graphId: version.graphId, graphName: 'b', taskId: 't', difficulty: 1, seed: 1, request: {} });
+      runs.create({
+        id,
+        graphVersionId: version.id,
+        graphId: version.graphId,
+        graphName: 'b',
+        taskId: 't',
+        difficulty: 1,
+        seed: 1,
+        request: {},
+      });
     }
     const perRun = total / runIds.length;
     const batches = runIds.map((id) => syntheticEvents(id, perRun));
@@ -229,7 +257,16 @@ async function storage() {
     writer.flush();
     const ingestMs = performance.now() - start;
 
-    runs.create({ id: 'run_5k', graphVersionId: version.id, graphId: version.graphId, graphName: 'b', taskId: 't', difficulty: 1, seed: 1, request: {} });
+    runs.create({
+      id: 'run_5k',
+      graphVersionId: version.id,
+      graphId: version.graphId,
+      graphName: 'b',
+      taskId: 't',
+      difficulty: 1,
+      seed: 1,
+      request: {},
+    });
     runs.appendEvents(syntheticEvents('run_5k', 5000));
     const fetchTimes: number[] = [];
     const parseTimes: number[] = [];
@@ -253,5 +290,5 @@ async function storage() {
   console.table(rows);
 }
 
-if (!process.argv.includes("--storage-only")) await engineOverhead();
+if (!process.argv.includes('--storage-only')) await engineOverhead();
 await storage();

@@ -2,13 +2,14 @@
  * The relay side of bench/relay.ts: the real playground route in its own process (as Trellis runs), with one
  * endpoint pointing at the upstream URL given as the first argument. Prints `{url, endpointId}` as one line.
  */
-import { DEFAULT_TIMEOUTS } from '../shared/src/index.ts';
+
 // bench/ has no dependencies of its own; Fastify comes from the server package.
 import Fastify from '../server/node_modules/fastify/fastify.js';
 import { installErrorHandling } from '../server/src/http/errors.ts';
 import { playgroundRoutes } from '../server/src/routes/playground.ts';
 import { openDb } from '../server/src/store/db.ts';
 import { EndpointRepo } from '../server/src/store/endpoints.ts';
+import { DEFAULT_TIMEOUTS } from '../shared/src/index.ts';
 
 const upstream = process.argv[2];
 if (!upstream) {
@@ -30,10 +31,14 @@ const shutdown = new AbortController();
 const app = Fastify({ forceCloseConnections: true });
 installErrorHandling(app);
 await app.register(playgroundRoutes({ endpoints, shutdown: shutdown.signal }), { prefix: '/api' });
+// CPU time of this process, so the bench can report the relay's cost per token.
+app.get('/bench/cpu', async () => process.cpuUsage());
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
-console.log(JSON.stringify({ url: `http://127.0.0.1:${port}/api/playground/stream`, endpointId: endpoint.id }));
+console.log(
+  JSON.stringify({ url: `http://127.0.0.1:${port}/api/playground/stream`, endpointId: endpoint.id }),
+);
 
 const stop = () => {
   shutdown.abort();

@@ -23,8 +23,10 @@ interface Options {
   concurrency: number[];
 }
 
+const streamsArg = process.argv.indexOf('--streams');
 const OPTIONS: Options = {
-  concurrency: [1, 64],
+  // `--streams 64` measures one level only (the table for the record uses both).
+  concurrency: streamsArg === -1 ? [1, 64] : (process.argv[streamsArg + 1] ?? '').split(',').map(Number),
   paceMs: 10,
   latencyTokens: { 1: 1000, 64: 300 },
   throughputTokens: { 1: 200_000, 64: 5_000 },
@@ -42,6 +44,14 @@ interface RunResult {
   delays: number[];
   tokens: number;
   wallMs: number;
+  /** CPU time the relay process spent (user + system). */
+  relayCpuMs: number;
+}
+
+async function relayCpuMs(relayUrl: string): Promise<number> {
+  const response = await fetch(new URL('/bench/cpu', relayUrl));
+  const usage = (await response.json()) as { user: number; system: number };
+  return (usage.user + usage.system) / 1000;
 }
 
 const written = new Map<string, number>();
@@ -53,7 +63,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-async function startRelay(upstreamUrl: string): Promise<{ child: ChildProcess; url: string; endpointId: string }> {
+async function startRelay(
+  upstreamUrl: string,
+): Promise<{ child: ChildProcess; url: string; endpointId: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-server.ts', upstreamUrl], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -127,7 +139,8 @@ async function run(
   }
   written.clear();
   recordWrites = measureDelays;
-  const result: RunResult = { ttft: [], delays: [], tokens: 0, wallMs: 0 };
+  const result: RunResult = { ttft: [], delays: [], tokens: 0, wallMs: 0, relayCpuMs: 0 };
+  const cpuBefore = mode === 'relay' ? await relayCpuMs(relay.url) : 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: streams }, async (_, s) => {
@@ -161,6 +174,7 @@ async function run(
     }),
   );
   result.wallMs = performance.now() - started;
+  if (mode === 'relay') result.relayCpuMs = (await relayCpuMs(relay.url)) - cpuBefore;
   recordWrites = false;
   if (result.tokens !== streams * tokens) {
     throw new Error(`${mode}: expected ${streams * tokens} tokens, got ${result.tokens}`);
@@ -175,6 +189,8 @@ interface Row {
   delayP50: number;
   delayP99: number;
   tokensPerSecond: number;
+  /** Relay CPU per relayed token in the unpaced run, microseconds. */
+  cpuPerToken: number;
 }
 
 function fmt(value: number, digits = 2): string {
@@ -208,7 +224,15 @@ async function main(): Promise<void> {
           OPTIONS.paceMs,
           true,
         );
-        const throughput = await run(server, relay, mode, streams, OPTIONS.throughputTokens[streams]!, 0, false);
+        const throughput = await run(
+          server,
+          relay,
+          mode,
+          streams,
+          OPTIONS.throughputTokens[streams]!,
+          0,
+          false,
+        );
         const ttft = [...latency.ttft].sort((a, b) => a - b);
         const delays = [...latency.delays].sort((a, b) => a - b);
         rows.push({
@@ -218,6 +242,7 @@ async function main(): Promise<void> {
           delayP50: percentile(delays, 50),
           delayP99: percentile(delays, 99),
           tokensPerSecond: (throughput.tokens / throughput.wallMs) * 1000,
+          cpuPerToken: (throughput.relayCpuMs * 1000) / throughput.tokens,
         });
       }
     }
@@ -226,7 +251,15 @@ async function main(): Promise<void> {
     await server.close();
   }
 
-  const header = ['streams', 'path', 'TTFT p50 ms', 'delay p50 ms', 'delay p99 ms', 'tokens/s'];
+  const header = [
+    'streams',
+    'path',
+    'TTFT p50 ms',
+    'delay p50 ms',
+    'delay p99 ms',
+    'tokens/s',
+    'relay CPU µs/token',
+  ];
   const lines: string[][] = [];
   for (const streams of OPTIONS.concurrency) {
     const direct = rows.find((r) => r.streams === streams && r.mode === 'direct')!;
@@ -239,6 +272,7 @@ async function main(): Promise<void> {
         fmt(row.delayP50, 3),
         fmt(row.delayP99, 3),
         fmt(row.tokensPerSecond, 0),
+        row.mode === 'relay' ? fmt(row.cpuPerToken, 2) : '',
       ]);
     }
     lines.push([
@@ -248,10 +282,12 @@ async function main(): Promise<void> {
       `+${fmt(relayed.delayP50 - direct.delayP50, 3)}`,
       `+${fmt(relayed.delayP99 - direct.delayP99, 3)}`,
       '',
+      '',
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const print = (cells: string[]) => console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+  const print = (cells: string[]) =>
+    console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
   console.log(
     `relay overhead: paced ${OPTIONS.paceMs} ms/token for latency (${OPTIONS.latencyTokens[1]} tokens × 1 stream, ` +
       `${OPTIONS.latencyTokens[64]} × 64), unpaced for tokens/s (${OPTIONS.throughputTokens[1]} × 1, ` +

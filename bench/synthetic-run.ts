@@ -63,7 +63,7 @@ export function syntheticRun(
   const corrects = (step: number) => step % 3 === 0;
   // Fixed events per step, without the agent's deltas (which fill the rest of the budget).
   const fixed = (step: number) =>
-    1 + 2 + (summarizes(step) ? 7 : 0) + 2 + 2 + 2 + (corrects(step) ? 6 : 0) + 2 + 1;
+    1 + 2 + (summarizes(step) ? 6 : 0) + 2 + 2 + 2 + (corrects(step) ? 5 : 0) + 2 + 1;
   let fixedTotal = 2;
   for (let s = 1; s <= steps; s++) fixedTotal += fixed(s);
   const deltaBudget = Math.max(steps, targetEvents - fixedTotal);
@@ -86,7 +86,8 @@ export function syntheticRun(
     if (summarizes(step)) {
       const callId = `call_${++call}`;
       const input = history.join('\n\n');
-      const summary = `## Progress\nSearched notes ${step} times.\n## Key facts\n- token tok_${step}\n- password pw-${step % 7}`;
+      const password = `pw-${(step - 1) % 7}`;
+      const summary = `## Progress\nSearched notes ${step} times.\n## Key facts\n- login as ada@example.com with ${password}`;
       const messages: ChatMessage[] = [
         { role: 'system', content: SYSTEM_SUMMARIZER },
         { role: 'user', content: input },
@@ -132,9 +133,9 @@ export function syntheticRun(
         turnsCompressed: history.length,
         input,
         summary,
-        artifactsKept: [`tok_${step}`],
-        artifactsRestored: [],
-        artifactsLost: step % 40 === 0 ? [`id_${step}`] : [],
+        artifactsKept: [password],
+        artifactsRestored: step % 40 === 20 ? ['ada@example.com'] : [],
+        artifactsLost: step % 40 === 0 ? [`pw-${(step - 2) % 7}`] : [],
       });
       history = [summary];
     }
@@ -246,12 +247,13 @@ export function syntheticRun(
     });
 
     const ok = step % 3 !== 2;
+    const executed = corrects(step) ? code(step).replace('page_index', 'page') : code(step);
     add({ type: 'node.started', step, nodeId: 'executor', kind: 'executor' });
     add({
       type: 'action.executed',
       step,
       nodeId: 'executor',
-      code: code(step),
+      code: executed,
       observation: observation(step, ok),
       ok,
       error: ok ? null : 'KeyError',

@@ -375,6 +375,16 @@ describe('streamChat against unusual servers', () => {
     expect(events.some((e) => e.type === 'delta' && e.text === 'half')).toBe(true);
   });
 
+  it('says so when a 200 answer is a web page rather than an event stream', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Sign in</body></html>');
+    };
+    const error = errorOf(await run());
+    expect(error.code).toBe('malformed_stream');
+    expect(error.message).toContain('text/html instead of an event stream');
+  });
+
   it('explains a plain-text error body', async () => {
     handler = (_req, res) => {
       res.writeHead(502, { 'content-type': 'text/plain' });

@@ -66,6 +66,8 @@ interface Accumulated {
   ttftMs: number | null;
   /** Content and reasoning fragments: the token count when the server reports none. */
   pieces: number;
+  /** SSE data messages received. */
+  messages: number;
   finishReason: string | null;
   stopReason: string | number | null;
   sawFinish: boolean;
@@ -78,6 +80,8 @@ interface Accumulated {
 interface RunState {
   /** Set when the consumer called `return()`: end quietly, nobody is listening. */
   returned: boolean;
+  /** Set when the generation ended and its request was released; aborting then would only cost work. */
+  finished: boolean;
 }
 
 /**
@@ -90,18 +94,20 @@ interface RunState {
  */
 export function streamChat(req: ChatStreamRequest): InferenceStream {
   const controller = new AbortController();
-  const state: RunState = { returned: false };
+  const state: RunState = { returned: false, finished: false };
   const inner = run(req, controller, state);
+  const stop = () => {
+    state.returned = true;
+    if (!state.finished) controller.abort();
+  };
   const stream: InferenceStream = {
     next: () => inner.next(),
     return: (value) => {
-      state.returned = true;
-      controller.abort();
+      stop();
       return inner.return(value);
     },
     throw: (error: unknown) => {
-      state.returned = true;
-      controller.abort();
+      stop();
       return inner.throw(error);
     },
     [Symbol.asyncIterator]() {
@@ -253,6 +259,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     const acc: Accumulated = {
       ttftMs: null,
       pieces: 0,
+      messages: 0,
       finishReason: null,
       stopReason: null,
       sawFinish: false,
@@ -271,10 +278,15 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     const emit = (kind: 'content' | 'reasoning', text: string) => {
       if (text.length === 0) return;
       acc.pieces++;
-      out.push(kind === 'content' ? { type: 'delta', text } : { type: 'reasoning', text });
+      const type = kind === 'content' ? 'delta' : 'reasoning';
+      // Fragments that arrived in one read are joined: it costs no latency and saves an event per token.
+      const last = out[out.length - 1];
+      if (last !== undefined && last.type === type) last.text += text;
+      else out.push({ type, text });
     };
 
     const handle = (data: string): void => {
+      acc.messages++;
       if (data === '[DONE]') {
         acc.sawDone = true;
         return;
@@ -351,6 +363,13 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       yield acc.failure;
       return;
     }
+    if (!acc.sawDone && !acc.sawFinish && acc.messages === 0 && !contentType.includes('event-stream')) {
+      yield fail({
+        code: 'malformed_stream',
+        message: `${where} answered HTTP ${response.status} with ${contentType || 'no content type'} instead of an event stream — is the base URL an OpenAI-compatible API?`,
+      });
+      return;
+    }
     if (!acc.sawDone && !acc.sawFinish) {
       yield fail({
         code: 'connection_lost',
@@ -381,6 +400,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       controller.abort();
       reader.cancel().catch(() => {});
     }
+    state.finished = true;
   }
 }
 

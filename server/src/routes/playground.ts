@@ -27,9 +27,10 @@ export function mergeParams(defaults: SamplingParams, overrides: SamplingParams)
 }
 
 /**
- * Writes SSE text to a response. Everything written in one turn of the event loop goes out as one socket write
- * (tokens relayed from one upstream read arrive together anyway), and `blocked` tells the producer to wait
- * for `drain` when the client reads slower than the model writes.
+ * Writes SSE text to a response. What one upstream read produces goes out as one socket write: the flush runs
+ * on `process.nextTick`, after the promise chain that relays the read has settled but before the next socket
+ * is served, so batching adds no wait. `blocked` tells the producer to wait for `drain` when the client reads
+ * slower than the model writes.
  */
 class SseWriter {
   private pending = '';
@@ -54,7 +55,7 @@ class SseWriter {
     if (this.pending.length > 65_536) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      process.nextTick(this.flush);
     }
   }
 
@@ -152,7 +153,15 @@ export function playgroundRoutes(
   options: PlaygroundOptions = {},
 ): FastifyPluginAsync {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  // One shutdown listener for all streams rather than one per stream.
+  const live = new Set<AbortController>();
   return async (app) => {
+    const onShutdown = () => {
+      for (const controller of live) controller.abort();
+    };
+    ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+    app.addHook('onClose', async () => ctx.shutdown.removeEventListener('abort', onShutdown));
+
     app.post('/playground/stream', async (request, reply) => {
       const body = parseWith(PlaygroundRequest, request.body);
       const endpoint = ctx.endpoints.get(body.endpointId);
@@ -170,9 +179,9 @@ export function playgroundRoutes(
       const onClose = () => {
         if (!res.writableFinished) upstream.abort();
       };
-      const onShutdown = () => upstream.abort();
       res.on('close', onClose);
-      ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+      if (ctx.shutdown.aborted) upstream.abort();
+      live.add(upstream);
       const stream = streamChat({
         baseUrl: endpoint.baseUrl,
         apiKey: endpoint.apiKey,
@@ -218,7 +227,7 @@ export function playgroundRoutes(
         return reply;
       } finally {
         res.off('close', onClose);
-        ctx.shutdown.removeEventListener('abort', onShutdown);
+        live.delete(upstream);
         await stream.return(undefined);
       }
     });

@@ -58,11 +58,13 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
     outputLimit,
     maxRequestChars: DEFAULTS.maxRequestChars,
   });
+  const snapshots = { data: null, failed: false };
   const workers = Array.from(
     { length: size },
     (_, index) =>
       new SandboxWorker(index, {
         launch,
+        snapshots,
         killGraceMs,
         startTimeoutMs: DEFAULTS.startTimeoutMs,
         memoryLimitMb,

@@ -62,7 +62,12 @@ const RightPanel = memo(function RightPanel({
   return (
     <aside className="canvas-right" aria-label="Side panel">
       <div className="side-tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === 'inspector'} onClick={() => onTab('inspector')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'inspector'}
+          onClick={() => onTab('inspector')}
+        >
           Inspector
         </button>
         <button type="button" role="tab" aria-selected={tab === 'versions'} onClick={() => onTab('versions')}>
@@ -137,14 +142,19 @@ function Workbench() {
           <div className="canvas-flow-host" ref={flowHost}>
             <FlowCanvas activeNodeId={view.activeNodeId} />
             {notice ? (
-        <div
-          className={`canvas-notice canvas-notice-${notice.tone}`}
-          role={notice.tone === 'error' ? 'alert' : 'status'}
-        >
-          <span>{notice.text}</span>
-          <button type="button" className="small ghost" aria-label="Dismiss" onClick={() => setNotice(null)}>
-            ✕
-          </button>
+              <div
+                className={`canvas-notice canvas-notice-${notice.tone}`}
+                role={notice.tone === 'error' ? 'alert' : 'status'}
+              >
+                <span>{notice.text}</span>
+                <button
+                  type="button"
+                  className="small ghost"
+                  aria-label="Dismiss"
+                  onClick={() => setNotice(null)}
+                >
+                  ✕
+                </button>
               </div>
             ) : null}
           </div>

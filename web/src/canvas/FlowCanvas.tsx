@@ -69,8 +69,7 @@ export function FlowCanvas({ activeNodeId }: { activeNodeId: string | null }) {
   );
   const onConnect = useCallback(
     (connection: Connection) => {
-      const id = store.getState().connect(connection.source, connection.target);
-      if (id) store.getState().select({ edges: [id] });
+      store.getState().connect(connection.source, connection.target);
     },
     [store],
   );

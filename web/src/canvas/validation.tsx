@@ -22,9 +22,18 @@ export interface Validation {
 const ValidationContext = createContext<Validation | null>(null);
 
 export function validate(graph: Graph, endpointIds: ReadonlySet<string> | null): Validation {
-  const issues = validateGraph(graph, { endpointIds });
+  const empty = graph.nodes.length === 0;
+  // An empty draft has no entry yet; saying so twice (schema and validator) helps nobody.
+  const issues = validateGraph(graph, { endpointIds }).filter((i) => !(empty && i.code === 'unknown_entry'));
   const parsed = GraphSchema.safeParse(graph);
-  const schemaError = parsed.success ? null : describeZodError(parsed.error);
+  let schemaError: string | null = null;
+  if (empty) schemaError = 'The graph is empty: drag a node from the palette to start.';
+  else if (!parsed.success) {
+    const located = issues.some((i) => i.code === 'unknown_entry');
+    const rest = parsed.error.issues.filter((i) => !(located && i.path[0] === 'entry'));
+    if (rest.length > 0)
+      schemaError = rest.map((i) => `${i.path.join('.') || 'graph'}: ${i.message}`).join('; ');
+  }
   return {
     issues,
     schemaError,

@@ -123,9 +123,10 @@ export function FieldControl(props: FieldProps) {
     case 'boolean':
       return (
         <label className="field field-check">
-          <span className="check">
+          <span className="bool-row">
             <input
               type="checkbox"
+              className="check-box"
               checked={value === true}
               onChange={(event) => onCommit(event.target.checked)}
             />

@@ -50,9 +50,7 @@ export function Inspector() {
   return (
     <>
       {many ? (
-        <p className="insp-note">
-          Several items selected: Delete removes them, Ctrl+D duplicates the nodes.
-        </p>
+        <p className="insp-note">Several items selected: Delete removes them, Ctrl+D duplicates the nodes.</p>
       ) : null}
       <GraphSettings />
     </>

@@ -21,10 +21,10 @@ export function ClippedText({ id, text, limits = TRACE_LIMITS, className, placeh
   const clipped = useMemo(() => clipText(text, limits), [text, limits]);
   const shown = showAll ? text : clipped.text;
   return (
-    <div className="clipped">
+    <div className="clip-box">
       <pre className={className ?? 'payload'}>
-        {shown === '' && !streaming ? <span className="muted">{placeholder ?? '(empty)'}</span> : shown}
-        {streaming ? <span className="caret" aria-hidden="true" /> : null}
+        {shown === '' ? <span className="muted">{placeholder ?? (streaming ? '' : '(empty)')}</span> : shown}
+        {streaming ? <span className="stream-caret" aria-hidden="true" /> : null}
       </pre>
       {clipped.hidden > 0 ? (
         <button type="button" className="link small show-all" onClick={toggle}>

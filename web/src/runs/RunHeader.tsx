@@ -7,17 +7,20 @@ import type { RunView } from './runView.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 function EvaluationResult({ evaluation }: { evaluation: Evaluation }) {
-  const [open, setOpen] = useState(!evaluation.success);
+  const [open, setOpen] = useState(false);
   return (
-    <div className={`evaluation ${evaluation.success ? 'is-pass' : 'is-fail'}`} data-testid="evaluation">
+    <div className={`run-evaluation ${evaluation.success ? 'is-pass' : 'is-fail'}`} data-testid="evaluation">
       <button type="button" className="link" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
+        <span className="chevron" aria-hidden="true">
+          {open ? '▾' : '▸'}
+        </span>
         {evaluation.success ? 'Task solved' : 'Task not solved'} · {evaluation.passes.length} of{' '}
         {evaluation.numTests} checks passed
       </button>
       {open ? (
-        <ul className="checks-list">
+        <ul className="eval-checks">
           {evaluation.failures.map((failure) => (
-            <li key={`f-${failure.requirement}`} className="check-fail">
+            <li key={`f-${failure.requirement}`} className="eval-fail">
               <span aria-hidden="true">✗</span> {failure.label}
               {failure.trace ? (
                 <ClippedText
@@ -29,7 +32,7 @@ function EvaluationResult({ evaluation }: { evaluation: Evaluation }) {
             </li>
           ))}
           {evaluation.passes.map((pass) => (
-            <li key={`p-${pass.requirement}`} className="check-pass">
+            <li key={`p-${pass.requirement}`} className="eval-pass">
               <span aria-hidden="true">✓</span> {pass.label}
             </li>
           ))}
@@ -37,6 +40,17 @@ function EvaluationResult({ evaluation }: { evaluation: Evaluation }) {
       ) : null}
     </div>
   );
+}
+
+function liveTokens(
+  view: RunView,
+): { promptTokens: number; completionTokens: number; durationMs?: number } | null {
+  const roles = Object.values(view.liveTotals);
+  if (roles.length === 0) return null;
+  return {
+    promptTokens: roles.reduce((n, r) => n + r.promptTokens, 0),
+    completionTokens: roles.reduce((n, r) => n + r.completionTokens, 0),
+  };
 }
 
 /** The run at a glance: graph, task, status, result, error, and Cancel while it runs. */
@@ -53,7 +67,7 @@ export function RunHeader({
   const status: RunStatus | 'connecting' = view.finished?.status ?? run?.status ?? view.status;
   const evaluation = view.finished?.evaluation ?? run?.evaluation ?? null;
   const error = view.finished?.error ?? run?.error ?? null;
-  const totals = view.finished?.totals ?? run?.totals ?? null;
+  const totals = view.finished?.totals ?? run?.totals ?? liveTokens(view);
   const live = status !== 'connecting' && isLive(status);
   const elapsed =
     totals?.durationMs ?? (view.firstAt !== null && view.lastAt !== null ? view.lastAt - view.firstAt : null);
@@ -95,13 +109,17 @@ export function RunHeader({
           </button>
         ) : null}
       </div>
-      {evaluation ? <EvaluationResult evaluation={evaluation} /> : null}
-      {error ? (
-        <p className="run-error" role="alert">
-          {error}
-        </p>
+      {evaluation || error || cancel.error ? (
+        <div className="run-outcome">
+          {evaluation ? <EvaluationResult evaluation={evaluation} /> : null}
+          {error ? (
+            <p className="run-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          {cancel.error ? <p className="run-error">{cancel.error.message}</p> : null}
+        </div>
       ) : null}
-      {cancel.error ? <p className="run-error">{cancel.error.message}</p> : null}
     </section>
   );
 }

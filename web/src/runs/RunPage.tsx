@@ -18,6 +18,8 @@ export function RunPage({ runId }: { runId: string }) {
   // null follows the newest step; a number pins the step the reader chose.
   const [pinned, setPinned] = useState<number | null>(null);
   const [tab, setTab] = useState<InspectTab>('outputs');
+  // A step picked outside the trace, which the trace then scrolls to.
+  const [reveal, setReveal] = useState<number | null>(null);
 
   const finished = view.finished !== null;
   useEffect(() => {
@@ -56,7 +58,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   return (
     <section className="page run-page">
-      <nav className="crumbs small" aria-label="Breadcrumb">
+      <nav className="run-crumbs small" aria-label="Breadcrumb">
         <a
           href="/runs"
           onClick={(event) => {
@@ -75,7 +77,14 @@ export function RunPage({ runId }: { runId: string }) {
       <RunHeader runId={runId} run={run.data} view={view} />
       <div className="run-overview">
         <RoleTotalsTable view={view} />
-        <StepTimeline view={view} selectedStep={step?.step ?? null} onSelect={(s) => selectStep(s)} />
+        <StepTimeline
+          view={view}
+          selectedStep={step?.step ?? null}
+          onSelect={(s) => {
+            selectStep(s);
+            setReveal(s);
+          }}
+        />
       </div>
       <div className="run-main">
         <div className="card trace-card">
@@ -85,14 +94,36 @@ export function RunPage({ runId }: { runId: string }) {
               {view.steps.length} steps · {view.eventCount.toLocaleString('en-US')} events
             </span>
             {pinned !== null ? (
-              <button type="button" className="link small push" onClick={() => setPinned(null)}>
+              <button
+                type="button"
+                className="link small push-end"
+                onClick={() => {
+                  setPinned(null);
+                  setReveal(null);
+                }}
+              >
                 Inspect the latest step
               </button>
             ) : null}
           </div>
-          <RunTrace runId={runId} view={view} selectedStep={step?.step ?? null} onSelectStep={selectStep} />
+          <RunTrace
+            runId={runId}
+            view={view}
+            selectedStep={step?.step ?? null}
+            revealStep={reveal}
+            onSelectStep={selectStep}
+          />
         </div>
-        <StepInspector view={view} step={step} tab={tab} onTab={setTab} onStep={(s) => selectStep(s)} />
+        <StepInspector
+          view={view}
+          step={step}
+          tab={tab}
+          onTab={setTab}
+          onStep={(s) => {
+            selectStep(s);
+            setReveal(s);
+          }}
+        />
       </div>
     </section>
   );

@@ -8,7 +8,7 @@ import { EndRow, StartRow } from './trace/EdgeRows.tsx';
 import { ExpansionProvider } from './trace/expansion.tsx';
 import { StepHeader } from './trace/StepHeader.tsx';
 import { SummaryRow } from './trace/SummaryRow.tsx';
-import { type TraceRow, traceRows } from './traceRows.ts';
+import { stepRowIndex, type TraceRow, traceRows } from './traceRows.ts';
 import '../runs.css';
 
 /** Which side-by-side view a trace row asks for. */
@@ -19,6 +19,8 @@ interface Props {
   view: RunView;
   /** The step shown in the side-by-side views, highlighted here. */
   selectedStep?: number | null;
+  /** A step the reader picked elsewhere (the timeline): scrolled into view, which stops following. */
+  revealStep?: number | null;
   /** Called when a step, or a row's "open" button, is clicked. */
   onSelectStep?: (step: number, tab?: InspectTab) => void;
 }
@@ -87,8 +89,10 @@ function RowContent({
  * only the rows in view are mounted, so a run of thousands of events scrolls like a short one. It fills the
  * height of its container.
  */
-export function RunTrace({ runId, view, selectedStep = null, onSelectStep }: Props) {
+export function RunTrace({ runId, view, selectedStep = null, revealStep = null, onSelectStep }: Props) {
   const rows = useMemo(() => traceRows(view), [view]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const scrollRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const lastScrollTop = useRef(0);
@@ -136,6 +140,19 @@ export function RunTrace({ runId, view, selectedStep = null, onSelectStep }: Pro
     el.scrollTop = el.scrollHeight;
     lastScrollTop.current = el.scrollTop;
   }, [totalSize]);
+
+  // Bring a picked step into view, unless its heading is already on screen.
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (revealStep === null || !el) return;
+    const index = stepRowIndex(rowsRef.current, revealStep);
+    if (index < 0) return;
+    const item = virtualizer.getVirtualItems().find((v) => v.index === index);
+    if (item && item.start >= el.scrollTop && item.end <= el.scrollTop + el.clientHeight) return;
+    following.current = false;
+    setShowJump(true);
+    virtualizer.scrollToIndex(index, { align: 'start' });
+  }, [revealStep, virtualizer]);
 
   // A new run starts followed.
   useEffect(() => {

@@ -114,7 +114,7 @@ export function RunsPage() {
       {runs.data && runs.data.runs.length > 0 ? (
         <div className="card runs-card">
           <RunsTable runs={runs.data.runs} />
-          <nav className="pager" aria-label="Pages">
+          <nav className="runs-pager" aria-label="Pages">
             <span className="muted small" data-testid="runs-range">
               {first + 1}–{Math.min(first + PAGE_SIZE, total)} of {total}
             </span>

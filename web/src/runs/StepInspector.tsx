@@ -24,7 +24,7 @@ interface Props {
 export function StepInspector({ view, step, tab, onTab, onStep }: Props) {
   if (!step) {
     return (
-      <section className="card inspector" aria-label="Step inspector">
+      <section className="card step-inspector" aria-label="Step inspector">
         <p className="muted inspect-empty">Select a step in the trace or the timeline to inspect it.</p>
       </section>
     );
@@ -33,8 +33,8 @@ export function StepInspector({ view, step, tab, onTab, onStep }: Props) {
   const previous = view.steps[index - 1];
   const next = view.steps[index + 1];
   return (
-    <section className="card inspector" aria-label="Step inspector">
-      <header className="inspector-head">
+    <section className="card step-inspector" aria-label="Step inspector">
+      <header className="step-inspector-head">
         <div className="step-nav">
           <button
             type="button"
@@ -56,7 +56,7 @@ export function StepInspector({ view, step, tab, onTab, onStep }: Props) {
             ›
           </button>
         </div>
-        <div className="tabs" role="tablist" aria-label="Step views">
+        <div className="step-tabs" role="tablist" aria-label="Step views">
           {TABS.map((t) => {
             const available = t.has(step);
             return (
@@ -65,7 +65,7 @@ export function StepInspector({ view, step, tab, onTab, onStep }: Props) {
                 type="button"
                 role="tab"
                 aria-selected={tab === t.id}
-                className={`tab${available ? '' : ' is-empty'}`}
+                className={`step-tab${available ? '' : ' is-empty'}`}
                 onClick={() => onTab(t.id)}
                 title={available ? undefined : 'nothing of this kind in this step'}
               >
@@ -75,7 +75,7 @@ export function StepInspector({ view, step, tab, onTab, onStep }: Props) {
           })}
         </div>
       </header>
-      <div className="inspector-body" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
+      <div className="step-inspector-body" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
         {tab === 'outputs' ? <OutputsView view={view} step={step} /> : null}
         {tab === 'diff' ? <CodeDiff key={step.step} corrections={step.corrections} /> : null}
         {tab === 'summary' ? <SummaryCompare summary={step.summary} /> : null}

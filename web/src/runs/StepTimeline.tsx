@@ -20,13 +20,13 @@ export function StepTimeline({
   const longest = Math.max(1, ...timings.map((t) => t.totalMs));
   const kinds = [...new Set(timings.flatMap((t) => t.segments.map((s) => s.kind)))];
   return (
-    <section className="card timeline" aria-label="Step timeline">
+    <section className="card step-timeline" aria-label="Step timeline">
       <header className="timeline-head">
         <h3>Time per step</h3>
         <ul className="timeline-legend">
           {kinds.map((kind) => (
             <li key={kind}>
-              <span className={`swatch role-bg-${kind}`} aria-hidden="true" />
+              <span className={`timeline-swatch role-bg-${kind}`} aria-hidden="true" />
               {kind}
             </li>
           ))}

@@ -11,7 +11,7 @@ import vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const started = performance.now();
-const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings } =
+const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings, snapshot } =
   workerData;
 const control = new Int32Array(controlBuffer);
 const interrupt = new Int32Array(interruptBuffer);
@@ -61,8 +61,9 @@ function loadGlue() {
   // The Python heap is a WebAssembly memory we size: past the maximum, malloc fails and Python raises
   // MemoryError instead of the process growing.
   globalThis._createPyodideModule = (moduleSettings) => {
-    const maximum = Math.max(INITIAL_PAGES, Math.min(65536, Math.floor((heapLimitMb * 1048576) / WASM_PAGE)));
-    moduleSettings.wasmMemory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum });
+    const initial = Math.max(INITIAL_PAGES, Math.ceil((moduleSettings.INITIAL_MEMORY ?? 0) / WASM_PAGE));
+    const maximum = Math.max(initial, Math.min(65536, Math.floor((heapLimitMb * 1048576) / WASM_PAGE)));
+    moduleSettings.wasmMemory = new WebAssembly.Memory({ initial, maximum });
     return create(moduleSettings);
   };
 }
@@ -152,13 +153,20 @@ async function start() {
   loadGlue();
   const { loadPyodide } = await import(pathToFileURL(nodePath.join(indexDir, 'pyodide.mjs')).href);
   const discard = { write: (buffer) => buffer.length, isatty: false };
+  // A memory snapshot of a freshly initialised interpreter skips most of Python's start-up. The first
+  // worker of a pool makes one before any agent code has run in it; later workers start from it.
   const pyodide = await loadPyodide({
     indexURL: `${indexDir}/`,
     jsglobals: {},
     env: {},
     stdout: () => {},
     stderr: () => {},
+    ...(snapshot ? { _loadSnapshot: snapshot } : { _makeSnapshot: true }),
   });
+  if (!snapshot) {
+    const made = pyodide.makeMemorySnapshot();
+    parentPort.postMessage({ t: 'snapshot', data: made });
+  }
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
   pyodide.setStdin({ stdin: () => null });

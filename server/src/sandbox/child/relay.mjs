@@ -24,51 +24,64 @@ function stop(code) {
   setTimeout(() => process.exit(code), 50);
 }
 
-const interpreter = new Worker(new URL('./interpreter.mjs', import.meta.url), {
-  workerData: {
-    indexDir: config.indexDir,
-    runtimePath: config.runtimePath,
-    controlBuffer: control.buffer,
-    interruptBuffer: interrupt.buffer,
-    replyPort: channel.port2,
-    heapLimitMb: config.heapLimitMb,
-    settings: config.settings,
-  },
-  transferList: [channel.port2],
-  env: {},
-  resourceLimits: { maxOldGenerationSizeMb: config.jsHeapMb },
-});
+let interpreter = null;
 
-interpreter.on('message', (message) => {
-  switch (message.t) {
-    case 'ready':
-      send({ t: 'ready', startMs: message.startMs, phasesMs: message.phasesMs, rssMb: rssMb() });
-      break;
-    case 'api':
-      callPending = true;
-      send({ t: 'api', id: currentStep, request: message.request });
-      break;
-    case 'done':
-      currentStep = null;
-      callPending = false;
-      send({ t: 'done', id: message.id, result: message.result, rssMb: rssMb() });
-      break;
-    case 'fatal':
-      send({ t: 'fatal', message: message.message });
-      stop(1);
-      break;
-  }
-});
-interpreter.on('error', (error) => {
-  send({ t: 'fatal', message: `the interpreter thread failed: ${String(error?.message ?? error)}` });
-  stop(1);
-});
-interpreter.on('exit', (code) => {
-  send({ t: 'fatal', message: `the interpreter thread exited (code ${code})` });
-  stop(1);
-});
+// The server's first message says whether to start from a memory snapshot.
+function startInterpreter(snapshotBase64) {
+  const snapshot = snapshotBase64 ? new Uint8Array(Buffer.from(snapshotBase64, 'base64')) : null;
+  interpreter = new Worker(new URL('./interpreter.mjs', import.meta.url), {
+    workerData: {
+      indexDir: config.indexDir,
+      runtimePath: config.runtimePath,
+      controlBuffer: control.buffer,
+      interruptBuffer: interrupt.buffer,
+      replyPort: channel.port2,
+      heapLimitMb: config.heapLimitMb,
+      settings: config.settings,
+      snapshot,
+    },
+    transferList: snapshot ? [channel.port2, snapshot.buffer] : [channel.port2],
+    env: {},
+    resourceLimits: { maxOldGenerationSizeMb: config.jsHeapMb },
+  });
+  interpreter.on('message', (message) => {
+    switch (message.t) {
+      case 'snapshot':
+        send({ t: 'snapshot', data: Buffer.from(message.data).toString('base64') });
+        break;
+      case 'ready':
+        send({ t: 'ready', startMs: message.startMs, phasesMs: message.phasesMs, rssMb: rssMb() });
+        break;
+      case 'api':
+        callPending = true;
+        send({ t: 'api', id: currentStep, request: message.request });
+        break;
+      case 'done':
+        currentStep = null;
+        callPending = false;
+        send({ t: 'done', id: message.id, result: message.result, rssMb: rssMb() });
+        break;
+      case 'fatal':
+        send({ t: 'fatal', message: message.message });
+        stop(1);
+        break;
+    }
+  });
+  interpreter.on('error', (error) => {
+    send({ t: 'fatal', message: `the interpreter thread failed: ${String(error?.message ?? error)}` });
+    stop(1);
+  });
+  interpreter.on('exit', (code) => {
+    send({ t: 'fatal', message: `the interpreter thread exited (code ${code})` });
+    stop(1);
+  });
+}
 
 process.on('message', (message) => {
+  if (interpreter === null) {
+    if (message?.t === 'init') startInterpreter(typeof message.snapshot === 'string' ? message.snapshot : null);
+    return;
+  }
   switch (message?.t) {
     case 'exec':
       currentStep = message.id;

@@ -431,7 +431,7 @@ def lockdown():
     # also empties the globals of every function they define.
     gc.collect()
     for obj in gc.get_objects():
-        if isinstance(obj, types.ModuleType) and _is_denied_name(obj.__name__) and obj is not core:
+        if isinstance(obj, types.ModuleType) and _is_denied_name(vars(obj).get("__name__", "")) and obj is not core:
             obj.__dict__.clear()
         elif isinstance(obj, types.FunctionType) and _is_denied_name(obj.__module__ or ""):
             # Also the globals of modules that are already gone but whose functions live on.

@@ -38,7 +38,8 @@ export function NodeShell<K extends NodeKind>({
   const { node, issues, entry, active, binding } = data;
   const errors = issues.filter((i) => i.severity === 'error');
   const severity = errors.length > 0 ? 'error' : issues.length > 0 ? 'warning' : undefined;
-  const shown = errors[0] ?? issues[0];
+  // Warnings (no endpoint yet) are common while drafting: the badge and outline say enough; errors get words.
+  const shown = errors[0];
   const spec = NODE_KINDS[node.kind];
   return (
     <article

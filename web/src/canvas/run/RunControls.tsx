@@ -66,7 +66,12 @@ export function RunControls({
         {start.isPending ? 'Starting…' : '▶ Run'}
       </button>
       {reason && !live ? (
-        <span id="run-blocker" className="run-blocker" data-testid="run-blocker" title={reason}>
+        <span
+          id="run-blocker"
+          className={`run-blocker${blocker && taskId ? ' run-blocker-invalid' : ''}`}
+          data-testid="run-blocker"
+          title={reason}
+        >
           {reason}
         </span>
       ) : null}

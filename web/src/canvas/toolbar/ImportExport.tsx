@@ -1,14 +1,18 @@
-import { useRef } from 'react';
+import { type ReactNode, useCallback, useRef } from 'react';
 import { exportFileName, exportGraph, importGraph } from '../io.ts';
 import { useEditorStore } from '../store/EditorProvider.tsx';
 import type { Notify } from './OpenMenu.tsx';
 
-/** Export the graph as a JSON file; import one, checked against the graph schema. */
-export function ImportExport({ notify }: { notify: Notify }) {
+/** Export the graph as a JSON file; import one, checked against the graph schema with a clear error. */
+export function useImportExport(notify: Notify): {
+  download: () => void;
+  chooseFile: () => void;
+  input: ReactNode;
+} {
   const store = useEditorStore();
-  const input = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
-  const download = () => {
+  const download = useCallback(() => {
     const graph = store.getState().graph;
     const url = URL.createObjectURL(new Blob([exportGraph(graph)], { type: 'application/json' }));
     const link = document.createElement('a');
@@ -16,7 +20,7 @@ export function ImportExport({ notify }: { notify: Notify }) {
     link.download = exportFileName(graph);
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 1_000);
-  };
+  }, [store]);
 
   const upload = async (file: File) => {
     const result = importGraph(await file.text());
@@ -28,26 +32,19 @@ export function ImportExport({ notify }: { notify: Notify }) {
     notify({ tone: 'ok', text: `Imported ${result.graph.name} from ${file.name}.` });
   };
 
-  return (
-    <>
-      <button type="button" onClick={() => input.current?.click()}>
-        Import
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept="application/json,.json"
-        hidden
-        data-testid="import-file"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          event.target.value = '';
-          if (file) void upload(file);
-        }}
-      />
-      <button type="button" onClick={download}>
-        Export
-      </button>
-    </>
+  const input = (
+    <input
+      ref={fileInput}
+      type="file"
+      accept="application/json,.json"
+      hidden
+      data-testid="import-file"
+      onChange={(event) => {
+        const file = event.target.files?.[0];
+        event.target.value = '';
+        if (file) void upload(file);
+      }}
+    />
   );
+  return { download, chooseFile: () => fileInput.current?.click(), input };
 }

@@ -3,13 +3,15 @@ import { fetchGraphVersion, useGraphs, usePresets } from '../../api/graphs.ts';
 import { emptyGraph } from '../graphOps.ts';
 import { useEditorStore } from '../store/EditorProvider.tsx';
 import { isDirty } from '../store/editorStore.ts';
+import { useImportExport } from './ImportExport.tsx';
 import { usePopover } from './usePopover.ts';
 
 export type Notify = (notice: { tone: 'ok' | 'error'; text: string }) => void;
 
-/** New, presets and saved graphs. Opening is undoable, so unsaved work is one Ctrl+Z away. */
+/** New, import/export, presets and saved graphs. Opening is undoable, so unsaved work is one Ctrl+Z away. */
 export function OpenMenu({ notify }: { notify: Notify }) {
   const { open, setOpen, root } = usePopover();
+  const files = useImportExport(notify);
   const store = useEditorStore();
   const presets = usePresets();
   const graphs = useGraphs();
@@ -27,10 +29,11 @@ export function OpenMenu({ notify }: { notify: Notify }) {
   return (
     <div className="menu" ref={root}>
       <button type="button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
-        Open ▾
+        File ▾
       </button>
+      {files.input}
       {open ? (
-        <div className="menu-popover" role="menu" aria-label="Open a graph">
+        <div className="menu-popover" role="menu" aria-label="File">
           <button
             type="button"
             role="menuitem"
@@ -39,6 +42,30 @@ export function OpenMenu({ notify }: { notify: Notify }) {
           >
             <strong>New empty graph</strong>
             <span>Start from nothing and drag nodes in</span>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            onClick={() => {
+              setOpen(false);
+              files.chooseFile();
+            }}
+          >
+            <strong>Import JSON…</strong>
+            <span>Open an exported graph file</span>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            onClick={() => {
+              setOpen(false);
+              files.download();
+            }}
+          >
+            <strong>Export JSON</strong>
+            <span>Download this graph as a file</span>
           </button>
           <h4>Presets</h4>
           {presets.error ? <p className="menu-note">Cannot load presets: {presets.error.message}</p> : null}

@@ -2,7 +2,6 @@ import { useReactFlow } from '@xyflow/react';
 import { memo, type ReactNode } from 'react';
 import { useEditor } from '../store/EditorProvider.tsx';
 import { isDirty } from '../store/editorStore.ts';
-import { ImportExport } from './ImportExport.tsx';
 import { type Notify, OpenMenu } from './OpenMenu.tsx';
 import { SaveButton } from './SaveButton.tsx';
 
@@ -88,7 +87,6 @@ export const Toolbar = memo(function Toolbar({
       <DocStatus />
       <div className="toolbar-group">
         <OpenMenu notify={notify} />
-        <ImportExport notify={notify} />
         <SaveButton notify={notify} openSignal={saveSignal} />
       </div>
       <EditButtons />

@@ -61,7 +61,11 @@ function DiffEditorView({ before, after }: { before: string; after: string }) {
   }, [editor, before, after]);
 
   if (failed) return <p className="trace-error">The diff editor could not load: {failed}</p>;
-  return <div className="diff-host" ref={host} data-testid="code-diff" />;
+  return (
+    <div className="diff-host" ref={host} data-testid="code-diff">
+      {editor ? null : <p className="muted diff-loading">Loading the diff editor…</p>}
+    </div>
+  );
 }
 
 /** The agent's code against the corrector's revision, in a side-by-side diff editor. */
@@ -76,7 +80,7 @@ export function CodeDiff({ corrections }: { corrections: RunEventOf<'correction'
     <div className="code-diff">
       <div className="diff-facts">
         <strong>{correction.changed ? 'Revised by the corrector' : 'Left unchanged by the corrector'}</strong>
-        <span className="pill">{REASON_LABELS[correction.reason]}</span>
+        <span className="tpill">{REASON_LABELS[correction.reason]}</span>
         {reviewed.length > 1 ? (
           <select
             aria-label="Review"
@@ -91,12 +95,12 @@ export function CodeDiff({ corrections }: { corrections: RunEventOf<'correction'
             ))}
           </select>
         ) : null}
-        <span className="diff-sides muted small">
-          <span>agent</span>
-          <span>corrector</span>
-        </span>
       </div>
-      {correction.rationale ? <p className="rationale">{correction.rationale}</p> : null}
+      {correction.rationale ? <p className="correction-rationale">{correction.rationale}</p> : null}
+      <div className="diff-sides" aria-hidden="true">
+        <span>Agent's code</span>
+        <span>Corrector's revision</span>
+      </div>
       <DiffEditorView before={correction.codeBefore} after={correction.codeAfter} />
     </div>
   );

@@ -19,14 +19,14 @@ export function ObservationView({ step }: { step: StepView }) {
                 id={`obs-code:${step.step}:${i}`}
                 text={action.code}
                 limits={PANEL_LIMITS}
-                className="payload code"
+                className="payload code-text"
                 placeholder="(no code)"
               />
             </section>
             <section className="side-pane" aria-label="Observation">
               <h3>
                 Observation{' '}
-                <span className={`pill ${action.ok ? 'pill-ok' : 'pill-bad'}`}>
+                <span className={`tpill ${action.ok ? 'tpill-ok' : 'tpill-bad'}`}>
                   {action.ok ? 'ok' : 'error'}
                 </span>{' '}
                 <span className="muted">{formatMs(action.durationMs)}</span>
@@ -36,7 +36,7 @@ export function ObservationView({ step }: { step: StepView }) {
                 id={`obs-out:${step.step}:${i}`}
                 text={action.observation}
                 limits={PANEL_LIMITS}
-                className="payload observation"
+                className="payload obs-text"
               />
             </section>
           </div>

@@ -4,6 +4,7 @@ import { formatMs, formatTokens } from '../format.ts';
 import type { RunView, StepView } from '../runView.ts';
 import { RoleTag } from '../StatusBadge.tsx';
 import { byRoleOrder } from '../timeline.ts';
+import { waitingText } from '../trace/CallRow.tsx';
 import { Disclosure } from '../trace/Disclosure.tsx';
 
 /** Every role's output in one step, side by side, with the executor's observation last. */
@@ -22,7 +23,9 @@ export function OutputsView({ view, step }: { view: RunView; step: StepView }) {
           <header className="side-pane-head">
             <RoleTag kind={call.role} />
             <span className="muted small">
-              {formatMs(call.latencyMs)} · {formatTokens(call.usage?.completionTokens)} tok out
+              {call.done
+                ? `${formatMs(call.latencyMs)} · ${formatTokens(call.usage?.completionTokens)} tok out`
+                : 'streaming…'}
             </span>
           </header>
           {call.reasoning ? (
@@ -32,7 +35,7 @@ export function OutputsView({ view, step }: { view: RunView; step: StepView }) {
                   id={`side-reasoning:${call.callId}`}
                   text={call.reasoning}
                   limits={PANEL_LIMITS}
-                  className="payload reasoning"
+                  className="payload think-text"
                 />
               )}
             </Disclosure>
@@ -41,7 +44,8 @@ export function OutputsView({ view, step }: { view: RunView; step: StepView }) {
             id={`side-out:${call.callId}`}
             text={call.text}
             limits={PANEL_LIMITS}
-            className="payload output"
+            className="payload llm-output"
+            placeholder={waitingText(call)}
             streaming={!call.done}
           />
           {call.error ? <p className="trace-error">{call.error}</p> : null}
@@ -52,14 +56,16 @@ export function OutputsView({ view, step }: { view: RunView; step: StepView }) {
         <section key={`action-${i}`} className="side-pane" aria-label="executor observation">
           <header className="side-pane-head">
             <RoleTag kind="executor" />
-            <span className={`pill ${action.ok ? 'pill-ok' : 'pill-bad'}`}>{action.ok ? 'ok' : 'error'}</span>
+            <span className={`tpill ${action.ok ? 'tpill-ok' : 'tpill-bad'}`}>
+              {action.ok ? 'ok' : 'error'}
+            </span>
           </header>
           {action.error ? <p className="trace-error">{action.error}</p> : null}
           <ClippedText
             id={`side-obs:${step.step}:${i}`}
             text={action.observation}
             limits={PANEL_LIMITS}
-            className="payload observation"
+            className="payload obs-text"
           />
         </section>
       ))}

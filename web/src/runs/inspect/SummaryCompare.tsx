@@ -15,7 +15,7 @@ const FATE_TITLES = {
 function MarkedText({ text, fates }: { text: string; fates: ReturnType<typeof artifactFates> }) {
   const segments = useMemo(() => markArtifacts(text, fates), [text, fates]);
   return (
-    <pre className="payload marked">
+    <pre className="payload marked-text">
       {segments.map((segment, i) =>
         segment.fate ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: segments are derived from fixed text
@@ -35,7 +35,10 @@ function MarkedText({ text, fates }: { text: string; fates: ReturnType<typeof ar
  * restored by pinning, or lost (flagged in the input, where it was last seen).
  */
 export function SummaryCompare({ summary }: { summary: Summary | null }) {
-  const fates = useMemo(() => (summary ? artifactFates(summary) : new Map<string, ArtifactFate>()), [summary]);
+  const fates = useMemo(
+    () => (summary ? artifactFates(summary) : new Map<string, ArtifactFate>()),
+    [summary],
+  );
   if (!summary)
     return <p className="muted inspect-empty">The summarizer did not compress the history in this step.</p>;
   return (
@@ -45,7 +48,7 @@ export function SummaryCompare({ summary }: { summary: Summary | null }) {
           {summary.turnsCompressed} turns · {formatTokens(summary.tokensBefore)} →{' '}
           {formatTokens(summary.tokensAfter)} tokens
         </span>
-        <span className="legend">
+        <span className="fate-legend">
           <mark className="fate-kept">kept</mark>
           <mark className="fate-restored">restored by pinning</mark>
           <mark className="fate-lost">lost</mark>

@@ -17,8 +17,8 @@ export const ActionRow = memo(function ActionRow({ action, index }: { action: Ac
     >
       <header className="trace-item-head">
         <RoleTag kind="executor" />
-        <span className={`pill ${action.ok ? 'pill-ok' : 'pill-bad'}`}>{action.ok ? 'ok' : 'error'}</span>
-        {action.completed ? <span className="pill pill-ok">task completed</span> : null}
+        <span className={`tpill ${action.ok ? 'tpill-ok' : 'tpill-bad'}`}>{action.ok ? 'ok' : 'error'}</span>
+        {action.completed ? <span className="tpill tpill-ok">task completed</span> : null}
         <span className="metrics-inline">
           <span>{formatMs(action.durationMs)}</span>
           <span>
@@ -27,7 +27,7 @@ export const ActionRow = memo(function ActionRow({ action, index }: { action: Ac
         </span>
       </header>
       <Disclosure id={`code:${id}`} label="Code" meta={`${action.code.split('\n').length} lines`}>
-        {() => <ClippedText id={`code:${id}`} text={action.code} className="payload code" />}
+        {() => <ClippedText id={`code:${id}`} text={action.code} className="payload code-text" />}
       </Disclosure>
       {action.apiCalls.length > 0 ? (
         <p className="api-calls small">
@@ -43,7 +43,7 @@ export const ActionRow = memo(function ActionRow({ action, index }: { action: Ac
       <ClippedText
         id={`obs:${id}`}
         text={action.observation}
-        className={action.ok ? 'payload observation' : 'payload observation is-error'}
+        className={action.ok ? 'payload obs-text' : 'payload obs-text is-error'}
         placeholder="(no output)"
       />
     </article>

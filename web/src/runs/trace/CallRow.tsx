@@ -25,6 +25,12 @@ function Metrics({ call }: { call: CallView }) {
   );
 }
 
+/** What an empty output says: nothing came, the model is still reasoning, or no token has arrived yet. */
+export function waitingText(call: CallView): string {
+  if (call.done) return '(no output)';
+  return call.reasoning ? 'reasoning… ' : 'waiting for the first token… ';
+}
+
 function Prompt({ call }: { call: CallView }) {
   const chars = call.messages.reduce((n, m) => n + m.content.length, 0);
   return (
@@ -34,12 +40,12 @@ function Prompt({ call }: { call: CallView }) {
       meta={`${call.messages.length} messages · ${formatChars(chars)}`}
     >
       {() => (
-        <ol className="messages">
+        <ol className="prompt-messages">
           {call.messages.map((message, i) => (
             // Messages of a recorded request never change order.
             // biome-ignore lint/suspicious/noArrayIndexKey: the list is immutable
-            <li key={i} className={`message message-${message.role}`}>
-              <span className="message-role">{message.role}</span>
+            <li key={i} className={`prompt-message prompt-${message.role}`}>
+              <span className="prompt-role">{message.role}</span>
               <ClippedText id={`msg:${call.callId}:${i}`} text={message.content} />
             </li>
           ))}
@@ -56,7 +62,7 @@ export const CallRow = memo(function CallRow({ call }: { call: CallView; rev: nu
       <header className="trace-item-head">
         <RoleTag kind={call.role} />
         {call.nodeId !== call.role ? <code className="muted">{call.nodeId}</code> : null}
-        <span className="muted small model">{call.model}</span>
+        <span className="muted small call-model">{call.model}</span>
         <Metrics call={call} />
       </header>
       <Prompt call={call} />
@@ -70,7 +76,7 @@ export const CallRow = memo(function CallRow({ call }: { call: CallView; rev: nu
             <ClippedText
               id={`reasoning:${call.callId}`}
               text={call.reasoning}
-              className="payload reasoning"
+              className="payload think-text"
             />
           )}
         </Disclosure>
@@ -78,8 +84,8 @@ export const CallRow = memo(function CallRow({ call }: { call: CallView; rev: nu
       <ClippedText
         id={`out:${call.callId}`}
         text={call.text}
-        className="payload output"
-        placeholder={call.done ? '(no output)' : 'waiting for the first token…'}
+        className="payload llm-output"
+        placeholder={waitingText(call)}
         streaming={!call.done}
       />
       {call.error ? <p className="trace-error">{call.error}</p> : null}

@@ -26,19 +26,19 @@ export const CorrectionRow = memo(function CorrectionRow({
       <header className="trace-item-head">
         <RoleTag kind="corrector" />
         <strong>{correction.changed ? 'Revised the code' : 'No change'}</strong>
-        <span className={`pill reason-${correction.reason}`}>{REASON_LABELS[correction.reason]}</span>
+        <span className={`tpill reason-${correction.reason}`}>{REASON_LABELS[correction.reason]}</span>
         {correction.codeBefore !== '' ? (
-          <button type="button" className="small ghost push" onClick={() => onDiff(correction.step)}>
+          <button type="button" className="small ghost push-end" onClick={() => onDiff(correction.step)}>
             Open diff
           </button>
         ) : null}
       </header>
-      {correction.rationale ? <p className="rationale">{correction.rationale}</p> : null}
+      {correction.rationale ? <p className="correction-rationale">{correction.rationale}</p> : null}
       {correction.changed ? (
         <ClippedText
           id={`revised:${correction.step}:${index}`}
           text={correction.codeAfter}
-          className="payload code"
+          className="payload code-text"
         />
       ) : null}
     </article>

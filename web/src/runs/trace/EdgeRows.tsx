@@ -10,7 +10,7 @@ export function StartRow({ started }: { started: RunEventOf<'run.started'> }) {
         Task <code>{started.taskId}</code> · {started.graphName} · seed {started.seed} · up to{' '}
         {started.maxSteps} steps
       </div>
-      <p className="instruction">{started.instruction}</p>
+      <p className="run-instruction">{started.instruction}</p>
     </div>
   );
 }

@@ -31,12 +31,12 @@ export const StepHeader = memo(function StepHeader({
       >
         Step {step.step}
       </button>
-      <ul className="visits" aria-label={`Step ${step.step} nodes`}>
+      <ul className="step-visits" aria-label={`Step ${step.step} nodes`}>
         {step.visits.map((visit, i) => (
           <li
             // biome-ignore lint/suspicious/noArrayIndexKey: visits are only ever appended
             key={i}
-            className={`visit visit-${visit.outcome} role-${visit.kind}`}
+            className={`step-visit step-visit-${visit.outcome} role-${visit.kind}`}
             title={visit.reason ?? `${visit.nodeId}: ${visit.outcome}`}
           >
             <span aria-hidden="true">{OUTCOME_MARK[visit.outcome]}</span> {visit.nodeId}
@@ -46,7 +46,7 @@ export const StepHeader = memo(function StepHeader({
           </li>
         ))}
       </ul>
-      <span className="muted small push">
+      <span className="muted small push-end">
         {running ? 'running' : formatMs(step.endedAt - step.startedAt)}
       </span>
     </div>

@@ -59,12 +59,12 @@ export const SummaryRow = memo(function SummaryRow({
           </span>
           <span>−{Math.round(saved * 100)}%</span>
         </span>
-        <button type="button" className="small ghost push" onClick={() => onCompare(summary.step)}>
+        <button type="button" className="small ghost push-end" onClick={() => onCompare(summary.step)}>
           Before / after
         </button>
       </header>
       <ArtifactChips summary={summary} />
-      <ClippedText id={`summary:${summary.step}`} text={summary.summary} className="payload output" />
+      <ClippedText id={`summary:${summary.step}`} text={summary.summary} className="payload llm-output" />
     </article>
   );
 });

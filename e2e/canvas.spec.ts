@@ -1,0 +1,249 @@
+import fs from 'node:fs/promises';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+
+test.beforeEach(async () => {
+  await resetTestServer();
+});
+
+/** Drops a palette kind onto the canvas at a point relative to the canvas's top-left corner. */
+async function drop(page: Page, kind: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-${kind}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+}
+
+/** Drags from one node's output handle to another node's input handle. */
+async function connect(page: Page, from: string, to: string): Promise<void> {
+  const source = page.getByTestId(`node-${from}`).locator('.react-flow__handle.source');
+  const target = page.getByTestId(`node-${to}`).locator('.react-flow__handle.target');
+  await source.hover();
+  await page.mouse.down();
+  const box = (await target.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Registers the scripted test server, with the first model it serves as the default. */
+async function registerEndpoint(request: APIRequestContext, name: string): Promise<void> {
+  const models = (await (await fetch(`${TEST_SERVER}/v1/models`)).json()) as { data: { id: string }[] };
+  const response = await request.post('/api/endpoints', {
+    data: { name, baseUrl: `${TEST_SERVER}/v1`, kind: 'vllm', defaultModel: models.data[0]!.id },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+}
+
+async function openPreset(page: Page, id: string): Promise<void> {
+  await page.getByRole('button', { name: 'File ▾' }).click();
+  await page.getByTestId(`preset-${id}`).click();
+}
+
+async function chooseTask(page: Page, id: string): Promise<void> {
+  await page.getByRole('button', { name: /^Task/ }).click();
+  const picker = page.getByRole('dialog', { name: 'Choose a task' });
+  await picker.getByLabel('Search tasks').fill(id);
+  await picker.getByRole('button').filter({ hasText: id }).first().click();
+  await expect(picker).toBeHidden();
+}
+
+async function saveVersion(page: Page, message: string): Promise<void> {
+  await page.keyboard.press('Control+s');
+  const form = page.getByRole('form', { name: 'Save version' });
+  await form.getByLabel('What changed?').fill(message);
+  await form.getByLabel('What changed?').press('Enter');
+  await expect(form).toBeHidden();
+  await expect(page.getByTestId('doc-status')).toHaveText(/^saved · gv_/);
+}
+
+test('builds a scaffold by dragging and wiring, shows a validation error on the right node, then fixes it', async ({
+  page,
+  request,
+}) => {
+  await registerEndpoint(request, 'canvas vllm');
+  await page.goto('/canvas');
+  await expect(page.getByText('Empty scaffold.')).toBeVisible();
+
+  await drop(page, 'agent', 160, 140);
+  await drop(page, 'executor', 520, 140);
+  await drop(page, 'corrector', 160, 420);
+  await expect(page.locator('.tnode')).toHaveCount(3);
+  await expect(page.getByTestId('node-agent').getByText('entry')).toBeVisible();
+
+  await connect(page, 'agent', 'executor');
+  await expect(page.getByTestId('edge-agent->executor')).toContainText('always');
+
+  // The corrector is wired to nothing: the error sits on it, not on the others.
+  const corrector = page.getByTestId('node-corrector');
+  await expect(corrector).toHaveAttribute('data-severity', 'error');
+  await expect(corrector.getByTestId('node-issue')).toContainText('cannot be reached');
+  await expect(page.getByTestId('node-agent')).not.toHaveAttribute('data-severity', 'error');
+  await expect(page.getByLabel('Validation issues')).toContainText('cannot be reached');
+
+  // An invalid graph cannot run, and the button says why.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+  await page.getByLabel('Default endpoint').selectOption({ label: 'canvas vllm' });
+  await chooseTask(page, 'notes_pin_1');
+  const run = page.getByRole('button', { name: '▶ Run' });
+  await expect(run).toBeDisabled();
+  await expect(page.getByTestId('run-blocker')).toContainText('cannot be reached');
+
+  await connect(page, 'agent', 'corrector');
+  await connect(page, 'corrector', 'executor');
+  await expect(corrector).not.toHaveAttribute('data-severity', 'error');
+  await expect(page.getByTestId('run-blocker')).toBeHidden();
+  await expect(run).toBeEnabled();
+
+  // The corrector is isolated from the task: using {{task.instruction}} in its prompt is an error, in place.
+  await corrector.getByText('Corrector', { exact: true }).first().click();
+  const prompt = page.getByTestId('prompt-corrector/prompts.user');
+  await prompt.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText('\nThe task was: {{task.instruction}}');
+  await expect(corrector).toHaveAttribute('data-severity', 'error');
+  await expect(corrector.getByTestId('node-issue')).toContainText('isolated');
+  await expect(page.getByTestId('field-issue').first()).toContainText('cannot see {{task.instruction}}');
+  await expect(prompt.locator('.tpl-var-unknown')).toHaveText('{{task.instruction}}');
+  await expect(run).toBeDisabled();
+
+  await page.keyboard.press('Control+z');
+  await expect(corrector).not.toHaveAttribute('data-severity', 'error');
+  await expect(prompt.locator('.tpl-var-unknown')).toHaveCount(0);
+  await expect(run).toBeEnabled();
+});
+
+test('sets an edge condition on the edge, and edits with duplicate, delete, undo and redo', async ({
+  page,
+}) => {
+  await page.goto('/canvas');
+  await openPreset(page, 'three-roles');
+  await expect(page.locator('.tnode')).toHaveCount(4);
+  await expect(page.getByText('Opened the Three roles preset.')).toBeVisible();
+
+  const edge = page.getByTestId('edge-corrector->executor');
+  await edge.getByRole('button').click();
+  await edge.getByLabel('Edge condition').selectOption('context_over');
+  await edge.getByLabel('Context tokens').fill('8000');
+  await expect(edge.getByRole('button').first()).toHaveText('context > 8,000 tok');
+  await edge.getByLabel('Edge condition').selectOption('on_error');
+  await expect(edge.getByRole('button').first()).toHaveText('on error');
+
+  await page.getByTestId('node-agent').getByText('Agent', { exact: true }).first().click();
+  await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+  await page.getByTestId('node-agent').getByText('Agent', { exact: true }).first().click();
+  await page.keyboard.press('Control+d');
+  await expect(page.getByTestId('node-agent-2')).toBeVisible();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node-agent-2')).toHaveCount(0);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node-agent-2')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node-agent-2')).toHaveCount(0);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('node-agent-2')).toBeVisible();
+
+  // Deleting a node takes its edges with it.
+  await page.getByTestId('node-corrector').getByText('Corrector', { exact: true }).first().click();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('edge-corrector->executor')).toHaveCount(0);
+  await expect(page.getByTestId('edge-agent->corrector')).toHaveCount(0);
+  await expect(page.getByTestId('edge-summarizer->agent')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('node-corrector')).toHaveCount(0);
+});
+
+test('saves two versions and restores the first', async ({ page }) => {
+  await page.goto('/canvas');
+  await openPreset(page, 'react-baseline');
+  await expect(page.locator('.tnode')).toHaveCount(2);
+  await expect(page.getByTestId('doc-status')).toHaveText('not saved yet');
+
+  await saveVersion(page, 'baseline as shipped');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Max steps').fill('25');
+  await expect(page.getByTestId('doc-status')).toHaveText(/^unsaved changes/);
+  await saveVersion(page, 'fewer steps');
+
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  const versions = page.getByTestId('version');
+  await expect(versions).toHaveCount(2);
+  await expect(versions.first()).toContainText('fewer steps');
+  await expect(versions.first()).toContainText('head');
+
+  const first = versions.filter({ hasText: 'baseline as shipped' });
+  await first.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByText(/Restored version gv_/)).toBeVisible();
+  await expect(first).toContainText('head');
+  await expect(first).toContainText('open');
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  await expect(page.getByLabel('Max steps')).toHaveValue('40');
+
+  // Opening the newer version again brings its change back.
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  await versions.filter({ hasText: 'fewer steps' }).getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  await expect(page.getByLabel('Max steps')).toHaveValue('25');
+});
+
+test('exports a graph as JSON and imports it back; a bad file is refused with the reason', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/canvas');
+  await openPreset(page, 'three-roles');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Name').fill('Round trip');
+
+  await page.getByRole('button', { name: 'File ▾' }).click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: /Export JSON/ }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('round-trip.trellis.json');
+  const file = testInfo.outputPath('round-trip.json');
+  await download.saveAs(file);
+  const exported = JSON.parse(await fs.readFile(file, 'utf8')) as { name: string; nodes: unknown[] };
+  expect(exported.name).toBe('Round trip');
+  expect(exported.nodes).toHaveLength(4);
+
+  await page.getByRole('button', { name: 'File ▾' }).click();
+  await page.getByRole('menuitem', { name: /New empty graph/ }).click();
+  await expect(page.locator('.tnode')).toHaveCount(0);
+
+  await page.getByTestId('import-file').setInputFiles(file);
+  await expect(page.getByText('Imported Round trip')).toBeVisible();
+  await expect(page.locator('.tnode')).toHaveCount(4);
+  await expect(page.getByTestId('edge-summarizer->agent')).toBeVisible();
+
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ name: 'x', entry: 'a', nodes: [{ id: 'a', kind: 'oracle' }] })),
+  });
+  await expect(page.getByRole('alert')).toContainText('Cannot import broken.json: not a Trellis graph');
+  await expect(page.getByRole('alert')).toContainText('nodes.0');
+  await expect(page.locator('.tnode')).toHaveCount(4);
+});
+
+test('runs from the canvas: the active node lights up, the trace follows, and Cancel stops it', async ({
+  page,
+  request,
+}) => {
+  await registerEndpoint(request, 'run vllm');
+  await page.goto('/canvas');
+  await openPreset(page, 'react-baseline');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Default endpoint').selectOption({ label: 'run vllm' });
+  await chooseTask(page, 'notes_pin_1');
+  await page.getByRole('button', { name: '▶ Run' }).click();
+
+  const panel = page.getByRole('region', { name: 'Live run' });
+  await expect(panel).toBeVisible();
+  await expect(page.locator('.tnode[data-active]')).toHaveCount(1);
+  const link = panel.getByRole('link', { name: /Open run page/ });
+  await expect(link).toHaveAttribute('href', /^\/runs\/.+/);
+
+  await panel.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(panel.locator('.run-panel-head').getByTestId('run-status')).toHaveText('Cancelled');
+  await expect(page.locator('.tnode[data-active]')).toHaveCount(0);
+  await link.click();
+  await expect(page).toHaveURL(/\/runs\/.+/);
+});
