@@ -41,7 +41,10 @@ async function warmLatency(): Promise<void> {
         if (!result.ok) throw new Error(result.observation);
       }
       wall.sort((a, b) => a - b);
-      rows.push([`${label}: p50 / p95 / p99`, `${ms(percentile(wall, 50))} / ${ms(percentile(wall, 95))} / ${ms(percentile(wall, 99))} ms`]);
+      rows.push([
+        `${label}: p50 / p95 / p99`,
+        `${ms(percentile(wall, 50))} / ${ms(percentile(wall, 95))} / ${ms(percentile(wall, 99))} ms`,
+      ]);
     }
     const rss = pool.stats().workers[0]?.rssMb;
     rows.push(['resident memory of one warm worker (RSS)', `${rss} MB`]);
@@ -111,7 +114,9 @@ await coldStart();
 await concurrentTasks();
 
 const width = Math.max(...rows.map(([name]) => name.length));
-console.log(`Sandbox benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} CPUs`);
+console.log(
+  `Sandbox benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} CPUs`,
+);
 console.log(`${'measure'.padEnd(width)}  result`);
 console.log(`${'-'.repeat(width)}  ------`);
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);

@@ -130,6 +130,12 @@ async function measureViewport(browser: Browser, url: string, viewport: { width:
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') console.error(`page console: ${message.text()}`);
+    });
+    // tsx compiles with keepNames, wrapping named inner functions in __name(), a helper the page lacks.
+    await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
     await page.addInitScript(markTraceProgress);
     opens.push(await openRun(page, url));
     if (i === LOADS - 1) {

@@ -155,12 +155,8 @@ export async function callModel(
   state.llmCalls++;
   state.tokensUsed += promptTokens + completionTokens;
   state.tokensByNode.set(node.id, (state.tokensByNode.get(node.id) ?? 0) + promptTokens + completionTokens);
-  const totals = (state.byRole[node.kind] ??= {
-    calls: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    durationMs: 0,
-  });
+  const totals = state.byRole[node.kind] ?? { calls: 0, promptTokens: 0, completionTokens: 0, durationMs: 0 };
+  state.byRole[node.kind] = totals;
   totals.calls++;
   totals.promptTokens += promptTokens;
   totals.completionTokens += completionTokens;

@@ -5,10 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { DIALECTS, type ScriptEntry, startTestServer, type TestServer } from '../testserver/server.ts';
 import { type ChatStreamRequest, collectChat, streamChat } from './client.ts';
 
+/** Polls generously: the machine running the tests may be busy. */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
+
 const KEY = 'sk-trellis-secret-7890';
 const MODEL = 'qwen3-8b';
 const TIMEOUTS = { connectMs: 5_000, firstTokenMs: 5_000, idleMs: 5_000 };
-const SHORT = { connectMs: 400, firstTokenMs: 400, idleMs: 400 };
 
 async function collect(stream: AsyncIterable<InferenceEvent>): Promise<InferenceEvent[]> {
   const events: InferenceEvent[] = [];
@@ -38,14 +40,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// Only the timeout a stall should trip is short, so a busy machine cannot trip another one first.
 const FAULTS = [
-  { fault: 'http_500', code: 'server_error', says: /HTTP 500/ },
-  { fault: 'malformed_sse', code: 'malformed_stream', says: /not JSON/ },
-  { fault: 'mid_stream_error', code: 'stream_error', says: /illegal memory access/ },
-  { fault: 'stall_before_first', code: 'first_token_timeout', says: /no token within 0\.4 s/ },
-  { fault: 'stall_between', code: 'idle_timeout', says: /stopped sending tokens for 0\.4 s/ },
-  { fault: 'drop_connection', code: 'connection_lost', says: /lost mid-stream/ },
-  { fault: 'stall_headers', code: 'first_token_timeout', says: /no response within 0\.4 s/ },
+  { fault: 'http_500', code: 'server_error', says: /HTTP 500/, timeouts: TIMEOUTS },
+  { fault: 'malformed_sse', code: 'malformed_stream', says: /not JSON/, timeouts: TIMEOUTS },
+  { fault: 'mid_stream_error', code: 'stream_error', says: /illegal memory access/, timeouts: TIMEOUTS },
+  {
+    fault: 'stall_before_first',
+    code: 'first_token_timeout',
+    says: /no token within 0\.4 s/,
+    timeouts: { ...TIMEOUTS, firstTokenMs: 400 },
+  },
+  {
+    fault: 'stall_between',
+    code: 'idle_timeout',
+    says: /stopped sending tokens for 0\.4 s/,
+    timeouts: { ...TIMEOUTS, idleMs: 400 },
+  },
+  { fault: 'drop_connection', code: 'connection_lost', says: /lost mid-stream/, timeouts: TIMEOUTS },
+  {
+    fault: 'stall_headers',
+    code: 'first_token_timeout',
+    says: /no response within 0\.4 s/,
+    timeouts: { ...TIMEOUTS, connectMs: 400 },
+  },
 ] as const;
 
 const STATUSES = [
@@ -171,11 +189,11 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
 
   it.each(FAULTS)(
     'ends with one $code error when the server faults with $fault',
-    async ({ fault, code, says }) => {
+    async ({ fault, code, says, timeouts }) => {
       script({
         reply: { reasoning: 'thinking hard about it', content: 'an answer that will not finish', fault },
       });
-      const events = await collect(streamChat(request('fault', { timeouts: SHORT })));
+      const events = await collect(streamChat(request('fault', { timeouts })));
       const error = errorOf(events);
       expect(error.code).toBe(code);
       expect(error.message).toMatch(says);
@@ -222,7 +240,7 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
     for await (const event of stream) {
       if (event.type === 'delta' && ++deltas === 3) break;
     }
-    await vi.waitFor(() => {
+    await eventually(() => {
       const chat = server.requests().find((r) => r.path === '/v1/chat/completions');
       expect(chat?.outcome).toBe('client_closed');
     });
@@ -310,7 +328,7 @@ describe('streamChat timeouts and cancellation', () => {
       if (event.type === 'delta') controller.abort();
     }
     expect(errorOf(events).code).toBe('aborted');
-    await vi.waitFor(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
+    await eventually(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
   });
 
   it('aborts at once when return() is called while the server is silent', async () => {
@@ -318,10 +336,10 @@ describe('streamChat timeouts and cancellation', () => {
     const stream = streamChat(request('silent', { timeouts: { ...TIMEOUTS, firstTokenMs: 60_000 } }));
     expect((await stream.next()).value).toMatchObject({ type: 'start' });
     const pending = stream.next();
-    await vi.waitFor(() => expect(server.requests()[0]?.outcome).toBe('pending'));
+    await eventually(() => expect(server.requests()[0]?.outcome).toBe('pending'));
     await stream.return(undefined);
     expect(await pending).toEqual({ done: true, value: undefined });
-    await vi.waitFor(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
+    await eventually(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
   });
 
   it('ends with aborted before sending when the signal is already aborted', async () => {

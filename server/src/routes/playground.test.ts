@@ -16,6 +16,9 @@ import { EndpointRepo } from '../store/endpoints.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { playgroundRoutes } from './playground.ts';
 
+/** Polls generously: the machine running the tests may be busy. */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
+
 const KEY = 'sk-playground-secret-1357';
 const MODEL = 'qwen3-8b';
 
@@ -239,13 +242,14 @@ describe('POST /api/playground/stream', () => {
 
   it('aborts the upstream request as soon as the browser disconnects mid-stream', async () => {
     const endpoint = addEndpoint('disconnect mid-stream');
-    upstream.script({ reply: { content: 'word '.repeat(500), paceMs: 10 } });
+    // Two tokens, then the upstream goes quiet: only the disconnect itself can end the upstream request.
+    upstream.script({ reply: { content: 'first second third fourth', fault: 'stall_between' } });
     const controller = new AbortController();
     const response = await post(request(endpoint.id, 'long'), controller.signal);
-    await readSse(response, (read) => read.events.filter((e) => e.data.type === 'delta').length >= 3);
+    await readSse(response, (read) => read.events.some((e) => e.data.type === 'delta'));
+    expect(chatRecord()?.outcome).toBe('pending');
     controller.abort();
-    await vi.waitFor(() => expect(chatRecord()?.outcome).toBe('client_closed'));
-    expect(chatRecord()?.sentChars).toBeLessThan(500 * 150);
+    await eventually(() => expect(chatRecord()?.outcome).toBe('client_closed'));
   });
 
   it('aborts the upstream request when the browser leaves before the first token', async () => {
@@ -253,10 +257,10 @@ describe('POST /api/playground/stream', () => {
     upstream.script({ reply: { content: 'never', fault: 'stall_headers' } });
     const controller = new AbortController();
     const pending = post(request(endpoint.id, 'hi'), controller.signal).catch(() => null);
-    await vi.waitFor(() => expect(chatRecord()?.outcome).toBe('pending'));
+    await eventually(() => expect(chatRecord()?.outcome).toBe('pending'));
     controller.abort();
     await pending;
-    await vi.waitFor(() => expect(chatRecord()?.outcome).toBe('client_closed'));
+    await eventually(() => expect(chatRecord()?.outcome).toBe('client_closed'));
   });
 
   it('sends comment heartbeats while the upstream is silent', async () => {
@@ -301,6 +305,6 @@ describe('POST /api/playground/stream', () => {
     expect(words.length).toBeGreaterThanOrEqual(1_999);
     expect(words.every((word) => word === token)).toBe(true);
     controller.abort();
-    await vi.waitFor(() => expect(chatRecord()?.outcome).toBe('client_closed'));
+    await eventually(() => expect(chatRecord()?.outcome).toBe('client_closed'));
   });
 });

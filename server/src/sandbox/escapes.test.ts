@@ -92,7 +92,9 @@ describe('no path to JavaScript', () => {
   ])('refuses %s', async (code) => {
     const result = await run(code);
     expect(result.ok).toBe(false);
-    expect(result.observation).toMatch(/ModuleNotFoundError: module '[\w.]+' is not available in the sandbox/);
+    expect(result.observation).toMatch(
+      /ModuleNotFoundError: module '[\w.]+' is not available in the sandbox/,
+    );
   });
 
   it('leaves no JavaScript modules in sys.modules', async () => {
@@ -212,15 +214,13 @@ print(_json.dumps({"environ": dict(os.environ), "strings": [*sys.argv, *sys.path
     }
   });
 
-  it.each([
-    '/etc/passwd',
-    '/proc/self/environ',
-    '/proc/self/cmdline',
-    path.join(repoRoot, 'package.json'),
-  ])('cannot read %s', async (file) => {
-    const result = await run(`open(${JSON.stringify(file)}).read()`);
-    expect(result.observation).toMatch(/(FileNotFoundError|PermissionError|OSError)/);
-  });
+  it.each(['/etc/passwd', '/proc/self/environ', '/proc/self/cmdline', path.join(repoRoot, 'package.json')])(
+    'cannot read %s',
+    async (file) => {
+      const result = await run(`open(${JSON.stringify(file)}).read()`);
+      expect(result.observation).toMatch(/(FileNotFoundError|PermissionError|OSError)/);
+    },
+  );
 
   it('sees only the interpreter’s virtual file system', async () => {
     const entries = await probe<string[]>('import os\nprint(_json.dumps(sorted(os.listdir("/"))))');
@@ -274,7 +274,9 @@ describe('no network', () => {
     ['asyncio', 'import asyncio'],
   ])('refuses %s', async (_name, code) => {
     const result = await run(code);
-    expect(result.observation).toMatch(/is not available in the sandbox \(no (network access|JavaScript access|event loop)\)/);
+    expect(result.observation).toMatch(
+      /is not available in the sandbox \(no (network access|JavaScript access|event loop)\)/,
+    );
   });
 
   it('cannot connect even with the socket type dug out of the interpreter', async () => {
@@ -308,7 +310,10 @@ describe('exhaustion', () => {
 
   it.each([
     ['Python recursion', 'def f(n):\n    return f(n + 1)\nf(0)'],
-    ['raised recursion limit', 'import sys\nsys.setrecursionlimit(100000)\ndef f(n):\n    return f(n + 1)\nf(0)'],
+    [
+      'raised recursion limit',
+      'import sys\nsys.setrecursionlimit(100000)\ndef f(n):\n    return f(n + 1)\nf(0)',
+    ],
     ['nested JSON', 'import json\njson.loads("[" * 200000 + "]" * 200000)'],
     ['nested repr', 'a = []\nfor _ in range(100000):\n    a = [a]\nrepr(a)'],
     ['nested parentheses', 'eval("(" * 100000 + ")" * 100000)'],
@@ -326,7 +331,9 @@ describe('exhaustion', () => {
   });
 
   it('drops what is written past the capture, to the raw file descriptors', async () => {
-    const result = await run('import os, sys\nos.write(1, b"r" * 10 ** 7)\nsys.__stdout__.write("s" * 10 ** 7)\nprint("done")');
+    const result = await run(
+      'import os, sys\nos.write(1, b"r" * 10 ** 7)\nsys.__stdout__.write("s" * 10 ** 7)\nprint("done")',
+    );
     expect(result.observation).toBe('done\n');
   });
 

@@ -22,7 +22,12 @@ const PASSWORD = 'hunter2';
 export function createFakeWorld(): FakeWorld {
   const calls: FakeWorldCall[] = [];
   const tokens = new Map<string, string>();
-  const answer = (sessionId: string, app: string, api: string, kwargs: Record<string, unknown>): ApiCallResult => {
+  const answer = (
+    sessionId: string,
+    app: string,
+    api: string,
+    kwargs: Record<string, unknown>,
+  ): ApiCallResult => {
     const route = `${app}.${api}`;
     const user = typeof kwargs.access_token === 'string' ? tokens.get(kwargs.access_token) : undefined;
     switch (route) {
@@ -35,7 +40,9 @@ export function createFakeWorld(): FakeWorld {
         return { status: 200, body: { access_token: token, token_type: 'Bearer' } };
       }
       case 'auth.whoami':
-        return user ? { status: 200, body: { username: user } } : { status: 401, body: { message: 'Invalid token' } };
+        return user
+          ? { status: 200, body: { username: user } }
+          : { status: 401, body: { message: 'Invalid token' } };
       case 'notes.add':
         if (!user) return { status: 401, body: { message: 'Invalid token' } };
         if (typeof kwargs.text !== 'string' || kwargs.text === '') {

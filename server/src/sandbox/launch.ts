@@ -44,6 +44,8 @@ function nodeVersionAtLeast(major: number, minor: number): boolean {
  * Node's permission model: the process may read only the given folders, may not write, spawn processes,
  * load native addons or reach internals through process.binding. It may start worker threads (the
  * interpreter runs in one). Node 22.13 renamed the flag from --experimental-permission to --permission.
+ * A trailing `*` grants a folder's contents in every version that has the model. It is a seat belt, not
+ * the boundary: the boundary is that agent code never reaches JavaScript at all.
  */
 export function permissionFlags(readable: string[]): string[] {
   const flag = nodeVersionAtLeast(22, 13) ? '--permission' : '--experimental-permission';

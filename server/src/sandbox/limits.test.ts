@@ -9,6 +9,7 @@ const TIMEOUT_MS = 1500;
 const GRACE_MS = 1000;
 const SLACK_MS = 4000;
 
+const world = createFakeWorld();
 let pool: SandboxPool;
 let counter = 0;
 const open = () => pool.openSession(`limits-${++counter}`);
@@ -21,7 +22,8 @@ beforeAll(async () => {
     memoryLimitMb: 900,
     pythonHeapLimitMb: 300,
     outputLimit: 1000,
-    onApiCall: createFakeWorld().onApiCall,
+    onApiCall: (sessionId, app, api, kwargs) =>
+      app === 'stuck' ? new Promise<never>(() => {}) : world.onApiCall(sessionId, app, api, kwargs),
   });
   await pool.warm();
 });
@@ -37,8 +39,12 @@ describe('time limit', () => {
     const result = await s.execute('n = 0\nwhile True:\n    n += 1');
     expect(result.ok).toBe(false);
     expect(result.error?.kind).toBe('timeout');
-    expect(result.observation).toMatch(/^Execution failed\. Traceback:\n {2}File "<python-input>", line \d, in <module>/);
-    expect(result.observation).toMatch(/TimeoutError: the step ran longer than the 1\.5 s limit and was stopped; variables from earlier steps are kept\.$/);
+    expect(result.observation).toMatch(
+      /^Execution failed\. Traceback:\n {2}File "<python-input>", line \d, in <module>/,
+    );
+    expect(result.observation).toMatch(
+      /TimeoutError: the step ran longer than the 1\.5 s limit and was stopped; variables from earlier steps are kept\.$/,
+    );
     expect(result.durationMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(result.durationMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
     const after = await s.execute('print(kept, n > 0)');
@@ -52,6 +58,16 @@ describe('time limit', () => {
     expect(result.durationMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
   });
 
+  it('interrupts a step waiting on a world call that never answers', async () => {
+    const s = open();
+    await s.execute('z = 3');
+    const result = await s.execute('apis.stuck.forever()');
+    expect(result.error?.kind).toBe('timeout');
+    expect(result.observation).toMatch(/variables from earlier steps are kept\.$/);
+    expect(result.apiCalls).toEqual([]);
+    expect((await s.execute('print(z)')).observation).toBe('3\n');
+  });
+
   it('honours a per-step time limit', async () => {
     const result = await open().execute('while True: pass', { timeoutMs: 400 });
     expect(result.error?.kind).toBe('timeout');
@@ -62,7 +78,9 @@ describe('time limit', () => {
     const s = open();
     await s.execute('kept = 1');
     const restartsBefore = pool.stats().restarts;
-    const result = await s.execute('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass');
+    const result = await s.execute(
+      'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass',
+    );
     expect(result.error?.kind).toBe('timeout');
     expect(result.observation).toBe(
       'Execution failed: the step ran longer than the 1.5 s limit and did not stop when interrupted; the sandbox was restarted and variables from earlier steps are lost.',
@@ -118,12 +136,19 @@ describe('memory', () => {
     await s.execute('small = [1, 2, 3]');
     const result = await s.execute('big = bytearray(400 * 1024 * 1024)');
     expect(result.error?.kind).toBe('memory');
-    expect(result.observation).toMatch(/MemoryError: the step needed more than the 300 MB the sandbox allows Python; variables from earlier steps are kept\.$/);
+    expect(result.observation).toMatch(
+      /MemoryError: the step needed more than the 300 MB the sandbox allows Python; variables from earlier steps are kept\.$/,
+    );
     expect((await s.execute('print(small)')).observation).toBe('[\n  1,\n  2,\n  3\n]\n');
   });
 
   it('kills and replaces a worker whose process outgrows the memory limit', async () => {
-    const hungry = createSandboxPool({ size: 1, memoryLimitMb: 400, pythonHeapLimitMb: 1024, onApiCall: createFakeWorld().onApiCall });
+    const hungry = createSandboxPool({
+      size: 1,
+      memoryLimitMb: 400,
+      pythonHeapLimitMb: 1024,
+      onApiCall: createFakeWorld().onApiCall,
+    });
     try {
       const s = hungry.openSession('hungry');
       const neighbour = hungry.openSession('neighbour');
@@ -136,7 +161,9 @@ describe('memory', () => {
       expect(hungry.stats().restarts).toBe(1);
       expect((await s.execute('print("alive")')).observation).toBe('alive\n');
       const told = await neighbour.execute('print(mine)');
-      expect(told.observation).toMatch(/^\[Note: the sandbox was restarted and variables from earlier steps are lost since the previous step\.\]\n/);
+      expect(told.observation).toMatch(
+        /^\[Note: the sandbox was restarted and variables from earlier steps are lost since the previous step\.\]\n/,
+      );
       expect(told.observation).toMatch(/NameError: name 'mine' is not defined/);
     } finally {
       await hungry.close();
@@ -168,7 +195,9 @@ describe('crashes', () => {
     const restartsBefore = pool.stats().restarts;
     const result = await victim.execute('import faulthandler\nfaulthandler._sigsegv()');
     expect(result.error?.kind).toBe('crash');
-    expect(result.observation).toMatch(/^Execution failed: the sandbox stopped unexpectedly \(.+\); the sandbox was restarted and variables from earlier steps are lost\.$/);
+    expect(result.observation).toMatch(
+      /^Execution failed: the sandbox stopped unexpectedly \(.+\); the sandbox was restarted and variables from earlier steps are lost\.$/,
+    );
     expect(pool.stats().restarts).toBe(restartsBefore + 1);
     const next = await bystander.execute('print(value)');
     expect(next.observation.startsWith('[Note: the sandbox was restarted')).toBe(true);

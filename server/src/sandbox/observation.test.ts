@@ -35,7 +35,10 @@ describe('observations', () => {
       'before\nExecution failed. Traceback:\n  File "<python-input>", line 2, in <module>\n    apis.a.b()\n' +
         'Exception: Response status code is 422:\n{"message": "bad"}',
     );
-    expect(outcome.error).toEqual({ kind: 'api_error', message: 'Response status code is 422: {"message": "bad"}' });
+    expect(outcome.error).toEqual({
+      kind: 'api_error',
+      message: 'Response status code is 422: {"message": "bad"}',
+    });
   });
 
   it('turns an interrupt the server asked for into a timeout, and one the code raised into an exception', () => {
@@ -57,7 +60,9 @@ describe('observations', () => {
     expect(memoryExceeded(1100, 1024).observation).toBe(
       'Execution failed: memory limit exceeded (1100 MB used, the limit is 1024 MB); the sandbox was restarted and variables from earlier steps are lost.',
     );
-    expect(timeoutKilled(2500).observation).toMatch(/2\.5 s limit and did not stop when interrupted; the sandbox was restarted/);
+    expect(timeoutKilled(2500).observation).toMatch(
+      /2\.5 s limit and did not stop when interrupted; the sandbox was restarted/,
+    );
   });
 });
 
@@ -88,7 +93,9 @@ describe('launch', () => {
     });
     expect(launch.execArgv).toContain('--disallow-code-generation-from-strings');
     expect(launch.execArgv).toContain('--max-old-space-size=128');
-    expect(launch.execArgv.some((flag) => flag === '--permission' || flag === '--experimental-permission')).toBe(true);
+    expect(
+      launch.execArgv.some((flag) => flag === '--permission' || flag === '--experimental-permission'),
+    ).toBe(true);
     expect(launch.execArgv.some((flag) => flag.startsWith('--allow-child-process'))).toBe(false);
     expect(launch.execArgv.some((flag) => flag.startsWith('--allow-fs-write'))).toBe(false);
     expect(launch.execArgv.some((flag) => flag.includes('tsx'))).toBe(false);
@@ -97,6 +104,8 @@ describe('launch', () => {
   });
 
   it('grants reads folder by folder', () => {
-    expect(permissionFlags(['/a', '/b'])).toEqual(expect.arrayContaining(['--allow-fs-read=/a/*', '--allow-fs-read=/b/*']));
+    expect(permissionFlags(['/a', '/b'])).toEqual(
+      expect.arrayContaining(['--allow-fs-read=/a/*', '--allow-fs-read=/b/*']),
+    );
   });
 });

@@ -24,12 +24,18 @@ const DEFAULTS = {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   const chosen = value ?? fallback;
-  if (!Number.isFinite(chosen) || chosen <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  if (!Number.isFinite(chosen) || chosen <= 0)
+    throw new RangeError(`${name} must be a positive number, got ${value}`);
   return chosen;
 }
 
 function immediate(outcome: Outcome): ExecutionResult {
-  const result: ExecutionResult = { observation: outcome.observation, ok: outcome.ok, durationMs: 0, apiCalls: [] };
+  const result: ExecutionResult = {
+    observation: outcome.observation,
+    ok: outcome.ok,
+    durationMs: 0,
+    apiCalls: [],
+  };
   if (outcome.error) result.error = outcome.error;
   return result;
 }
@@ -58,13 +64,11 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
     outputLimit,
     maxRequestChars: DEFAULTS.maxRequestChars,
   });
-  const snapshots = { data: null, failed: false };
   const workers = Array.from(
     { length: size },
     (_, index) =>
       new SandboxWorker(index, {
         launch,
-        snapshots,
         killGraceMs,
         startTimeoutMs: DEFAULTS.startTimeoutMs,
         memoryLimitMb,
@@ -91,8 +95,10 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
     return {
       id: sessionId,
       execute(code: string, executeOptions: ExecuteOptions = {}): Promise<ExecutionResult> {
-        if (!open || closed) return Promise.resolve(immediate(rejected(`the session '${sessionId}' is closed.`)));
-        if (typeof code !== 'string') return Promise.resolve(immediate(rejected('the code must be a string.')));
+        if (!open || closed)
+          return Promise.resolve(immediate(rejected(`the session '${sessionId}' is closed.`)));
+        if (typeof code !== 'string')
+          return Promise.resolve(immediate(rejected('the code must be a string.')));
         const problem = admissionProblem(code, maxCodeBytes);
         if (problem) return Promise.resolve(immediate(rejected(problem)));
         if (executeOptions.signal?.aborted) return Promise.resolve(immediate(cancelled()));

@@ -4,15 +4,12 @@ import { z } from 'zod';
 // a worker runs agent code, and an escape would speak this protocol.
 
 export type HostMessage =
-  | { t: 'init'; snapshot: string | null }
   | { t: 'exec'; id: number; session: string; code: string }
   | { t: 'reply'; id: number; reply: string }
   | { t: 'interrupt'; id: number }
   | { t: 'drop'; session: string };
 
 export const ChildMessage = z.discriminatedUnion('t', [
-  /** A memory snapshot of the freshly loaded interpreter, base64; accepted only before the worker is ready. */
-  z.object({ t: z.literal('snapshot'), data: z.string().max(128 * 1024 * 1024) }),
   z.object({
     t: z.literal('ready'),
     startMs: z.number(),

@@ -42,7 +42,9 @@ describe('observations', () => {
     expect(result.observation).toBe(
       `${JSON.stringify({ session: `task-${counter}`, name: 'Ada', tags: ['a', 'b'], n: null }, null, 2)}\n`,
     );
-    expect(result.apiCalls).toEqual([{ app: 'echo', api: 'say', status: 200, durationMs: expect.any(Number) }]);
+    expect(result.apiCalls).toEqual([
+      { app: 'echo', api: 'say', status: 200, durationMs: expect.any(Number) },
+    ]);
   });
 
   it('keeps non-JSON values printable', async () => {
@@ -56,7 +58,10 @@ describe('observations', () => {
         'apis.notes.add(access_token=token, text="")',
     );
     expect(result.ok).toBe(false);
-    expect(result.error).toEqual({ kind: 'api_error', message: 'Response status code is 422: {"message": "text is required"}' });
+    expect(result.error).toEqual({
+      kind: 'api_error',
+      message: 'Response status code is 422: {"message": "text is required"}',
+    });
     expect(result.observation).toBe(
       'Execution failed. Traceback:\n' +
         '  File "<python-input>", line 2, in <module>\n' +
@@ -71,7 +76,9 @@ describe('observations', () => {
     const result = await session().execute('def f(n):\n    return 10 / n\n\nf(0)');
     expect(result.error?.kind).toBe('exception');
     expect(result.error?.message).toBe('ZeroDivisionError: division by zero');
-    expect(result.observation).toContain('Execution failed. Traceback:\n  File "<python-input>", line 4, in <module>');
+    expect(result.observation).toContain(
+      'Execution failed. Traceback:\n  File "<python-input>", line 4, in <module>',
+    );
     expect(result.observation).toContain('  File "<python-input>", line 2, in f\n    return 10 / n');
     expect(result.observation).not.toContain('sandbox-runtime');
     expect(result.observation.endsWith('ZeroDivisionError: division by zero')).toBe(true);
@@ -97,7 +104,9 @@ describe('observations', () => {
     const s = session();
     await s.execute('# a comment\ndef g():\n    raise KeyError("missing")');
     const result = await s.execute('x = 0\ng()');
-    expect(result.observation).toContain('  File "<python-input>", line 3, in g\n    raise KeyError("missing")');
+    expect(result.observation).toContain(
+      '  File "<python-input>", line 3, in g\n    raise KeyError("missing")',
+    );
     expect(result.observation).toContain('  File "<python-input>", line 2, in <module>\n    g()');
   });
 });
@@ -151,7 +160,9 @@ describe('the world bridge', () => {
       },
     });
     try {
-      const result = await slow.openSession('t').execute('print([apis.a.first()["api"], apis.a.second()["api"]])');
+      const result = await slow
+        .openSession('t')
+        .execute('print([apis.a.first()["api"], apis.a.second()["api"]])');
       expect(result.observation).toBe('[\n  "first",\n  "second"\n]\n');
       expect(result.durationMs).toBeGreaterThanOrEqual(90);
     } finally {
@@ -197,6 +208,22 @@ describe('sessions', () => {
     expect(apisA).not.toBe(apisB);
   });
 
+  it('keeps working for other tasks after one replaces functions in shared modules', async () => {
+    const vandal = session();
+    await vandal.execute(
+      'import json, os, signal\njson.dumps = json.loads = None\nos.read = os.write = os.open = None\nsignal.signal = None',
+    );
+    try {
+      const result = await session().execute('print(apis.echo.say(ok=True)["ok"], {"a": 1})');
+      expect(result.observation).toBe('True {\n  "a": 1\n}\n');
+    } finally {
+      await vandal.execute(
+        'import importlib, posix, _signal\nimportlib.reload(json)\nos.read, os.write, os.open = posix.read, posix.write, posix.open\n' +
+          'signal.signal = _signal.signal',
+      );
+    }
+  });
+
   it('forgets variables when a session closes and refuses further steps', async () => {
     const s = session();
     await s.execute('x = 1');
@@ -218,7 +245,9 @@ describe('code admission', () => {
   it('rejects huge code without running it', async () => {
     const result = await session().execute(`x = "${'a'.repeat(200_000)}"`);
     expect(result.error?.kind).toBe('rejected');
-    expect(result.observation).toMatch(/^Execution failed: the code is 200006 bytes; the limit is 100000 bytes/);
+    expect(result.observation).toMatch(
+      /^Execution failed: the code is 200006 bytes; the limit is 100000 bytes/,
+    );
   });
 
   it('rejects binary code', async () => {

@@ -27,18 +27,8 @@ import type {
   SandboxWorkerStats,
 } from './types.ts';
 
-/**
- * A memory image of a freshly loaded interpreter, shared by the workers of one pool. It is taken by a worker
- * during its start-up, before any agent code has run in that process, so no agent can shape it.
- */
-export interface SnapshotCache {
-  data: string | null;
-  failed: boolean;
-}
-
 export interface WorkerConfig {
   launch: ChildLaunch;
-  snapshots: SnapshotCache;
   killGraceMs: number;
   startTimeoutMs: number;
   memoryLimitMb: number;
@@ -104,7 +94,6 @@ export class SandboxWorker {
   private rssMb: number | null = null;
   private startMs: number | null = null;
   private aborts = new Map<StepJob, () => void>();
-  private startedFromSnapshot = false;
 
   constructor(
     readonly index: number,
@@ -149,10 +138,6 @@ export class SandboxWorker {
       return this.starting ?? Promise.resolve(false);
     }
     this.child = child;
-    const snapshots = this.config.snapshots;
-    const fromSnapshot = snapshots.failed ? null : snapshots.data;
-    this.startedFromSnapshot = fromSnapshot !== null;
-    this.send({ t: 'init', snapshot: fromSnapshot });
     let onExit: () => void = () => {};
     this.exited = new Promise<void>((resolve) => {
       onExit = resolve;
@@ -173,9 +158,7 @@ export class SandboxWorker {
         return;
       }
       const message = parsed.data;
-      if (message.t === 'snapshot') {
-        if (!this.ready && snapshots.data === null && !snapshots.failed) snapshots.data = message.data;
-      } else if (message.t === 'ready') {
+      if (message.t === 'ready') {
         clearTimeout(startTimer);
         this.ready = true;
         this.startMs = Math.round(performance.now() - spawnedAt);
@@ -249,7 +232,7 @@ export class SandboxWorker {
     settle?.(ok);
   }
 
-  private onMessage(message: Exclude<ChildMessage, { t: 'ready' | 'snapshot' }>): void {
+  private onMessage(message: Exclude<ChildMessage, { t: 'ready' }>): void {
     switch (message.t) {
       case 'api':
         void this.onApiRequest(message.id, message.request);
@@ -288,13 +271,11 @@ export class SandboxWorker {
     }
     this.withState.clear();
     if (this.settleStart) {
-      // A snapshot that cannot be started from is dropped; the next start loads the interpreter afresh.
-      if (this.startedFromSnapshot && reason.kind === 'crash') {
-        this.config.snapshots.failed = true;
-        this.config.snapshots.data = null;
-      }
       // The first lines say what failed; the rest is a JavaScript stack nobody reading the step needs.
-      this.startError = (reason.kind === 'crash' ? reason.message : reason.kind).split('\n').slice(0, 8).join('\n');
+      this.startError = (reason.kind === 'crash' ? reason.message : reason.kind)
+        .split('\n')
+        .slice(0, 8)
+        .join('\n');
       this.finishStart(false);
     }
     if (reason.kind !== 'closed' && wasReady) this.restarts += 1;
@@ -383,7 +364,8 @@ export class SandboxWorker {
 
   private async onApiRequest(id: number | null, request: string): Promise<void> {
     const running = this.running;
-    if (!running?.dispatched || id !== running.id) return;
+    // After an interrupt the relay has already told Python the call is abandoned; the world is not asked.
+    if (!running?.dispatched || id !== running.id || running.interrupted) return;
     const startedAt = performance.now();
     let call: ApiRequestType | null = null;
     let answer: ApiCallResult = { status: 400, body: { message: 'malformed API call' } };

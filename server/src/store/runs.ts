@@ -1,12 +1,4 @@
-import type {
-  Evaluation,
-  RunDetail,
-  RunEvent,
-  RunListQuery,
-  RunStatus,
-  RunSummary,
-  RunTotals,
-} from '@trellis/shared';
+import type { Evaluation, RunDetail, RunEvent, RunStatus, RunSummary, RunTotals } from '@trellis/shared';
 import type { Db } from './db.ts';
 
 const ROWS_PER_INSERT = 64;

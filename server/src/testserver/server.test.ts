@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DIALECTS, OWNED_BY, type RecordedRequest, startTestServer, type TestServer } from './server.ts';
 
+/** Polls generously: the machine running the tests may be busy. */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
+
 const KEY = 'sk-test-server-key';
 
 async function chatRaw(server: TestServer, body: Record<string, unknown>, key: string | null = KEY) {
@@ -191,7 +194,7 @@ describe('the scripted test server', () => {
     const reader = response.body!.getReader();
     await reader.read();
     controller.abort();
-    await vi.waitFor(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
+    await eventually(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
   });
 
   it('can be driven over HTTP: script, requests and reset', async () => {

@@ -140,7 +140,7 @@ function Workbench() {
         <LeftPanel flowHost={flowHost} />
         <div className={`canvas-centre${runId ? ' with-run' : ''}`}>
           <div className="canvas-flow-host" ref={flowHost}>
-            <FlowCanvas activeNodeId={view.activeNodeId} />
+            <FlowCanvas activeNodeId={view.activeNodeId} refitKey={runId ? 'with-run' : 'alone'} />
             {notice ? (
               <div
                 className={`canvas-notice canvas-notice-${notice.tone}`}

@@ -33,7 +33,14 @@ const MINIMAP_COLOR: Record<string, string> = {
 };
 
 /** The React Flow view of the document: nodes and edges derived from the graph, changes sent to the store. */
-export function FlowCanvas({ activeNodeId }: { activeNodeId: string | null }) {
+export function FlowCanvas({
+  activeNodeId,
+  refitKey,
+}: {
+  activeNodeId: string | null;
+  /** Changes when the canvas's size changes for a reason the user did not make (a run panel opening). */
+  refitKey: string;
+}) {
   const store = useEditorStore();
   const graph = useEditor((s) => s.graph);
   const selection = useEditor((s) => s.selection);
@@ -50,12 +57,16 @@ export function FlowCanvas({ activeNodeId }: { activeNodeId: string | null }) {
   );
   const edges = useMemo(() => deriveEdges({ graph, selection, issues }), [graph, selection, issues]);
 
-  // A newly opened document is framed once its nodes have been measured.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refit only when another document opens
+  // A newly opened document is framed once its nodes have been measured; so is the graph when a run panel
+  // takes part of the canvas.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refit only when another document opens or the frame changes
   useEffect(() => {
-    const timer = window.setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.1 }), 60);
+    const timer = window.setTimeout(
+      () => void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }),
+      60,
+    );
     return () => window.clearTimeout(timer);
-  }, [docId]);
+  }, [docId, refitKey]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) =>
@@ -112,11 +123,9 @@ export function FlowCanvas({ activeNodeId }: { activeNodeId: string | null }) {
         onDrop={onDrop}
         onPaneClick={() => store.getState().select({})}
         deleteKeyCode={null}
-        multiSelectionKeyCode={['Meta', 'Shift']}
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         minZoom={0.2}
         maxZoom={2}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9d1dc" />
         <MiniMap

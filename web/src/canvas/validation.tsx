@@ -5,7 +5,7 @@ import {
   Graph as GraphSchema,
   validateGraph,
 } from '@trellis/shared';
-import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import { createContext, type ReactNode, useContext, useMemo, useRef } from 'react';
 import { useEndpoints } from '../api/endpoints.ts';
 import { useEditor } from './store/EditorProvider.tsx';
 
@@ -69,7 +69,17 @@ export function ValidationProvider({ children }: { children: ReactNode }) {
     () => (endpoints.data ? new Set(endpoints.data.map((e) => e.id)) : null),
     [endpoints.data],
   );
-  const value = useMemo(() => validate(graph, endpointIds), [graph, endpointIds]);
+  // Dragging a node changes the graph on every frame but rarely its issues: keep the same value then, so the
+  // issue list and inspector do not re-render per frame.
+  const last = useRef<{ key: string; value: Validation } | null>(null);
+  const value = useMemo(() => {
+    const next = validate(graph, endpointIds);
+    const key = JSON.stringify([next.issues, next.schemaError]);
+    if (last.current && last.current.key === key && last.current.value.endpointIds === endpointIds)
+      return last.current.value;
+    last.current = { key, value: next };
+    return next;
+  }, [graph, endpointIds]);
   return <ValidationContext.Provider value={value}>{children}</ValidationContext.Provider>;
 }
 

@@ -49,7 +49,7 @@ export function TaskDetail({ taskId }: { taskId: string }) {
         </div>
         <div>
           <dt>Email</dt>
-          <dd>{s.email}</dd>
+          <dd title={s.email}>{s.email}</dd>
         </div>
         <div>
           <dt>Phone</dt>
@@ -57,7 +57,7 @@ export function TaskDetail({ taskId }: { taskId: string }) {
         </div>
         <div>
           <dt>Date</dt>
-          <dd>{t.datetime.replace('T', ' ')}</dd>
+          <dd title={t.datetime}>{t.datetime.replace('T', ' ')}</dd>
         </div>
       </dl>
       <details className="task-solution">

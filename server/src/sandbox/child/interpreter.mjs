@@ -11,13 +11,13 @@ import vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const started = performance.now();
-const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings, snapshot } =
+const { indexDir, runtimePath, controlBuffer, interruptBuffer, replyPort, heapLimitMb, settings } =
   workerData;
 const control = new Int32Array(controlBuffer);
 const interrupt = new Int32Array(interruptBuffer);
+// control[0] while a call to the world is out: the relay sets ANSWERED, or anything else to abandon it.
 const WAITING = 0;
 const ANSWERED = 1;
-const INTERRUPTED = 2;
 const WASM_PAGE = 65536;
 const INITIAL_PAGES = 20971520 / WASM_PAGE;
 const EIO = 29;
@@ -153,20 +153,13 @@ async function start() {
   loadGlue();
   const { loadPyodide } = await import(pathToFileURL(nodePath.join(indexDir, 'pyodide.mjs')).href);
   const discard = { write: (buffer) => buffer.length, isatty: false };
-  // A memory snapshot of a freshly initialised interpreter skips most of Python's start-up. The first
-  // worker of a pool makes one before any agent code has run in it; later workers start from it.
   const pyodide = await loadPyodide({
     indexURL: `${indexDir}/`,
     jsglobals: {},
     env: {},
     stdout: () => {},
     stderr: () => {},
-    ...(snapshot ? { _loadSnapshot: snapshot } : { _makeSnapshot: true }),
   });
-  if (!snapshot) {
-    const made = pyodide.makeMemorySnapshot();
-    parentPort.postMessage({ t: 'snapshot', data: made });
-  }
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
   pyodide.setStdin({ stdin: () => null });

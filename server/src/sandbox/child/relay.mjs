@@ -24,12 +24,10 @@ function stop(code) {
   setTimeout(() => process.exit(code), 50);
 }
 
-let interpreter = null;
+const interpreter = startInterpreter();
 
-// The server's first message says whether to start from a memory snapshot.
-function startInterpreter(snapshotBase64) {
-  const snapshot = snapshotBase64 ? new Uint8Array(Buffer.from(snapshotBase64, 'base64')) : null;
-  interpreter = new Worker(new URL('./interpreter.mjs', import.meta.url), {
+function startInterpreter() {
+  const worker = new Worker(new URL('./interpreter.mjs', import.meta.url), {
     workerData: {
       indexDir: config.indexDir,
       runtimePath: config.runtimePath,
@@ -38,17 +36,13 @@ function startInterpreter(snapshotBase64) {
       replyPort: channel.port2,
       heapLimitMb: config.heapLimitMb,
       settings: config.settings,
-      snapshot,
     },
-    transferList: snapshot ? [channel.port2, snapshot.buffer] : [channel.port2],
+    transferList: [channel.port2],
     env: {},
     resourceLimits: { maxOldGenerationSizeMb: config.jsHeapMb },
   });
-  interpreter.on('message', (message) => {
+  worker.on('message', (message) => {
     switch (message.t) {
-      case 'snapshot':
-        send({ t: 'snapshot', data: Buffer.from(message.data).toString('base64') });
-        break;
       case 'ready':
         send({ t: 'ready', startMs: message.startMs, phasesMs: message.phasesMs, rssMb: rssMb() });
         break;
@@ -67,21 +61,18 @@ function startInterpreter(snapshotBase64) {
         break;
     }
   });
-  interpreter.on('error', (error) => {
+  worker.on('error', (error) => {
     send({ t: 'fatal', message: `the interpreter thread failed: ${String(error?.message ?? error)}` });
     stop(1);
   });
-  interpreter.on('exit', (code) => {
+  worker.on('exit', (code) => {
     send({ t: 'fatal', message: `the interpreter thread exited (code ${code})` });
     stop(1);
   });
+  return worker;
 }
 
 process.on('message', (message) => {
-  if (interpreter === null) {
-    if (message?.t === 'init') startInterpreter(typeof message.snapshot === 'string' ? message.snapshot : null);
-    return;
-  }
   switch (message?.t) {
     case 'exec':
       currentStep = message.id;

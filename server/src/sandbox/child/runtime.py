@@ -58,7 +58,14 @@ DENIED = {
 # Built-in C modules that stay unavailable: the import system cannot create them after lockdown.
 UNSAFE_BUILTINS = {"_ctypes", "_socket", "_posixsubprocess", "_pyodide_core"}
 
+# The runtime's own references: sessions share the interpreter's modules, and a step that replaces
+# json.dumps or os.read must break only itself, not the bridge or the reports of every later step.
 _print = builtins.print
+_dumps = json.dumps
+_loads = json.loads
+_os_open, _os_read, _os_write, _os_close, _O_RDWR = os.open, os.read, os.write, os.close, os.O_RDWR
+_signal, _SIGINT, _default_int_handler = signal.signal, signal.SIGINT, signal.default_int_handler
+_setrecursionlimit = sys.setrecursionlimit
 _DENIED_TOPS = frozenset(name.partition(".")[0] for name in DENIED)
 _GUARDED_META_PATH = []
 _RECURSION_LIMIT = sys.getrecursionlimit()
@@ -126,7 +133,7 @@ def _render(value):
     # The world answers with plain dicts and lists; agents read them best as JSON, as in AppWorld.
     if isinstance(value, (dict, list)):
         try:
-            return json.dumps(value, indent=2, ensure_ascii=False)
+            return _dumps(value, indent=2, ensure_ascii=False)
         except (TypeError, ValueError, RecursionError):
             return value
     return value
@@ -190,29 +197,29 @@ class _Api:
 
 def _call_world(app, api, kwargs):
     try:
-        request = json.dumps({"app": app, "api": api, "kwargs": kwargs}, ensure_ascii=False, allow_nan=False)
+        request = _dumps({"app": app, "api": api, "kwargs": kwargs}, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise TypeError(f"arguments to apis.{app}.{api} must be JSON values (str, number, bool, None, list, dict): {error}") from None
     if len(request) > CONFIG["max_request_chars"]:
         raise ValueError(f"arguments to apis.{app}.{api} are too large ({len(request)} characters)")
-    fd = os.open(BRIDGE_PATH, os.O_RDWR)
+    fd = _os_open(BRIDGE_PATH, _O_RDWR)
     try:
-        os.write(fd, request.encode("utf-8"))
+        _os_write(fd, request.encode("utf-8"))
         chunks = []
         while True:
-            chunk = os.read(fd, 1 << 20)
+            chunk = _os_read(fd, 1 << 20)
             if not chunk:
                 break
             chunks.append(chunk)
     finally:
-        os.close(fd)
-    reply = json.loads(b"".join(chunks))
+        _os_close(fd)
+    reply = _loads(b"".join(chunks))
     if reply.get("interrupted"):
         raise KeyboardInterrupt
     status = reply["status"]
     body = reply["body"]
     if status >= 400:
-        error = Exception(f"Response status code is {status}:\n{json.dumps(body, ensure_ascii=False)}")
+        error = Exception(f"Response status code is {status}:\n{_dumps(body, ensure_ascii=False)}")
         error._sandbox_api_status = status
         raise error
     return body
@@ -305,8 +312,8 @@ def _reset_process_state():
     # Sessions share the interpreter's modules. A step may have ignored SIGINT (the interrupt a timeout
     # sends), raised the recursion limit, or taken the import guard down; the next step, whichever session
     # it belongs to, starts from the guarded defaults again.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.setrecursionlimit(_RECURSION_LIMIT)
+    _signal(_SIGINT, _default_int_handler)
+    _setrecursionlimit(_RECURSION_LIMIT)
     if _GUARDED_META_PATH and sys.meta_path != _GUARDED_META_PATH:
         sys.meta_path = list(_GUARDED_META_PATH)
     for name in [n for n in sys.modules if n.partition(".")[0] in _DENIED_TOPS]:
@@ -325,11 +332,11 @@ def run(session_id, code):
         result = _execute(session, code, capture)
         result["output"] = capture.text()
         result["omitted"] = capture.omitted
-        return json.dumps(result, ensure_ascii=False)
+        return _dumps(result, ensure_ascii=False)
     except BaseException as error:
         status = "interrupted" if isinstance(error, KeyboardInterrupt) else "exception"
         summary = f"{type(error).__name__}: {error}\n"
-        return json.dumps({"status": status, "trace": "", "summary": summary, "output": "", "omitted": 0})
+        return _dumps({"status": status, "trace": "", "summary": summary, "output": "", "omitted": 0})
 
 
 def drop(session_id):
@@ -343,7 +350,7 @@ def drop(session_id):
 
 
 def configure(settings_json):
-    CONFIG.update(json.loads(settings_json))
+    CONFIG.update(_loads(settings_json))
     return None
 
 

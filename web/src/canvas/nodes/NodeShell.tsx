@@ -80,8 +80,12 @@ export function NodeShell<K extends NodeKind>({
         {toggle}
       </div>
       {shown ? (
-        <p className={`tnode-message tnode-message-${shown.severity}`} data-testid="node-issue">
-          {shown.message}
+        <p
+          className={`tnode-message tnode-message-${shown.severity}`}
+          data-testid="node-issue"
+          title={shown.message}
+        >
+          <span>{shown.message}</span>
         </p>
       ) : null}
       <Handle type="source" position={Position.Right} className="tnode-handle" />

@@ -2,6 +2,11 @@ import { useGraphs, useGraphVersions, useRestoreGraphVersion } from '../../api/g
 import { useEditor, useEditorStore } from '../store/EditorProvider.tsx';
 import type { Notify } from './OpenMenu.tsx';
 
+function ErrorCount({ count }: { count: number }) {
+  if (count === 0) return null;
+  return <span className="version-invalid"> · {count === 1 ? '1 error' : `${count} errors`}</span>;
+}
+
 /** The open graph's saved versions, newest first: open one, or restore it as the head. */
 export function VersionsPanel({ notify }: { notify: Notify }) {
   const store = useEditorStore();
@@ -38,12 +43,7 @@ export function VersionsPanel({ notify }: { notify: Notify }) {
           <div className="version-meta">
             <code title={v.id}>{v.id.slice(0, 11)}</code> · #{versions.data.length - i} ·{' '}
             {new Date(v.createdAt).toLocaleString()}
-            {v.issues.some((x) => x.severity === 'error') ? (
-              <span className="version-invalid">
-                {' '}
-                · {v.issues.filter((x) => x.severity === 'error').length} errors
-              </span>
-            ) : null}
+            <ErrorCount count={v.issues.filter((x) => x.severity === 'error').length} />
           </div>
           <div className="version-actions">
             <button
