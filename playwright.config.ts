@@ -46,21 +46,21 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node --import tsx server/src/testserver/cli.ts --port ${TEST_SERVER_PORT} --dialect vllm --pace 15`,
+      command: `node --import tsx server/src/testserver/cli.ts --port ${TEST_SERVER_PORT} --dialect vllm --pace 15 --model qwen3-8b`,
       url: `http://127.0.0.1:${TEST_SERVER_PORT}/health`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',
     },
     {
-      command: 'rm -rf test-results/e2e-data && node --import tsx server/src/main.ts',
+      command: `rm -rf test-results/e2e-data-${TRELLIS_PORT} && node --import tsx server/src/main.ts`,
       url: `http://127.0.0.1:${TRELLIS_PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,
       env: {
         TRELLIS_PORT: String(TRELLIS_PORT),
         TRELLIS_HOST: '127.0.0.1',
-        TRELLIS_DATA_DIR: 'test-results/e2e-data',
+        TRELLIS_DATA_DIR: `test-results/e2e-data-${TRELLIS_PORT}`,
         TRELLIS_DISCOVERY: '0',
       },
     },

@@ -1,57 +1,42 @@
 /**
  * Relay overhead of the playground route: the same scripted streams read straight from the test server and
- * through `POST /api/playground/stream` (running in its own process, as Trellis does), side by side.
+ * through `POST /api/playground/stream`, side by side in one run.
  *
- *   node --import tsx bench/relay.ts            (pnpm bench:relay)
+ *   node --import tsx bench/relay.ts [--streams 1,64]        (pnpm bench:relay)
  *
- * Per-token delay is measured from the moment the test server writes a token to the moment the client has
- * parsed it; the test server and the client share this process, so both ends read one clock. "Added" is the
- * relay figure minus the direct one.
+ * The relay runs twice: in its own process (as Trellis does; on a shared machine this adds the scheduler's
+ * wake-up latency of one more process) and inside this process (the route's own cost). Per-token delay runs
+ * from the moment the test server writes a token to the moment the client has parsed it; the test server and
+ * the client share this process, so both ends read one clock. "Added" is a relay figure minus the direct one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SseParser } from '../server/src/inference/sse.ts';
 import { startTestServer, type TestServer } from '../server/src/testserver/server.ts';
+import { startRelayServer } from './relay-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Options {
-  latencyTokens: Record<number, number>;
-  paceMs: number;
-  throughputTokens: Record<number, number>;
-  concurrency: number[];
-}
-
 const streamsArg = process.argv.indexOf('--streams');
-const OPTIONS: Options = {
-  // `--streams 64` measures one level only (the table for the record uses both).
-  concurrency: streamsArg === -1 ? [1, 64] : (process.argv[streamsArg + 1] ?? '').split(',').map(Number),
-  paceMs: 10,
-  latencyTokens: { 1: 1000, 64: 300 },
-  throughputTokens: { 1: 200_000, 64: 5_000 },
-};
+const CONCURRENCY =
+  streamsArg === -1 ? [1, 64] : (process.argv[streamsArg + 1] ?? '').split(',').map(Number).filter(Boolean);
+const PACE_MS = 10;
+/** Paced tokens per stream for the per-token delay. */
+const LATENCY_TOKENS: Record<number, number> = { 1: 1000, 64: 300 };
+/** Rounds of short requests for time to first token. */
+const TTFT_ROUNDS: Record<number, number> = { 1: 50, 64: 5 };
+/** Unpaced tokens per stream for throughput. */
+const THROUGHPUT_TOKENS: Record<number, number> = { 1: 200_000, 64: 5_000 };
 
-type Mode = 'direct' | 'relay';
+type PathName = 'direct' | 'relay, own process' | 'relay, same process';
+const PATHS: PathName[] = ['direct', 'relay, own process', 'relay, same process'];
 
-interface StreamStats {
-  ttftMs: number | null;
-  tokens: number;
-}
-
-interface RunResult {
-  ttft: number[];
-  delays: number[];
-  tokens: number;
-  wallMs: number;
-  /** CPU time the relay process spent (user + system). */
-  relayCpuMs: number;
-}
-
-async function relayCpuMs(relayUrl: string): Promise<number> {
-  const response = await fetch(new URL('/bench/cpu', relayUrl));
-  const usage = (await response.json()) as { user: number; system: number };
-  return (usage.user + usage.system) / 1000;
+interface Target {
+  url: string;
+  endpointId: string;
+  /** CPU milliseconds of the relay process so far, when it has its own. */
+  cpuMs: (() => Promise<number>) | null;
 }
 
 const written = new Map<string, number>();
@@ -63,9 +48,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-async function startRelay(
-  upstreamUrl: string,
-): Promise<{ child: ChildProcess; url: string; endpointId: string }> {
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+
+async function startOwnProcessRelay(upstreamUrl: string): Promise<{ child: ChildProcess; target: Target }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-server.ts', upstreamUrl], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -80,10 +65,17 @@ async function startRelay(
     child.once('exit', (code) => reject(new Error(`relay server exited with ${code}`)));
   });
   const { url, endpointId } = JSON.parse(line) as { url: string; endpointId: string };
-  return { child, url, endpointId };
+  const cpuMs = async () => {
+    const usage = (await (await fetch(new URL('/bench/cpu', url))).json()) as {
+      user: number;
+      system: number;
+    };
+    return (usage.user + usage.system) / 1000;
+  };
+  return { child, target: { url, endpointId, cpuMs } };
 }
 
-/** Reads one stream, calling `onText` with each token's text as soon as it is parsed. */
+/** Reads one stream, calling `onText` with each fragment of the answer as soon as it is parsed. */
 async function consume(
   url: string,
   body: unknown,
@@ -118,139 +110,114 @@ const directText = (value: Record<string, unknown>): string | null => {
 const relayText = (value: Record<string, unknown>): string | null =>
   value.type === 'delta' && typeof value.text === 'string' ? value.text : null;
 
+interface RunResult {
+  ttft: number[];
+  delays: number[];
+  tokens: number;
+  wallMs: number;
+  relayCpuMs: number | null;
+}
+
 let runSeq = 0;
 
+/** `streams` concurrent streams of `tokens` unique words each, through `target` (null: straight to the server). */
 async function run(
   server: TestServer,
-  relay: { url: string; endpointId: string },
-  mode: Mode,
+  target: Target | null,
   streams: number,
   tokens: number,
   paceMs: number,
   measureDelays: boolean,
 ): Promise<RunResult> {
-  const run = ++runSeq;
+  const id = ++runSeq;
   for (let s = 0; s < streams; s++) {
-    const words = Array.from({ length: tokens }, (_, i) => `r${run}s${s}t${i}`);
-    server.script({
-      match: { contains: `[r${run}s${s}]` },
-      reply: { content: words.join(' '), paceMs },
-    });
+    const words = Array.from({ length: tokens }, (_, i) => `r${id}s${s}t${i}`);
+    server.script({ match: { contains: `[r${id}s${s}]` }, reply: { content: words.join(' '), paceMs } });
   }
   written.clear();
   recordWrites = measureDelays;
-  const result: RunResult = { ttft: [], delays: [], tokens: 0, wallMs: 0, relayCpuMs: 0 };
-  const cpuBefore = mode === 'relay' ? await relayCpuMs(relay.url) : 0;
+  const result: RunResult = { ttft: [], delays: [], tokens: 0, wallMs: 0, relayCpuMs: null };
+  const cpuBefore = target?.cpuMs ? await target.cpuMs() : 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: streams }, async (_, s) => {
-      const stats: StreamStats = { ttftMs: null, tokens: 0 };
-      const messages = [{ role: 'user', content: `[r${run}s${s}]` }];
+      const messages = [{ role: 'user', content: `[r${id}s${s}]` }];
       const requestStart = performance.now();
+      let first: number | null = null;
       const onText = (text: string) => {
         const at = performance.now();
-        if (stats.ttftMs === null) stats.ttftMs = at - requestStart;
+        first ??= at - requestStart;
         for (const word of text.split(' ')) {
           if (word === '') continue;
-          stats.tokens++;
+          result.tokens++;
           if (measureDelays) {
             const sentAt = written.get(word);
             if (sentAt !== undefined) result.delays.push(at - sentAt);
           }
         }
       };
-      if (mode === 'direct') {
-        await consume(
-          `${server.url}/chat/completions`,
-          { model: 'bench-model', messages, stream: true, stream_options: { include_usage: true } },
-          directText,
-          onText,
-        );
+      if (target === null) {
+        const body = {
+          model: 'bench-model',
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+        };
+        await consume(`${server.url}/chat/completions`, body, directText, onText);
       } else {
-        await consume(relay.url, { endpointId: relay.endpointId, messages }, relayText, onText);
+        await consume(target.url, { endpointId: target.endpointId, messages }, relayText, onText);
       }
-      if (stats.ttftMs !== null) result.ttft.push(stats.ttftMs);
-      result.tokens += stats.tokens;
+      if (first !== null) result.ttft.push(first);
     }),
   );
   result.wallMs = performance.now() - started;
-  if (mode === 'relay') result.relayCpuMs = (await relayCpuMs(relay.url)) - cpuBefore;
+  if (target?.cpuMs) result.relayCpuMs = (await target.cpuMs()) - cpuBefore;
   recordWrites = false;
   if (result.tokens !== streams * tokens) {
-    throw new Error(`${mode}: expected ${streams * tokens} tokens, got ${result.tokens}`);
+    throw new Error(`expected ${streams * tokens} tokens, got ${result.tokens}`);
   }
   return result;
 }
 
 interface Row {
   streams: number;
-  mode: Mode;
+  path: PathName;
   ttftP50: number;
   delayP50: number;
   delayP99: number;
   tokensPerSecond: number;
-  /** Relay CPU per relayed token in the unpaced run, microseconds. */
-  cpuPerToken: number;
+  /** Relay CPU per relayed token in the unpaced run, microseconds (own-process relay only). */
+  cpuPerToken: number | null;
 }
 
-function fmt(value: number, digits = 2): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
-async function main(): Promise<void> {
-  const server = await startTestServer({
-    dialect: 'vllm',
-    models: ['bench-model'],
-    onToken: (token, at) => {
-      if (recordWrites) written.set(token.trim(), at);
-    },
-  });
-  const relay = await startRelay(server.url);
-  const rows: Row[] = [];
-  try {
-    // Warm both paths (JIT, connection pools) before measuring.
-    for (const mode of ['direct', 'relay'] as const) {
-      await run(server, relay, mode, 8, 2_000, 0, false);
-      await run(server, relay, mode, 8, 50, 2, true);
-    }
-    for (const streams of OPTIONS.concurrency) {
-      for (const mode of ['direct', 'relay'] as const) {
-        const latency = await run(
-          server,
-          relay,
-          mode,
-          streams,
-          OPTIONS.latencyTokens[streams]!,
-          OPTIONS.paceMs,
-          true,
-        );
-        const throughput = await run(
-          server,
-          relay,
-          mode,
-          streams,
-          OPTIONS.throughputTokens[streams]!,
-          0,
-          false,
-        );
-        const ttft = [...latency.ttft].sort((a, b) => a - b);
-        const delays = [...latency.delays].sort((a, b) => a - b);
-        rows.push({
-          streams,
-          mode,
-          ttftP50: percentile(ttft, 50),
-          delayP50: percentile(delays, 50),
-          delayP99: percentile(delays, 99),
-          tokensPerSecond: (throughput.tokens / throughput.wallMs) * 1000,
-          cpuPerToken: (throughput.relayCpuMs * 1000) / throughput.tokens,
-        });
-      }
-    }
-  } finally {
-    relay.child.kill('SIGTERM');
-    await server.close();
+async function measure(
+  server: TestServer,
+  target: Target | null,
+  streams: number,
+  path: PathName,
+): Promise<Row> {
+  const ttft: number[] = [];
+  for (let round = 0; round < TTFT_ROUNDS[streams]!; round++) {
+    ttft.push(...(await run(server, target, streams, 20, 0, false)).ttft);
   }
+  const latency = await run(server, target, streams, LATENCY_TOKENS[streams]!, PACE_MS, true);
+  const throughput = await run(server, target, streams, THROUGHPUT_TOKENS[streams]!, 0, false);
+  const delays = sorted(latency.delays);
+  return {
+    streams,
+    path,
+    ttftP50: percentile(sorted(ttft), 50),
+    delayP50: percentile(delays, 50),
+    delayP99: percentile(delays, 99),
+    tokensPerSecond: (throughput.tokens / throughput.wallMs) * 1000,
+    cpuPerToken: throughput.relayCpuMs === null ? null : (throughput.relayCpuMs * 1000) / throughput.tokens,
+  };
+}
 
+const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const signed = (value: number, digits: number) => `${value >= 0 ? '+' : ''}${fmt(value, digits)}`;
+
+function printTable(rows: Row[]): void {
   const header = [
     'streams',
     'path',
@@ -261,41 +228,74 @@ async function main(): Promise<void> {
     'relay CPU µs/token',
   ];
   const lines: string[][] = [];
-  for (const streams of OPTIONS.concurrency) {
-    const direct = rows.find((r) => r.streams === streams && r.mode === 'direct')!;
-    const relayed = rows.find((r) => r.streams === streams && r.mode === 'relay')!;
-    for (const row of [direct, relayed]) {
+  for (const streams of CONCURRENCY) {
+    const direct = rows.find((r) => r.streams === streams && r.path === 'direct')!;
+    for (const row of rows.filter((r) => r.streams === streams)) {
       lines.push([
         String(streams),
-        row.mode,
+        row.path,
         fmt(row.ttftP50),
         fmt(row.delayP50, 3),
         fmt(row.delayP99, 3),
         fmt(row.tokensPerSecond, 0),
-        row.mode === 'relay' ? fmt(row.cpuPerToken, 2) : '',
+        row.cpuPerToken === null ? '' : fmt(row.cpuPerToken),
+      ]);
+      if (row.path === 'direct') continue;
+      lines.push([
+        String(streams),
+        `  added (${row.path.slice(7)})`,
+        signed(row.ttftP50 - direct.ttftP50, 2),
+        signed(row.delayP50 - direct.delayP50, 3),
+        signed(row.delayP99 - direct.delayP99, 3),
+        '',
+        '',
       ]);
     }
-    lines.push([
-      String(streams),
-      'added by relay',
-      `+${fmt(relayed.ttftP50 - direct.ttftP50)}`,
-      `+${fmt(relayed.delayP50 - direct.delayP50, 3)}`,
-      `+${fmt(relayed.delayP99 - direct.delayP99, 3)}`,
-      '',
-      '',
-    ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const print = (cells: string[]) =>
     console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
-  console.log(
-    `relay overhead: paced ${OPTIONS.paceMs} ms/token for latency (${OPTIONS.latencyTokens[1]} tokens × 1 stream, ` +
-      `${OPTIONS.latencyTokens[64]} × 64), unpaced for tokens/s (${OPTIONS.throughputTokens[1]} × 1, ` +
-      `${OPTIONS.throughputTokens[64]} × 64)\n`,
-  );
   print(header);
   print(widths.map((w) => '-'.repeat(w)));
   for (const line of lines) print(line);
+}
+
+async function main(): Promise<void> {
+  const server = await startTestServer({
+    dialect: 'vllm',
+    models: ['bench-model'],
+    onToken: (token, at) => {
+      if (recordWrites) written.set(token.trim(), at);
+    },
+  });
+  const own = await startOwnProcessRelay(server.url);
+  const same = await startRelayServer(server.url);
+  const targets: Record<PathName, Target | null> = {
+    direct: null,
+    'relay, own process': own.target,
+    'relay, same process': { url: same.url, endpointId: same.endpointId, cpuMs: null },
+  };
+  const rows: Row[] = [];
+  try {
+    // Warm every path (JIT, connection pools) before measuring.
+    for (const path of PATHS) {
+      await run(server, targets[path], 8, 2_000, 0, false);
+      await run(server, targets[path], 8, 50, 2, true);
+    }
+    for (const streams of CONCURRENCY) {
+      for (const path of PATHS) rows.push(await measure(server, targets[path], streams, path));
+    }
+  } finally {
+    own.child.kill('SIGTERM');
+    await same.close();
+    await server.close();
+  }
+  console.log(
+    `relay overhead on ${process.platform}/${process.arch}, node ${process.version}; per-token delay from ` +
+      `${PACE_MS} ms/token streams (${LATENCY_TOKENS[1]} tokens × 1, ${LATENCY_TOKENS[64]} × 64), TTFT from ` +
+      `20-token requests, tokens/s unpaced (${THROUGHPUT_TOKENS[1]} × 1, ${THROUGHPUT_TOKENS[64]} × 64)\n`,
+  );
+  printTable(rows);
 }
 
 await main();

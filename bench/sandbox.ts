@@ -56,17 +56,28 @@ async function warmLatency(): Promise<void> {
 async function coldStart(): Promise<void> {
   const lazy: number[] = [];
   const ready: number[] = [];
+  const phases: Record<string, number[]> = {};
   for (let i = 0; i < COLD_STARTS; i++) {
     const pool = createSandboxPool({ size: 1, onApiCall: createFakeWorld().onApiCall });
     const started = performance.now();
     const result = await pool.openSession('cold').execute('print(1)');
     lazy.push(performance.now() - started);
     if (!result.ok) throw new Error(result.observation);
-    ready.push(pool.stats().workers[0]?.startMs ?? Number.NaN);
+    const worker = pool.stats().workers[0];
+    ready.push(worker?.startMs ?? Number.NaN);
+    for (const [phase, value] of Object.entries(worker?.startPhasesMs ?? {})) {
+      phases[phase] = [...(phases[phase] ?? []), value];
+    }
     await pool.close();
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   rows.push([`worker cold start, spawn to ready (mean of ${COLD_STARTS})`, `${ms(mean(ready))} ms`]);
+  rows.push([
+    '  of which, in the interpreter thread',
+    Object.entries(phases)
+      .map(([phase, values]) => `${phase} ${ms(mean(values))} ms`)
+      .join(', '),
+  ]);
   rows.push([`first step on a lazily started pool (mean of ${COLD_STARTS})`, `${ms(mean(lazy))} ms`]);
 
   const size = os.availableParallelism();

@@ -82,15 +82,16 @@ function scrollThrough(pxPerFrame: number): Promise<ScrollResult> {
     const tick = (now: number) => {
       frames.push(now - last);
       last = now;
-      const before = el.scrollTop;
-      el.scrollTop = before + direction * pxPerFrame;
-      distance += Math.abs(el.scrollTop - before);
-      if (direction < 0 && el.scrollTop <= 0) direction = 1;
-      else if (direction > 0 && el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
+      // Read first, while layout is clean, then write: the script itself never forces a layout.
+      const top = el.scrollTop;
+      if (direction < 0 && top <= 0) direction = 1;
+      else if (direction > 0 && top + el.clientHeight >= el.scrollHeight - 1) {
         observer?.disconnect();
         resolve({ frames, longFrames, distancePx: distance });
         return;
       }
+      el.scrollTop = top + direction * pxPerFrame;
+      distance += pxPerFrame;
       requestAnimationFrame(tick);
     };
     requestAnimationFrame((start) => {
@@ -115,7 +116,7 @@ async function openRun(page: Page, url: string): Promise<{ firstRow: number; com
       return (marks?.complete ?? -1) > 0;
     },
     undefined,
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
   return page.evaluate(() => {
     const marks = (window as unknown as { __traceMarks: Record<string, number> }).__traceMarks;

@@ -9,6 +9,9 @@ import { childLaunch } from './launch.ts';
 import { createSandboxPool } from './pool.ts';
 import type { ExecutionResult, SandboxPool } from './types.ts';
 
+// Worker start-ups and replacements take seconds on a quiet machine and much longer on a busy one.
+const SLOW_MS = 180_000;
+
 // Known ways out of a Pyodide sandbox, each tried from agent code. A door counts as closed when the attempt
 // fails inside Python, or kills only its own worker, which the pool then replaces.
 
@@ -73,7 +76,7 @@ beforeAll(async () => {
   world = createFakeWorld();
   pool = createSandboxPool({ size: 1, timeoutMs: 5000, killGraceMs: 1000, onApiCall: world.onApiCall });
   await pool.warm();
-});
+}, SLOW_MS);
 
 afterAll(async () => {
   await pool.close();
@@ -177,7 +180,9 @@ print(_json.dumps({"classes": len(bridge_classes), "hits": sorted(set(hits)), "g
     expect(found.globals).toEqual([]);
   });
 
-  it('never hands out a JavaScript object when a bridge class is instantiated', async () => {
+  it('never hands out a JavaScript object when a bridge class is instantiated', {
+    timeout: SLOW_MS,
+  }, async () => {
     const names = await probe<string[]>(
       `${FIND_BRIDGE_CLASSES}\nprint(_json.dumps([c.__module__ + "." + c.__qualname__ for c in bridge_classes]))`,
     );
@@ -317,7 +322,7 @@ describe('exhaustion', () => {
     ['nested JSON', 'import json\njson.loads("[" * 200000 + "]" * 200000)'],
     ['nested repr', 'a = []\nfor _ in range(100000):\n    a = [a]\nrepr(a)'],
     ['nested parentheses', 'eval("(" * 100000 + ")" * 100000)'],
-  ])('survives deep recursion: %s', async (_name, code) => {
+  ])('survives deep recursion: %s', { timeout: SLOW_MS }, async (_name, code) => {
     const result = await run(code);
     expect(result.ok).toBe(false);
     expect(result.error?.kind).toMatch(/^(exception|syntax|memory|timeout|crash)$/);

@@ -3,6 +3,9 @@ import { createFakeWorld } from './fake-world.ts';
 import { createSandboxPool } from './pool.ts';
 import type { SandboxPool } from './types.ts';
 
+// Worker start-ups and replacements take seconds on a quiet machine and much longer on a busy one.
+const SLOW_MS = 180_000;
+
 // Time bounds here are deliberately loose: the point is "stops near the limit, not never", and the
 // machines that run this are shared.
 const TIMEOUT_MS = 1500;
@@ -26,7 +29,7 @@ beforeAll(async () => {
       app === 'stuck' ? new Promise<never>(() => {}) : world.onApiCall(sessionId, app, api, kwargs),
   });
   await pool.warm();
-});
+}, SLOW_MS);
 
 afterAll(async () => {
   await pool.close();
@@ -74,7 +77,9 @@ describe('time limit', () => {
     expect(result.observation).toContain('0.4 s limit');
   });
 
-  it('kills and replaces a worker whose code swallows the interrupt, and says the variables are gone', async () => {
+  it('kills and replaces a worker whose code swallows the interrupt, and says the variables are gone', {
+    timeout: SLOW_MS,
+  }, async () => {
     const s = open();
     await s.execute('kept = 1');
     const restartsBefore = pool.stats().restarts;
@@ -142,7 +147,9 @@ describe('memory', () => {
     expect((await s.execute('print(small)')).observation).toBe('[\n  1,\n  2,\n  3\n]\n');
   });
 
-  it('kills and replaces a worker whose process outgrows the memory limit', async () => {
+  it('kills and replaces a worker whose process outgrows the memory limit', {
+    timeout: SLOW_MS,
+  }, async () => {
     const hungry = createSandboxPool({
       size: 1,
       memoryLimitMb: 400,
@@ -188,7 +195,9 @@ describe('output', () => {
 });
 
 describe('crashes', () => {
-  it('replaces a worker that crashes and tells the other sessions on it that their variables are gone', async () => {
+  it('replaces a worker that crashes and tells the other sessions on it that their variables are gone', {
+    timeout: SLOW_MS,
+  }, async () => {
     const victim = open();
     const bystander = open();
     await bystander.execute('value = 1');
@@ -206,7 +215,9 @@ describe('crashes', () => {
 });
 
 describe('concurrency', () => {
-  it('runs many sessions at once across workers, each seeing only its own results', async () => {
+  it('runs many sessions at once across workers, each seeing only its own results', {
+    timeout: SLOW_MS,
+  }, async () => {
     const world = createFakeWorld();
     const wide = createSandboxPool({ size: 2, onApiCall: world.onApiCall });
     try {
@@ -254,9 +265,14 @@ describe('pool', () => {
     expect(stats.workers[0]).toMatchObject({ index: 0, state: 'idle', queued: 0 });
     expect(stats.sessions).toBe(counter);
     expect(stats.workers[0]?.startMs).toBeGreaterThan(0);
+    expect(stats.workers[0]?.startPhasesMs).toEqual({
+      load: expect.any(Number),
+      runtime: expect.any(Number),
+      lockdown: expect.any(Number),
+    });
   });
 
-  it('answers every pending step when it closes', async () => {
+  it('answers every pending step when it closes', { timeout: SLOW_MS }, async () => {
     const closing = createSandboxPool({ size: 1, onApiCall: createFakeWorld().onApiCall });
     const s = closing.openSession('c');
     const pending = s.execute('while True: pass');

@@ -3,6 +3,9 @@ import { createFakeWorld, type FakeWorld } from './fake-world.ts';
 import { createSandboxPool } from './pool.ts';
 import type { SandboxPool, SandboxSession } from './types.ts';
 
+// Worker start-ups and replacements take seconds on a quiet machine and much longer on a busy one.
+const SLOW_MS = 180_000;
+
 // One worker serves every session here: isolation between sessions is tested where it is hardest, on a
 // shared interpreter.
 let world: FakeWorld;
@@ -18,7 +21,7 @@ beforeAll(async () => {
   world = createFakeWorld();
   pool = createSandboxPool({ size: 1, timeoutMs: 10_000, onApiCall: world.onApiCall });
   await pool.warm();
-});
+}, SLOW_MS);
 
 afterAll(async () => {
   await pool.close();
@@ -133,7 +136,7 @@ describe('the world bridge', () => {
     expect(world.calls.length).toBe(before);
   });
 
-  it('turns a failing onApiCall into a 500 answer for the agent', async () => {
+  it('turns a failing onApiCall into a 500 answer for the agent', { timeout: SLOW_MS }, async () => {
     const failing = createSandboxPool({
       size: 1,
       onApiCall: () => {
@@ -151,7 +154,7 @@ describe('the world bridge', () => {
     }
   });
 
-  it('waits for an asynchronous onApiCall while Python blocks', async () => {
+  it('waits for an asynchronous onApiCall while Python blocks', { timeout: SLOW_MS }, async () => {
     const slow = createSandboxPool({
       size: 1,
       onApiCall: async (_session, _app, api) => {

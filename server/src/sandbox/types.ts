@@ -101,6 +101,8 @@ export interface SandboxWorkerStats {
   rssMb: number | null;
   /** Time the current process took from spawn until it accepted work. */
   startMs: number | null;
+  /** Where the interpreter thread spent its start-up: loading Pyodide, the runtime, the lockdown. */
+  startPhasesMs: Record<string, number> | null;
 }
 
 export interface SandboxPoolStats {

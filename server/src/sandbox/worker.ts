@@ -93,6 +93,7 @@ export class SandboxWorker {
   private restarts = 0;
   private rssMb: number | null = null;
   private startMs: number | null = null;
+  private startPhasesMs: Record<string, number> | null = null;
   private aborts = new Map<StepJob, () => void>();
 
   constructor(
@@ -162,6 +163,7 @@ export class SandboxWorker {
         clearTimeout(startTimer);
         this.ready = true;
         this.startMs = Math.round(performance.now() - spawnedAt);
+        this.startPhasesMs = message.phasesMs ?? null;
         this.rssMb = message.rssMb;
         this.finishStart(true);
       } else {
@@ -222,6 +224,7 @@ export class SandboxWorker {
       restarts: this.restarts,
       rssMb: this.rssMb,
       startMs: this.startMs,
+      startPhasesMs: this.startPhasesMs,
     };
   }
 
@@ -387,6 +390,8 @@ export class SandboxWorker {
         };
       }
     }
+    // A step that ended while the world was answering (timeout, cancellation, crash) has already reported.
+    if (this.running !== running) return;
     const reply = encodeAnswer(answer);
     running.apiCalls.push({
       app: call?.app ?? '?',
@@ -394,7 +399,7 @@ export class SandboxWorker {
       status: reply.status,
       durationMs: performance.now() - startedAt,
     });
-    if (this.running === running) this.send({ t: 'reply', id: running.id, reply: reply.text });
+    this.send({ t: 'reply', id: running.id, reply: reply.text });
   }
 
   private onDone(id: number, resultText: string): void {

@@ -25,6 +25,7 @@ export function useEndpointHealth(id: string, pollMs = 5_000) {
     queryKey: endpointKeys.health(id),
     queryFn: () => api<EndpointHealth>('GET', `/api/endpoints/${encodeURIComponent(id)}/health`),
     refetchInterval: pollMs,
+    enabled: id !== '',
   });
 }
 

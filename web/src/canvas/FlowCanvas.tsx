@@ -61,6 +61,9 @@ export function FlowCanvas({
   // takes part of the canvas.
   // biome-ignore lint/correctness/useExhaustiveDependencies: refit only when another document opens or the frame changes
   useEffect(() => {
+    // React Flow queues a fit asked for before any node exists and runs it when the first one appears, which
+    // would jump the view away from where that node was dropped: an empty graph is never fitted.
+    if (store.getState().graph.nodes.length === 0) return;
     const timer = window.setTimeout(
       () => void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }),
       60,

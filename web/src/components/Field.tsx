@@ -1,6 +1,9 @@
-import type { ReactNode } from 'react';
+import { Children, cloneElement, isValidElement, type ReactElement, type ReactNode, useId } from 'react';
 
-/** A labelled form control; `hint` explains, `error` names what is wrong. */
+/**
+ * A labelled form control. The label names the control alone; `hint` and `error` describe it
+ * (aria-describedby), so assistive tech and tests find "Server", not "Server vLLM SGLang…".
+ */
 export function Field({
   label,
   hint,
@@ -12,18 +15,35 @@ export function Field({
   error?: string | null;
   children: ReactNode;
 }) {
+  const id = useId();
+  const describedBy = `${id}-desc`;
+  let labelled = false;
+  const controls = Children.map(children, (child) => {
+    if (labelled || !isValidElement(child)) return child;
+    labelled = true;
+    return cloneElement(child as ReactElement<Record<string, unknown>>, {
+      id,
+      ...(hint || error ? { 'aria-describedby': describedBy } : {}),
+      ...(error ? { 'aria-invalid': true } : {}),
+    });
+  });
   return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control arrives as children
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
-      {hint && !error ? <span className="field-hint">{hint}</span> : null}
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {controls}
+      {hint && !error ? (
+        <span className="field-hint" id={describedBy}>
+          {hint}
+        </span>
+      ) : null}
       {error ? (
-        <span className="field-error" role="alert">
+        <span className="field-error" role="alert" id={describedBy}>
           {error}
         </span>
       ) : null}
-    </label>
+    </div>
   );
 }
 

@@ -184,7 +184,6 @@ export function PlaygroundPage() {
                 value={model}
                 onChange={(e) => setModel(e.target.value)}
                 spellCheck={false}
-                aria-label="Model"
               />
               <datalist id="served-models">
                 {models.map((m) => (
@@ -256,11 +255,17 @@ export function PlaygroundPage() {
           </fieldset>
           <div className="actions">
             {running ? (
-              <button type="button" className="danger" onClick={stop}>
+              // Distinct keys: reusing one element and flipping its type mid-click would submit the form again.
+              <button key="stop" type="button" className="danger" onClick={stop}>
                 Stop
               </button>
             ) : (
-              <button type="submit" className="primary" disabled={!endpointId || user.trim() === ''}>
+              <button
+                key="send"
+                type="submit"
+                className="primary"
+                disabled={!endpointId || user.trim() === ''}
+              >
                 Send
               </button>
             )}

@@ -5,6 +5,8 @@ export interface ClipLimits {
 }
 
 export const TRACE_LIMITS: ClipLimits = { chars: 1_200, lines: 16 };
+/** Executed code in the trace: the agent's reply above usually shows it already. */
+export const CODE_LIMITS: ClipLimits = { chars: 1_200, lines: 10 };
 export const PANEL_LIMITS: ClipLimits = { chars: 20_000, lines: 400 };
 
 export interface Clipped {

@@ -1,9 +1,9 @@
 import type { RunEventOf } from '@trellis/shared';
 import { memo } from 'react';
 import { ClippedText } from '../ClippedText.tsx';
+import { CODE_LIMITS } from '../clip.ts';
 import { formatMs } from '../format.ts';
 import { RoleTag } from '../StatusBadge.tsx';
-import { Disclosure } from './Disclosure.tsx';
 
 type Action = RunEventOf<'action.executed'>;
 
@@ -26,9 +26,14 @@ export const ActionRow = memo(function ActionRow({ action, index }: { action: Ac
           </span>
         </span>
       </header>
-      <Disclosure id={`code:${id}`} label="Code" meta={`${action.code.split('\n').length} lines`}>
-        {() => <ClippedText id={`code:${id}`} text={action.code} className="payload code-text" />}
-      </Disclosure>
+      {action.code ? (
+        <ClippedText
+          id={`code:${id}`}
+          text={action.code}
+          limits={CODE_LIMITS}
+          className="payload code-text"
+        />
+      ) : null}
       {action.apiCalls.length > 0 ? (
         <p className="api-calls small">
           {action.apiCalls.map((call, i) => (
