@@ -125,8 +125,13 @@ await coldStart();
 await concurrentTasks();
 
 const width = Math.max(...rows.map(([name]) => name.length));
+const load = os
+  .loadavg()
+  .map((value) => value.toFixed(1))
+  .join(' ');
 console.log(
-  `Sandbox benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} CPUs`,
+  `Sandbox benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} CPUs, ` +
+    `load average at the end ${load}`,
 );
 console.log(`${'measure'.padEnd(width)}  result`);
 console.log(`${'-'.repeat(width)}  ------`);

@@ -24,6 +24,7 @@ test('a new user registers the test server and sees it healthy with its model', 
   await expect(card.getByTestId('health-status')).toHaveText('Healthy');
   await expect(card.getByRole('list', { name: 'Served models' })).toContainText('qwen3-8b');
   await expect(card.getByLabel('Server metrics')).toContainText('Running');
+  await expect(card.getByRole('note')).toContainText('Scripted test server');
 });
 
 test('a malformed URL and an unreachable server are refused with the cause', async ({ page }) => {

@@ -1,5 +1,6 @@
 import type { Endpoint, EndpointHealth } from '@trellis/shared';
 import { useEndpointHealth } from '../api/endpoints.ts';
+import { isTestServer, TestServerNotice } from './TestServerNotice.tsx';
 
 const STATUS_TEXT: Record<EndpointHealth['status'], string> = {
   ok: 'Healthy',
@@ -60,6 +61,7 @@ export function EndpointCard({
         </span>
       </header>
       {health.data?.message ? <p className="endpoint-message">{health.data.message}</p> : null}
+      {isTestServer(health.data?.models) ? <TestServerNotice /> : null}
       <div className="endpoint-body">
         <div>
           <h3>Served models</h3>

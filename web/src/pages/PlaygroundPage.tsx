@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useEndpointHealth, useEndpoints } from '../api/endpoints.ts';
 import { type StreamState, usePlaygroundStream } from '../api/playground.ts';
 import { ErrorBanner, Field } from '../components/Field.tsx';
+import { isTestServer, TestServerNotice } from '../components/TestServerNotice.tsx';
 
 interface ParamsForm {
   temperature: string;
@@ -59,7 +60,7 @@ const STATUS_LABEL: Record<StreamState['status'], string> = {
   error: 'Failed',
 };
 
-function Output({ state }: { state: StreamState }) {
+function Output({ state, scripted }: { state: StreamState; scripted: boolean }) {
   const [showReasoning, setShowReasoning] = useState(true);
   const fmt = (value: number | null, unit: string, digits = 0) =>
     value === null ? '—' : `${value.toFixed(digits)} ${unit}`;
@@ -76,6 +77,7 @@ function Output({ state }: { state: StreamState }) {
         />
         <Stat label="Finish reason" value={state.finishReason ?? '—'} testId="finish-reason" />
       </div>
+      {scripted ? <TestServerNotice /> : null}
       {state.error ? (
         <ErrorBanner title={`Generation failed (${state.error.code})`} message={state.error.message} />
       ) : null}
@@ -271,7 +273,7 @@ export function PlaygroundPage() {
             )}
           </div>
         </form>
-        <Output state={state} />
+        <Output state={state} scripted={isTestServer(models)} />
       </div>
     </section>
   );
