@@ -72,6 +72,12 @@ const FAILING =
 const FIXED =
   '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(\'fixed\')\n```';
 const LONG_THOUGHT = Array.from({ length: 80 }, (_, i) => `idea${i}`).join(' ');
+/** A reply that streams for half a minute: the run stays live while the test looks at it. */
+const SLOWLY = { content: `Thinking slowly. ${LONG_THOUGHT} ${LONG_THOUGHT}`, paceMs: 200 };
+
+async function statusOf(request: APIRequestContext, runId: string): Promise<string> {
+  return ((await (await request.get(`/api/runs/${runId}`)).json()) as { status: string }).status;
+}
 
 /** The status badge in the run header. */
 const runStatus = (page: Page) =>
@@ -208,27 +214,19 @@ test('a run opens again after a reload and from the Runs list', async ({ page, r
   await expect(page.locator('.trace-card-head .muted').first()).toHaveText(counts ?? '');
 });
 
-test('the Runs list filters by status and task, refreshes while a run is live, and Cancel stops a run', async ({
+test('the Runs list filters by status and task, and refreshes itself while a run is live', async ({
   page,
   request,
 }) => {
   test.setTimeout(120_000);
   const { endpointId, tasks } = await setup(request);
   const [quickTask, slowTask] = [tasks[2]!, tasks[3]!];
-  const slowly = { content: `Thinking slowly. ${LONG_THOUGHT} ${LONG_THOUGHT}`, paceMs: 200 };
   await script([
     { match: { system: 'You are an agent' }, reply: { content: "```python\nprint('quick')\n```" } },
-    { match: { system: 'You are an agent' }, repeat: true, reply: slowly },
+    { match: { system: 'You are an agent' }, repeat: true, reply: SLOWLY },
   ]);
   const quick = await startRun(request, baseline(1), quickTask, endpointId);
-  await expect
-    .poll(
-      async () => ((await (await request.get(`/api/runs/${quick}`)).json()) as { status: string }).status,
-      {
-        timeout: 60_000,
-      },
-    )
-    .not.toMatch(/queued|running/);
+  await expect.poll(() => statusOf(request, quick), { timeout: 60_000 }).not.toMatch(/queued|running/);
   const slow = await startRun(request, baseline(5), slowTask, endpointId);
 
   await page.goto('/runs');
@@ -253,11 +251,35 @@ test('the Runs list filters by status and task, refreshes while a run is live, a
   await expect(rowOf(slowTask).first().getByTestId('run-status')).toHaveText('Running');
   expect((await request.post(`/api/runs/${slow}/cancel`)).ok()).toBe(true);
   await expect(rowOf(slowTask).first().getByTestId('run-status')).toHaveText('Cancelled');
+});
 
-  // Cancel on the run page stops a live run.
-  const another = await startRun(request, baseline(5), slowTask, endpointId);
-  await page.goto(`/runs/${another}`);
-  await expect(page.getByTestId('call-streaming')).toBeVisible();
+test('a live trace follows the newest step, lets the reader scroll back, and Cancel stops the run', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const { endpointId, tasks } = await setup(request);
+  const quickStep = { content: `Step done.\n\`\`\`python\nprint('${'step output '.repeat(6)}')\n\`\`\`` };
+  await script([
+    ...Array.from({ length: 4 }, () => ({ match: { system: 'You are an agent' }, reply: quickStep })),
+    { match: { system: 'You are an agent' }, repeat: true, reply: SLOWLY },
+  ]);
+  const runId = await startRun(request, baseline(8), tasks[4]!, endpointId);
+  await page.goto(`/runs/${runId}`);
+  const trace = page.getByTestId('trace-scroll');
+  await expect(page.getByTestId('call-streaming')).toBeVisible({ timeout: 60_000 });
+  await expect(trace.getByText('Step 5', { exact: true })).toBeVisible();
+  const gap = () => trace.evaluate((el) => el.scrollHeight - el.clientHeight - el.scrollTop);
+  await expect.poll(gap).toBeLessThan(60);
+
+  await trace.hover();
+  await page.mouse.wheel(0, -5_000);
+  await expect(page.getByRole('button', { name: '↓ Follow latest' })).toBeVisible();
+  await page.waitForTimeout(1_000);
+  expect(await trace.evaluate((el) => el.scrollTop)).toBeLessThan(100);
+  await page.getByRole('button', { name: '↓ Follow latest' }).click();
+  await expect.poll(gap).toBeLessThan(60);
+
   await page.getByRole('button', { name: 'Cancel run' }).click();
   await expect(runStatus(page)).toHaveText('Cancelled', { timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Cancel run' })).toBeHidden();

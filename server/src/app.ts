@@ -23,7 +23,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 8 * 1024 * 1024,
-    disableRequestLogging: true,
   });
   installErrorHandling(app);
   installAccessToken(app, ctx.config.accessToken);

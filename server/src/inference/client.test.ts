@@ -233,6 +233,14 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
     expect(error.message).toMatch(/requires an API key/);
   });
 
+  it('reuses the connection for the next request after a complete answer', async () => {
+    await collectChat(streamChat(request('one')));
+    await collectChat(streamChat(request('two')));
+    const [first, second] = server.requests().filter((r) => r.path === '/v1/chat/completions');
+    expect(first?.outcome).toBe('completed');
+    expect(second?.connection).toBe(first?.connection);
+  });
+
   it('aborts the upstream request when the consumer stops reading', async () => {
     script({ reply: { content: 'word '.repeat(200), paceMs: 20 } });
     const stream = streamChat(request('long'));
@@ -401,6 +409,16 @@ describe('streamChat against unusual servers', () => {
     const error = errorOf(await run());
     expect(error.code).toBe('malformed_stream');
     expect(error.message).toContain('text/html instead of an event stream');
+  });
+
+  it('does not follow a redirect, and says to use the address it points to', async () => {
+    handler = (_req, res) => {
+      res.writeHead(307, { location: 'https://elsewhere.invalid/v1/chat/completions' });
+      res.end();
+    };
+    const error = errorOf(await run());
+    expect(error.code).toBe('invalid_url');
+    expect(error.message).toMatch(/redirect/);
   });
 
   it('explains a plain-text error body', async () => {

@@ -37,8 +37,12 @@ export type InferenceStream = AsyncGenerator<InferenceEvent, void, undefined>;
 type Timeout = 'connect' | 'first' | 'idle';
 
 const ERROR_BODY_LIMIT = 4000;
-/** After `[DONE]` the rest of the body (normally just the chunked terminator) is read so the socket is reused. */
+/**
+ * After `[DONE]` the rest of the body (normally just the chunked terminator) is read so the connection can be
+ * reused; a server that keeps the response open longer than this loses its connection instead.
+ */
 const DRAIN_MS = 1000;
+const NOT_YET = Symbol('not yet');
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -80,8 +84,8 @@ interface Accumulated {
 interface RunState {
   /** Set when the consumer called `return()`: end quietly, nobody is listening. */
   returned: boolean;
-  /** Set when the generation ended and its request was released; aborting then would only cost work. */
-  finished: boolean;
+  /** Set once the answer is complete: the request is then drained for reuse, never aborted. */
+  settled: boolean;
 }
 
 /**
@@ -94,11 +98,11 @@ interface RunState {
  */
 export function streamChat(req: ChatStreamRequest): InferenceStream {
   const controller = new AbortController();
-  const state: RunState = { returned: false, finished: false };
+  const state: RunState = { returned: false, settled: false };
   const inner = run(req, controller, state);
   const stop = () => {
     state.returned = true;
-    if (!state.finished) controller.abort();
+    if (!state.settled) controller.abort();
   };
   const stream: InferenceStream = {
     next: () => inner.next(),
@@ -194,6 +198,9 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
         method: 'POST',
         headers,
         body: JSON.stringify(buildChatBody(req.model, req.messages, req.params)),
+        // A POST is never followed across a redirect (it would be replayed as a GET); `error` also spares
+        // fetch a copy of the request body kept for following one.
+        redirect: 'error',
         signal: controller.signal,
       });
     } catch (error) {
@@ -378,11 +385,13 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       return;
     }
     splitter.flush(emit);
+    if (ended || (await endsNow(reader))) reader = null;
+    state.settled = true;
+    clearTimers();
     for (const event of out) yield event;
     out.length = 0;
     if (acc.usage !== null) yield { type: 'usage', usage: acc.usage };
     if (acc.timings !== null) yield { type: 'timings', timings: acc.timings };
-    clearTimers();
     yield {
       type: 'done',
       finishReason: acc.finishReason,
@@ -391,16 +400,16 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       latencyMs: performance.now() - startedAt,
       completionTokens: acc.usage?.completionTokens ?? acc.timings?.predictedN ?? acc.pieces,
     };
-    if (!ended) await drain(reader);
-    reader = null;
   } finally {
     clearTimers();
     req.signal?.removeEventListener('abort', onAbort);
     if (reader !== null) {
-      controller.abort();
-      reader.cancel().catch(() => {});
+      if (state.settled) void drainOrAbort(reader, controller);
+      else {
+        controller.abort();
+        reader.cancel().catch(() => {});
+      }
     }
-    state.finished = true;
   }
 }
 
@@ -419,16 +428,42 @@ async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, limit: 
   return text + decoder.decode();
 }
 
-/** Reads what follows `[DONE]` so the connection can be reused; gives up quietly after a moment. */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+/**
+ * Whether the body ends without waiting: after `[DONE]` the chunked terminator has normally arrived with it,
+ * so the read settles before the event loop turns.
+ */
+async function endsNow(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  try {
+    for (let reads = 0; reads < 4; reads++) {
+      const next = await Promise.race([
+        reader.read(),
+        new Promise<typeof NOT_YET>((resolve) => setImmediate(resolve, NOT_YET)),
+      ]);
+      if (next === NOT_YET) return false;
+      if (next.done) return true;
+    }
+  } catch {
+    // Closed after the answer was complete: nothing to reuse, nothing lost.
+    return true;
+  }
+  return false;
+}
+
+/** Reads what is left after a complete answer so the connection can be reused, in the background. */
+async function drainOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, controller: AbortController) {
   let timer: NodeJS.Timeout | undefined;
-  const giveUp = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, DRAIN_MS, 'timeout');
+  const giveUp = new Promise<typeof NOT_YET>((resolve) => {
+    timer = setTimeout(resolve, DRAIN_MS, NOT_YET);
   });
   try {
     for (;;) {
       const chunk = await Promise.race([reader.read(), giveUp]);
-      if (chunk === 'timeout' || chunk.done) break;
+      if (chunk === NOT_YET) {
+        controller.abort();
+        reader.cancel().catch(() => {});
+        return;
+      }
+      if (chunk.done) return;
     }
   } catch {
     // The answer is complete; a connection closing now changes nothing.

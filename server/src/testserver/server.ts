@@ -62,6 +62,8 @@ export interface RecordedRequest {
   /** Parsed JSON when the body was JSON, else the text, else null. */
   body: unknown;
   receivedAt: number;
+  /** Which TCP connection carried it (1, 2, …): equal numbers mean a reused connection. */
+  connection: number;
   status: number | null;
   /** Characters of response body handed to the socket so far (shows whether a client applies backpressure). */
   sentChars: number;
@@ -151,6 +153,16 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   let queue: ScriptEntry[] = [];
   let records: RecordedRequest[] = [];
   let nextId = 1;
+  const connections = new WeakMap<object, number>();
+  let nextConnection = 1;
+  const connectionOf = (socket: object): number => {
+    let id = connections.get(socket);
+    if (id === undefined) {
+      id = nextConnection++;
+      connections.set(socket, id);
+    }
+    return id;
+  };
   let running = 0;
   const waiters: (() => void)[] = [];
   let prefixQueries = 0;
@@ -227,6 +239,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       headers,
       body,
       receivedAt: Date.now(),
+      connection: connectionOf(req.socket),
       status: null,
       sentChars: 0,
       outcome: 'pending',

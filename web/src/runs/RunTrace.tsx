@@ -106,12 +106,26 @@ export function RunTrace({ runId, view, selectedStep = null, revealStep = null, 
     [onSelectStep],
   );
 
+  // While following, rows that grow (streaming text, late measurements) keep the newest line in view. Skipped
+  // while the list is scrolling, so a reader's scroll upwards is never snapped back.
+  const stickToBottom = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el || !following.current) return;
+    el.scrollTop = el.scrollHeight;
+    lastScrollTop.current = el.scrollTop;
+  }, []);
+
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => ESTIMATES[rows[index]?.type ?? 'call'],
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan: 4,
+    // Scrolling moves rows by writing their transforms; React renders only when the visible range changes.
+    directDomUpdates: true,
+    onChange: (instance) => {
+      if (!instance.isScrolling) stickToBottom();
+    },
   });
   const totalSize = virtualizer.getTotalSize();
 
@@ -133,13 +147,10 @@ export function RunTrace({ runId, view, selectedStep = null, revealStep = null, 
     if (el) el.scrollTop = el.scrollHeight;
   }, []);
 
-  // Stay at the bottom as rows arrive and grow, while following.
+  // Stay at the bottom as rows arrive, while following.
   useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el || !following.current || totalSize === 0) return;
-    el.scrollTop = el.scrollHeight;
-    lastScrollTop.current = el.scrollTop;
-  }, [totalSize]);
+    if (totalSize > 0) stickToBottom();
+  }, [totalSize, stickToBottom]);
 
   // Bring a picked step into view, unless its heading is already on screen.
   useEffect(() => {
@@ -171,7 +182,7 @@ export function RunTrace({ runId, view, selectedStep = null, revealStep = null, 
               {view.status === 'connecting' ? 'Loading the trace…' : 'Waiting for the first event…'}
             </p>
           ) : null}
-          <div className="trace-canvas" style={{ height: totalSize }}>
+          <div className="trace-canvas" ref={virtualizer.containerRef}>
             {items.map((item) => {
               const row = rows[item.index];
               if (!row) return null;
@@ -181,7 +192,6 @@ export function RunTrace({ runId, view, selectedStep = null, revealStep = null, 
                   data-index={item.index}
                   ref={virtualizer.measureElement}
                   className="trace-row"
-                  style={{ transform: `translateY(${item.start}px)` }}
                 >
                   <RowContent row={row} view={view} selectedStep={selectedStep} on={on} />
                 </div>

@@ -25,16 +25,17 @@ export function formatChars(n: number): string {
   return `${(n / 1_000_000).toFixed(2)}M chars`;
 }
 
+const WHEN = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 /** A wall-clock time from an ISO string or epoch milliseconds, in the viewer's locale. */
 export function formatWhen(value: string | number | null): string {
   if (value === null) return '–';
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return '–';
-  return date.toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return Number.isNaN(date.getTime()) ? '–' : WHEN.format(date);
 }
