@@ -26,6 +26,8 @@ const PACE_MS = 10;
 const LATENCY_TOKENS: Record<number, number> = { 1: 1000, 64: 300 };
 /** Rounds of short requests for time to first token. */
 const TTFT_ROUNDS: Record<number, number> = { 1: 50, 64: 5 };
+/** Tokens per stream that count as start-up (200 ms at 10 ms/token) for the steady-state p99. */
+const STARTUP_TOKENS = 20;
 /** Unpaced tokens per stream for throughput. */
 const THROUGHPUT_TOKENS: Record<number, number> = { 1: 200_000, 64: 5_000 };
 
@@ -113,6 +115,8 @@ const relayText = (value: Record<string, unknown>): string | null =>
 interface RunResult {
   ttft: number[];
   delays: number[];
+  /** Delays of tokens after each stream's first STARTUP_TOKENS, when all streams are under way. */
+  steadyDelays: number[];
   tokens: number;
   wallMs: number;
   relayCpuMs: number | null;
@@ -136,7 +140,14 @@ async function run(
   }
   written.clear();
   recordWrites = measureDelays;
-  const result: RunResult = { ttft: [], delays: [], tokens: 0, wallMs: 0, relayCpuMs: null };
+  const result: RunResult = {
+    ttft: [],
+    delays: [],
+    steadyDelays: [],
+    tokens: 0,
+    wallMs: 0,
+    relayCpuMs: null,
+  };
   const cpuBefore = target?.cpuMs ? await target.cpuMs() : 0;
   const started = performance.now();
   await Promise.all(
@@ -152,7 +163,11 @@ async function run(
           result.tokens++;
           if (measureDelays) {
             const sentAt = written.get(word);
-            if (sentAt !== undefined) result.delays.push(at - sentAt);
+            if (sentAt !== undefined) {
+              result.delays.push(at - sentAt);
+              const index = Number(word.slice(word.lastIndexOf('t') + 1));
+              if (index >= STARTUP_TOKENS) result.steadyDelays.push(at - sentAt);
+            }
           }
         }
       };
@@ -185,6 +200,7 @@ interface Row {
   ttftP50: number;
   delayP50: number;
   delayP99: number;
+  steadyP99: number;
   tokensPerSecond: number;
   /** Relay CPU per relayed token in the unpaced run, microseconds (own-process relay only). */
   cpuPerToken: number | null;
@@ -209,6 +225,7 @@ async function measure(
     ttftP50: percentile(sorted(ttft), 50),
     delayP50: percentile(delays, 50),
     delayP99: percentile(delays, 99),
+    steadyP99: percentile(sorted(latency.steadyDelays), 99),
     tokensPerSecond: (throughput.tokens / throughput.wallMs) * 1000,
     cpuPerToken: throughput.relayCpuMs === null ? null : (throughput.relayCpuMs * 1000) / throughput.tokens,
   };
@@ -224,6 +241,7 @@ function printTable(rows: Row[]): void {
     'TTFT p50 ms',
     'delay p50 ms',
     'delay p99 ms',
+    `p99 after ${STARTUP_TOKENS} tokens`,
     'tokens/s',
     'relay CPU µs/token',
   ];
@@ -237,6 +255,7 @@ function printTable(rows: Row[]): void {
         fmt(row.ttftP50),
         fmt(row.delayP50, 3),
         fmt(row.delayP99, 3),
+        fmt(row.steadyP99, 3),
         fmt(row.tokensPerSecond, 0),
         row.cpuPerToken === null ? '' : fmt(row.cpuPerToken),
       ]);
@@ -247,6 +266,7 @@ function printTable(rows: Row[]): void {
         signed(row.ttftP50 - direct.ttftP50, 2),
         signed(row.delayP50 - direct.delayP50, 3),
         signed(row.delayP99 - direct.delayP99, 3),
+        signed(row.steadyP99 - direct.steadyP99, 3),
         '',
         '',
       ]);

@@ -1,10 +1,17 @@
-import { CanvasPage } from './canvas/CanvasPage.tsx';
-import { EndpointsPage } from './pages/EndpointsPage.tsx';
-import { PlaygroundPage } from './pages/PlaygroundPage.tsx';
+import { lazy, Suspense } from 'react';
 import { navigate, usePath } from './router.ts';
-import { RunPage } from './runs/RunPage.tsx';
-import { RunsPage } from './runs/RunsPage.tsx';
-import { TasksPage } from './tasks/TasksPage.tsx';
+
+// Each page loads on demand: opening a run should not pay for React Flow, nor the canvas for the trace views.
+const CanvasPage = lazy(() => import('./canvas/CanvasPage.tsx').then((m) => ({ default: m.CanvasPage })));
+const EndpointsPage = lazy(() =>
+  import('./pages/EndpointsPage.tsx').then((m) => ({ default: m.EndpointsPage })),
+);
+const PlaygroundPage = lazy(() =>
+  import('./pages/PlaygroundPage.tsx').then((m) => ({ default: m.PlaygroundPage })),
+);
+const RunPage = lazy(() => import('./runs/RunPage.tsx').then((m) => ({ default: m.RunPage })));
+const RunsPage = lazy(() => import('./runs/RunsPage.tsx').then((m) => ({ default: m.RunsPage })));
+const TasksPage = lazy(() => import('./tasks/TasksPage.tsx').then((m) => ({ default: m.TasksPage })));
 
 const NAV = [
   { path: '/canvas', label: 'Canvas' },
@@ -60,7 +67,9 @@ export function App() {
         </nav>
       </header>
       <main className="content">
-        <Page path={active} />
+        <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
+          <Page path={active} />
+        </Suspense>
       </main>
     </div>
   );

@@ -5,7 +5,13 @@ import type { AppContext } from '../context.ts';
 import { HttpError, notFound, parseWith } from '../http/errors.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
-const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() }).strict();
+const EventsQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).optional(),
+    /** JSON only: leave out deltas whose call has a recorded response. */
+    compact: z.enum(['0', '1']).optional(),
+  })
+  .strict();
 
 const HEARTBEAT_MS = 15_000;
 
@@ -145,7 +151,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         return reply;
       }
       ctx.writer.flush();
-      return reply.type('application/json').send(ctx.runs.eventsJson(id, after));
+      return reply.type('application/json').send(ctx.runs.eventsJson(id, after, query.compact === '1'));
     });
   };
 }

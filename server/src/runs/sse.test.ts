@@ -107,7 +107,17 @@ describe('run event stream', () => {
     ]);
   });
 
-  it('serves the events as JSON too, and names a missing run', async () => {
+  it('serves the events as JSON, compacted without the deltas of finished calls on request', async () => {
+    const [run] = r.t.ctx.runs.list({ limit: 1, offset: 0 }).runs;
+    const full = (await (await fetch(`${base}/api/runs/${run!.id}/events`)).json()) as RunEvent[];
+    const compact = (await (await fetch(`${base}/api/runs/${run!.id}/events?compact=1`)).json()) as RunEvent[];
+    expect(full.some((e) => e.type === 'llm.delta')).toBe(true);
+    expect(compact.some((e) => e.type === 'llm.delta')).toBe(false);
+    expect(compact).toEqual(full.filter((e) => e.type !== 'llm.delta'));
+    expect(compact.at(-1)?.seq).toBe(full.at(-1)?.seq);
+  });
+
+  it('names a missing run', async () => {
     const missing = await fetch(`${base}/api/runs/run_missing/events`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('run_missing');

@@ -233,12 +233,22 @@ export class RunRepo {
     return rows.map((row) => JSON.parse(row[0]) as RunEvent);
   }
 
-  /** The events as one JSON array text, without parsing each row (fast path for whole-trace loads). */
-  eventsJson(runId: string, after = 0): string {
+  /**
+   * The events as one JSON array text, without parsing each row (fast path for whole-trace loads). `compact`
+   * leaves out the streamed deltas of calls whose full response is recorded: `llm.response` repeats their text.
+   */
+  eventsJson(runId: string, after = 0, compact = false): string {
+    const sql = compact
+      ? `SELECT body FROM run_events WHERE run_id = ? AND seq > ?
+           AND NOT (type = 'llm.delta' AND json_extract(body, '$.callId') IN (
+             SELECT json_extract(body, '$.callId') FROM run_events WHERE run_id = ? AND type = 'llm.response'))
+         ORDER BY seq`
+      : 'SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq';
+    const args = compact ? [runId, after, runId] : [runId, after];
     const rows = this.db
-      .prepare('SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq')
+      .prepare(sql)
       .raw()
-      .all(runId, after) as [string][];
+      .all(...args) as [string][];
     return `[${rows.map((r) => r[0]).join(',')}]`;
   }
 }

@@ -74,7 +74,9 @@ export function useRunEvents(runId: string | null): {
 
     const load = async () => {
       try {
-        const response = await fetch(eventsUrl(runId), { headers: { accept: 'application/json' } });
+        const response = await fetch(`${eventsUrl(runId)}?compact=1`, {
+          headers: { accept: 'application/json' },
+        });
         if (!response.ok) throw new Error(`the run's events could not be loaded (HTTP ${response.status})`);
         const events = (await response.json()) as RunEvent[];
         if (stopped) return;
