@@ -110,7 +110,9 @@ describe('run event stream', () => {
   it('serves the events as JSON, compacted without the deltas of finished calls on request', async () => {
     const [run] = r.t.ctx.runs.list({ limit: 1, offset: 0 }).runs;
     const full = (await (await fetch(`${base}/api/runs/${run!.id}/events`)).json()) as RunEvent[];
-    const compact = (await (await fetch(`${base}/api/runs/${run!.id}/events?compact=1`)).json()) as RunEvent[];
+    const compact = (await (
+      await fetch(`${base}/api/runs/${run!.id}/events?compact=1`)
+    ).json()) as RunEvent[];
     expect(full.some((e) => e.type === 'llm.delta')).toBe(true);
     expect(compact.some((e) => e.type === 'llm.delta')).toBe(false);
     expect(compact).toEqual(full.filter((e) => e.type !== 'llm.delta'));
