@@ -82,6 +82,20 @@ export function toPublic(record: EndpointRecord): Endpoint {
 
 export type EndpointFields = Omit<EndpointSecret, 'id'> & { source?: 'store' | 'config' };
 
+/** The column values of an endpoint, in the order both INSERT and UPDATE list them. */
+function columns(fields: EndpointFields): (string | null)[] {
+  return [
+    fields.name,
+    fields.baseUrl,
+    fields.kind,
+    fields.apiKey || null,
+    fields.defaultModel,
+    JSON.stringify(fields.defaultParams),
+    JSON.stringify(fields.timeouts),
+    fields.source ?? 'store',
+  ];
+}
+
 /** The endpoint registry in SQLite. */
 export class EndpointRepo {
   constructor(private readonly db: Db) {}
@@ -109,22 +123,10 @@ export class EndpointRepo {
     const id = randomUUID() as EndpointId;
     this.db
       .prepare(
-        `INSERT INTO endpoints (id, name, base_url, kind, api_key, default_model, default_params, timeouts, source,
-           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO endpoints (name, base_url, kind, api_key, default_model, default_params, timeouts, source,
+           updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        id,
-        fields.name,
-        fields.baseUrl,
-        fields.kind,
-        fields.apiKey || null,
-        fields.defaultModel,
-        JSON.stringify(fields.defaultParams),
-        JSON.stringify(fields.timeouts),
-        fields.source ?? 'store',
-        now,
-        now,
-      );
+      .run(...columns(fields), now, id, now);
     return this.get(id)!;
   }
 
@@ -134,18 +136,7 @@ export class EndpointRepo {
         `UPDATE endpoints SET name = ?, base_url = ?, kind = ?, api_key = ?, default_model = ?, default_params = ?,
            timeouts = ?, source = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(
-        fields.name,
-        fields.baseUrl,
-        fields.kind,
-        fields.apiKey || null,
-        fields.defaultModel,
-        JSON.stringify(fields.defaultParams),
-        JSON.stringify(fields.timeouts),
-        fields.source ?? 'store',
-        new Date().toISOString(),
-        id,
-      );
+      .run(...columns(fields), new Date().toISOString(), id);
     return this.get(id)!;
   }
 
