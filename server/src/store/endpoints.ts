@@ -98,7 +98,12 @@ function columns(fields: EndpointFields): (string | null)[] {
 
 /** The endpoint registry in SQLite. */
 export class EndpointRepo {
-  constructor(private readonly db: Db) {}
+  // Prepared once: every model request looks its endpoint up, and preparing costs more than the query.
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare('SELECT * FROM endpoints WHERE id = ?');
+  }
 
   list(): EndpointRecord[] {
     return (this.db.prepare('SELECT * FROM endpoints ORDER BY name COLLATE NOCASE').all() as Row[]).map(
@@ -107,7 +112,7 @@ export class EndpointRepo {
   }
 
   get(id: string): EndpointRecord | null {
-    const row = this.db.prepare('SELECT * FROM endpoints WHERE id = ?').get(id) as Row | undefined;
+    const row = this.byId.get(id) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
