@@ -43,7 +43,8 @@ test('a malformed URL and an unreachable server are refused with the cause', asy
 test('streams a completion with reasoning into the Playground', async ({ page }) => {
   await addEndpoint(page, 'playground vllm');
   await page.getByRole('link', { name: 'Playground' }).click();
-  await page.getByLabel('Endpoint').selectOption({ label: 'playground vllm' });
+  await expect(page.getByRole('heading', { name: 'Playground' })).toBeVisible();
+  await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'playground vllm' });
   await page.getByLabel('User message').fill('Name three prime numbers.');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByTestId('reasoning')).not.toBeEmpty();
@@ -60,7 +61,7 @@ test('streams a completion with reasoning into the Playground', async ({ page })
 test('Stop aborts a stream mid-way, upstream included', async ({ page }) => {
   await addEndpoint(page, 'stoppable');
   await page.goto('/playground');
-  await page.getByLabel('Endpoint').selectOption({ label: 'stoppable' });
+  await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'stoppable' });
   await page.getByLabel('User message').fill('Tell me a long story #tokens:2000 #pace:20');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByTestId('stream-status')).toHaveText('Streaming');
@@ -81,7 +82,7 @@ test('Stop aborts a stream mid-way, upstream included', async ({ page }) => {
 test('an endpoint whose stream fails mid-way shows a clear error', async ({ page }) => {
   await addEndpoint(page, 'flaky');
   await page.goto('/playground');
-  await page.getByLabel('Endpoint').selectOption({ label: 'flaky' });
+  await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'flaky' });
   await page.getByLabel('User message').fill('Start then fail #fault:mid_stream_error');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByTestId('stream-status')).toHaveText('Failed');
