@@ -1,8 +1,6 @@
 import type { Evaluation, RunDetail, RunEvent, RunStatus, RunSummary, RunTotals } from '@trellis/shared';
 import type { Db } from './db.ts';
 
-const ROWS_PER_INSERT = 64;
-
 interface RunRow {
   id: string;
   graph_version_id: string;
@@ -70,15 +68,10 @@ export interface NewRun {
 export class RunRepo {
   private readonly insertEvent;
   private readonly bumpCount;
-  private readonly insertMany;
 
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare(
       'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
-    );
-    // Many rows per statement: per-statement overhead dominates single-row inserts of small events.
-    this.insertMany = db.prepare(
-      `INSERT INTO run_events (run_id, seq, type, at, body) VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
   }
@@ -204,19 +197,9 @@ export class RunRepo {
     if (events.length === 0) return;
     const last = new Map<string, number>();
     this.db.transaction(() => {
-      let i = 0;
-      const args: (string | number)[] = [];
-      for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
-        args.length = 0;
-        for (let j = i; j < i + ROWS_PER_INSERT; j++) {
-          const event = events[j]!;
-          args.push(event.runId, event.seq, event.type, event.at, JSON.stringify(event));
-          last.set(event.runId, event.seq);
-        }
-        this.insertMany.run(args);
-      }
-      for (; i < events.length; i++) {
-        const event = events[i]!;
+      // One row per statement: measured faster here than multi-row VALUES lists, whose argument arrays cost more
+      // than the statements they save.
+      for (const event of events) {
         this.insertEvent.run(event.runId, event.seq, event.type, event.at, JSON.stringify(event));
         last.set(event.runId, event.seq);
       }
