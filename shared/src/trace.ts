@@ -104,6 +104,8 @@ export const RunEventBody = z.discriminatedUnion('type', [
     model: z.string(),
     messages: z.array(ChatMessage),
     params: SamplingParams,
+    /** Only in compact snapshots: the messages were left out (fetch the event by its seq for them). */
+    omitted: z.object({ messages: z.number().int(), chars: z.number().int() }).optional(),
   }),
   /** Streamed fragments, coalesced over a few tens of milliseconds. */
   z.object({

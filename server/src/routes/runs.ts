@@ -137,6 +137,19 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
       return { id, cancelling: true };
     });
 
+    /** One event in full (a compact snapshot leaves request messages out). */
+    app.get('/runs/:id/events/:seq', async (request) => {
+      const params = parseWith(
+        z.object({ id: z.string().min(1).max(128), seq: z.coerce.number().int().positive() }),
+        request.params,
+        'path',
+      );
+      ctx.writer.flush();
+      const event = ctx.runs.event(params.id, params.seq);
+      if (!event) throw notFound('event', `${params.id}#${params.seq}`);
+      return event;
+    });
+
     /** SSE when the client accepts text/event-stream, else the events as a JSON array. */
     app.get('/runs/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');

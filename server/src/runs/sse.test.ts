@@ -115,8 +115,21 @@ describe('run event stream', () => {
     ).json()) as RunEvent[];
     expect(full.some((e) => e.type === 'llm.delta')).toBe(true);
     expect(compact.some((e) => e.type === 'llm.delta')).toBe(false);
-    expect(compact).toEqual(full.filter((e) => e.type !== 'llm.delta'));
+    const withoutDeltas = full.filter((e) => e.type !== 'llm.delta');
+    expect(compact.map((e) => e.seq)).toEqual(withoutDeltas.map((e) => e.seq));
     expect(compact.at(-1)?.seq).toBe(full.at(-1)?.seq);
+    const request = compact.find((e) => e.type === 'llm.request');
+    if (request?.type !== 'llm.request') throw new Error('no request recorded');
+    expect(request.messages).toEqual([]);
+    const original = full.find((e) => e.seq === request.seq);
+    if (original?.type !== 'llm.request') throw new Error('no request recorded');
+    expect(request.omitted).toEqual({
+      messages: original.messages.length,
+      chars: JSON.stringify(original.messages).length,
+    });
+    const one = await (await fetch(`${base}/api/runs/${run!.id}/events/${request.seq}`)).json();
+    expect(one).toEqual(original);
+    expect((await fetch(`${base}/api/runs/${run!.id}/events/99999`)).status).toBe(404);
   });
 
   it('names a missing run', async () => {

@@ -207,6 +207,14 @@ export class RunRepo {
     })();
   }
 
+  /** One event, in full. */
+  event(runId: string, seq: number): RunEvent | null {
+    const row = this.db.prepare('SELECT body FROM run_events WHERE run_id = ? AND seq = ?').get(runId, seq) as
+      | { body: string }
+      | undefined;
+    return row ? (JSON.parse(row.body) as RunEvent) : null;
+  }
+
   /** Events after a sequence number, in order. */
   events(runId: string, after = 0, limit = 1_000_000): RunEvent[] {
     const rows = this.db
@@ -218,11 +226,16 @@ export class RunRepo {
 
   /**
    * The events as one JSON array text, without parsing each row (fast path for whole-trace loads). `compact`
-   * leaves out the streamed deltas of calls whose full response is recorded: `llm.response` repeats their text.
+   * leaves out the streamed deltas of calls whose full response is recorded (`llm.response` repeats their text)
+   * and the messages of requests (prompts grow with the history; the views fetch one when it is opened).
    */
   eventsJson(runId: string, after = 0, compact = false): string {
     const sql = compact
-      ? `SELECT body FROM run_events WHERE run_id = ? AND seq > ?
+      ? `SELECT CASE WHEN type = 'llm.request' THEN json_set(body, '$.messages', json('[]'), '$.omitted',
+                   json_object('messages', json_array_length(body, '$.messages'),
+                               'chars', length(json_extract(body, '$.messages'))))
+                 ELSE body END
+         FROM run_events WHERE run_id = ? AND seq > ?
            AND NOT (type = 'llm.delta' AND json_extract(body, '$.callId') IN (
              SELECT json_extract(body, '$.callId') FROM run_events WHERE run_id = ? AND type = 'llm.response'))
          ORDER BY seq`

@@ -91,7 +91,7 @@ export function RunPage({ runId }: { runId: string }) {
           <div className="trace-card-head">
             <h3>Trace</h3>
             <span className="muted small">
-              {view.steps.length} steps · {view.eventCount.toLocaleString('en-US')} events
+              {view.steps.length} steps · {view.lastSeq.toLocaleString('en-US')} events
             </span>
             {pinned !== null ? (
               <button

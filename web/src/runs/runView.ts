@@ -12,6 +12,11 @@ import type {
 /** One model call as the views show it, filled in as its events arrive. */
 export interface CallView {
   callId: string;
+  runId: string;
+  /** Sequence number of the `llm.request`, to fetch its messages when a compact snapshot left them out. */
+  requestSeq: number;
+  /** Set when the messages were left out of the snapshot. */
+  omitted: { messages: number; chars: number } | null;
   step: number;
   nodeId: string;
   role: string;
@@ -136,7 +141,8 @@ function stepOf(view: RunView, step: number, at: number): StepView {
 function chargedTokens(call: CallView): { prompt: number; completion: number } {
   return {
     prompt:
-      call.usage?.promptTokens ?? Math.ceil(call.messages.reduce((n, m) => n + m.content.length, 0) / 4),
+      call.usage?.promptTokens ??
+      Math.ceil((call.omitted?.chars ?? call.messages.reduce((n, m) => n + m.content.length, 0)) / 4),
     completion: call.usage?.completionTokens ?? Math.ceil((call.text.length + call.reasoning.length) / 4),
   };
 }
@@ -198,6 +204,9 @@ export function applyEvent(view: RunView, event: RunEvent): void {
     case 'llm.request': {
       view.calls[event.callId] = {
         callId: event.callId,
+        runId: event.runId,
+        requestSeq: event.seq,
+        omitted: event.omitted ?? null,
         step: event.step,
         nodeId: event.nodeId,
         role: event.role,

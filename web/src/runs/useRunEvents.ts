@@ -1,5 +1,6 @@
 import type { RunEvent } from '@trellis/shared';
 import { useEffect, useRef, useState } from 'react';
+import { loadRunSnapshot } from '../api/runSnapshot.ts';
 import { applyEvent, emptyRunView, type RunView } from './runView.ts';
 
 const EVENT_TYPES: RunEvent['type'][] = [
@@ -74,11 +75,7 @@ export function useRunEvents(runId: string | null): {
 
     const load = async () => {
       try {
-        const response = await fetch(`${eventsUrl(runId)}?compact=1`, {
-          headers: { accept: 'application/json' },
-        });
-        if (!response.ok) throw new Error(`the run's events could not be loaded (HTTP ${response.status})`);
-        const events = (await response.json()) as RunEvent[];
+        const events = await loadRunSnapshot(runId);
         if (stopped) return;
         for (const event of events) applyEvent(working.current, event);
         publish();

@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ChatMessage, RunEventOf } from '@trellis/shared';
 import { memo } from 'react';
 import { ClippedText } from '../ClippedText.tsx';
 import { formatChars, formatMs, formatTokens } from '../format.ts';
@@ -31,26 +33,53 @@ export function waitingText(call: CallView): string {
   return call.reasoning ? 'reasoning… ' : 'waiting for the first token… ';
 }
 
+function Messages({ callId, messages }: { callId: string; messages: ChatMessage[] }) {
+  return (
+    <ol className="prompt-messages">
+      {messages.map((message, i) => (
+        // Messages of a recorded request never change order.
+        // biome-ignore lint/suspicious/noArrayIndexKey: the list is immutable
+        <li key={i} className={`prompt-message prompt-${message.role}`}>
+          <span className="prompt-role">{message.role}</span>
+          <ClippedText id={`msg:${callId}:${i}`} text={message.content} />
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Messages a compact snapshot left out, fetched when the prompt is opened. */
+function FetchedMessages({ call }: { call: CallView }) {
+  const request = useQuery({
+    queryKey: ['run-event', call.runId, call.requestSeq],
+    queryFn: async () => {
+      const response = await fetch(`/api/runs/${encodeURIComponent(call.runId)}/events/${call.requestSeq}`);
+      if (!response.ok) throw new Error(`the prompt could not be loaded (HTTP ${response.status})`);
+      return (await response.json()) as RunEventOf<'llm.request'>;
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  if (request.error) return <p className="muted small">{request.error.message}</p>;
+  if (!request.data) return <p className="muted small">Loading the prompt…</p>;
+  return <Messages callId={call.callId} messages={request.data.messages} />;
+}
+
 function Prompt({ call }: { call: CallView }) {
-  const chars = call.messages.reduce((n, m) => n + m.content.length, 0);
+  const count = call.omitted?.messages ?? call.messages.length;
+  const chars = call.omitted?.chars ?? call.messages.reduce((n, m) => n + m.content.length, 0);
   return (
     <Disclosure
       id={`prompt:${call.callId}`}
       label="Prompt"
-      meta={`${call.messages.length} messages · ${formatChars(chars)}`}
+      meta={`${count} messages · ${formatChars(chars)}`}
     >
-      {() => (
-        <ol className="prompt-messages">
-          {call.messages.map((message, i) => (
-            // Messages of a recorded request never change order.
-            // biome-ignore lint/suspicious/noArrayIndexKey: the list is immutable
-            <li key={i} className={`prompt-message prompt-${message.role}`}>
-              <span className="prompt-role">{message.role}</span>
-              <ClippedText id={`msg:${call.callId}:${i}`} text={message.content} />
-            </li>
-          ))}
-        </ol>
-      )}
+      {() =>
+        call.omitted ? (
+          <FetchedMessages call={call} />
+        ) : (
+          <Messages callId={call.callId} messages={call.messages} />
+        )
+      }
     </Disclosure>
   );
 }
