@@ -23,19 +23,25 @@ const DEFAULT_PARAMS: ParamsForm = {
   thinking: true,
 };
 
+/** The numeric sampling fields, in the order they are shown; empty means "server default". */
+const NUMERIC_PARAMS: {
+  key: Exclude<keyof ParamsForm, 'thinking'>;
+  label: string;
+  mode: 'decimal' | 'numeric';
+  placeholder?: string;
+}[] = [
+  { key: 'temperature', label: 'Temperature', mode: 'decimal' },
+  { key: 'top_p', label: 'Top-p', mode: 'decimal' },
+  { key: 'top_k', label: 'Top-k', mode: 'numeric' },
+  { key: 'max_tokens', label: 'Max tokens', mode: 'numeric' },
+  { key: 'seed', label: 'Seed', mode: 'numeric', placeholder: 'random' },
+];
+
 function toParams(form: ParamsForm): SamplingParams {
   const params: SamplingParams = {};
-  const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
-  const temperature = num(form.temperature);
-  const topP = num(form.top_p);
-  const topK = num(form.top_k);
-  const maxTokens = num(form.max_tokens);
-  const seed = num(form.seed);
-  if (temperature !== undefined) params.temperature = temperature;
-  if (topP !== undefined) params.top_p = topP;
-  if (topK !== undefined) params.top_k = topK;
-  if (maxTokens !== undefined) params.max_tokens = maxTokens;
-  if (seed !== undefined) params.seed = seed;
+  for (const { key } of NUMERIC_PARAMS) {
+    if (form[key].trim() !== '') params[key] = Number(form[key]);
+  }
   params.chat_template_kwargs = { enable_thinking: form.thinking };
   return params;
 }
@@ -210,42 +216,16 @@ export function PlaygroundPage() {
           </Field>
           <fieldset className="params">
             <legend>Sampling</legend>
-            <Field label="Temperature">
-              <input
-                inputMode="decimal"
-                value={params.temperature}
-                onChange={(e) => setParam('temperature', e.target.value)}
-              />
-            </Field>
-            <Field label="Top-p">
-              <input
-                inputMode="decimal"
-                value={params.top_p}
-                onChange={(e) => setParam('top_p', e.target.value)}
-              />
-            </Field>
-            <Field label="Top-k">
-              <input
-                inputMode="numeric"
-                value={params.top_k}
-                onChange={(e) => setParam('top_k', e.target.value)}
-              />
-            </Field>
-            <Field label="Max tokens">
-              <input
-                inputMode="numeric"
-                value={params.max_tokens}
-                onChange={(e) => setParam('max_tokens', e.target.value)}
-              />
-            </Field>
-            <Field label="Seed">
-              <input
-                inputMode="numeric"
-                value={params.seed}
-                onChange={(e) => setParam('seed', e.target.value)}
-                placeholder="random"
-              />
-            </Field>
+            {NUMERIC_PARAMS.map((field) => (
+              <Field key={field.key} label={field.label}>
+                <input
+                  inputMode={field.mode}
+                  value={params[field.key]}
+                  onChange={(e) => setParam(field.key, e.target.value)}
+                  placeholder={field.placeholder}
+                />
+              </Field>
+            ))}
             <label className="check">
               <input
                 type="checkbox"
