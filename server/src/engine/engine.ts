@@ -59,6 +59,11 @@ function conditionHolds(condition: EdgeCondition, result: RoleResult, state: Run
   }
 }
 
+/** The totals of a run that ended before its first step. */
+export function emptyTotals(): RunTotals {
+  return { steps: 0, llmCalls: 0, promptTokens: 0, completionTokens: 0, durationMs: 0, byRole: {} };
+}
+
 function totalsOf(state: RunState, started: number): RunTotals {
   let promptTokens = 0;
   let completionTokens = 0;
@@ -90,7 +95,9 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
 
   let state: RunState | null = null;
   const finish = (status: RunStatus, evaluation: Evaluation | null, error: string | null): RunOutcome => {
-    const totals = state ? totalsOf(state, started) : totalsOf(newRunStateStub(), started);
+    const totals = state
+      ? totalsOf(state, started)
+      : { ...emptyTotals(), durationMs: performance.now() - started };
     deps.emit({ type: 'run.finished', status, evaluation, totals, error });
     return { status, evaluation, error, totals };
   };
@@ -204,18 +211,4 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
     }
     return finish('errored', null, error instanceof Error ? error.message : String(error));
   }
-}
-
-function newRunStateStub(): RunState {
-  return newRunState(
-    {
-      taskId: '',
-      instruction: '',
-      supervisor: { first_name: '', last_name: '', email: '', phone_number: '' },
-      datetime: '',
-      difficulty: null,
-    },
-    '',
-    0,
-  );
 }

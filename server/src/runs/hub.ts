@@ -33,10 +33,6 @@ export class RunHub {
     }
   }
 
-  isLive(runId: string): boolean {
-    return this.live.has(runId);
-  }
-
   /**
    * Replays events after `after`, then follows. Returns null when the run is not held in memory (read the store
    * instead), otherwise an unsubscribe function.

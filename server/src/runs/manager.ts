@@ -7,7 +7,7 @@ import {
   type RunEventBody,
   validateGraph,
 } from '@trellis/shared';
-import { runGraph } from '../engine/engine.ts';
+import { emptyTotals, runGraph } from '../engine/engine.ts';
 import type { ChatModel } from '../engine/model.ts';
 import type { Environment } from '../environments/types.ts';
 import { HttpError } from '../http/errors.ts';
@@ -178,14 +178,7 @@ export class RunManager {
     } catch (error) {
       // Cancelled while queued, or a fault outside the engine: the run still ends with a status and a reason.
       const cancelled = controller.signal.aborted;
-      const totals = {
-        steps: 0,
-        llmCalls: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        durationMs: 0,
-        byRole: {},
-      };
+      const totals = emptyTotals();
       const message = cancelled ? 'cancelled by the user' : `run failed: ${(error as Error).message}`;
       emit({
         type: 'run.finished',
@@ -212,10 +205,6 @@ export class RunManager {
     if (!controller) return false;
     controller.abort(new Error('cancelled by the user'));
     return true;
-  }
-
-  isActive(runId: string): boolean {
-    return this.controllers.has(runId);
   }
 
   /** Resolves when every run in flight has ended. */

@@ -101,13 +101,6 @@ export class RunRepo {
     return row ? toDetail(row) : null;
   }
 
-  request(id: string): unknown {
-    const row = this.db.prepare('SELECT request FROM runs WHERE id = ?').get(id) as
-      | { request: string }
-      | undefined;
-    return row ? JSON.parse(row.request) : null;
-  }
-
   markStarted(id: string): void {
     this.db
       .prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?")
