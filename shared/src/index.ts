@@ -5,5 +5,6 @@ export * from './ids.ts';
 export * from './inference.ts';
 export * from './playground.ts';
 export * from './runs.ts';
+export * from './status.ts';
 export * from './trace.ts';
 export * from './world.ts';

@@ -1,25 +1,11 @@
 import { z } from 'zod';
 import { ChatMessage, InferenceError, SamplingParams, Usage } from './inference.ts';
+import { RUN_STATUSES } from './status.ts';
 
 export const TRACE_SCHEMA_VERSION = 1;
 
-export const RunStatus = z.enum([
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'errored',
-  'cancelled',
-  'interrupted',
-]);
+export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
-export const FINISHED_STATUSES: readonly RunStatus[] = [
-  'succeeded',
-  'failed',
-  'errored',
-  'cancelled',
-  'interrupted',
-];
 
 export const ApiCallRecord = z.object({
   app: z.string(),

@@ -1,17 +1,43 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
+import { preloadRunSnapshot } from './api/runSnapshot.ts';
+import { lazyPage, PageView } from './pages.tsx';
 import { navigate, usePath } from './router.ts';
 
 // Each page loads on demand: opening a run should not pay for React Flow, nor the canvas for the trace views.
-const CanvasPage = lazy(() => import('./canvas/CanvasPage.tsx').then((m) => ({ default: m.CanvasPage })));
-const EndpointsPage = lazy(() =>
-  import('./pages/EndpointsPage.tsx').then((m) => ({ default: m.EndpointsPage })),
-);
-const PlaygroundPage = lazy(() =>
-  import('./pages/PlaygroundPage.tsx').then((m) => ({ default: m.PlaygroundPage })),
-);
-const RunPage = lazy(() => import('./runs/RunPage.tsx').then((m) => ({ default: m.RunPage })));
-const RunsPage = lazy(() => import('./runs/RunsPage.tsx').then((m) => ({ default: m.RunsPage })));
-const TasksPage = lazy(() => import('./tasks/TasksPage.tsx').then((m) => ({ default: m.TasksPage })));
+const pages = {
+  canvas: lazyPage(() => import('./canvas/CanvasPage.tsx').then((m) => m.CanvasPage)),
+  endpoints: lazyPage(() => import('./pages/EndpointsPage.tsx').then((m) => m.EndpointsPage)),
+  playground: lazyPage(() => import('./pages/PlaygroundPage.tsx').then((m) => m.PlaygroundPage)),
+  run: lazyPage(() => import('./runs/RunPage.tsx').then((m) => m.RunPage)),
+  runs: lazyPage(() => import('./runs/RunsPage.tsx').then((m) => m.RunsPage)),
+  tasks: lazyPage(() => import('./tasks/TasksPage.tsx').then((m) => m.TasksPage)),
+};
+
+type Route = { page: 'run'; runId: string } | { page: Exclude<keyof typeof pages, 'run'> };
+
+function route(path: string): Route {
+  if (path.startsWith('/playground')) return { page: 'playground' };
+  if (path.startsWith('/canvas')) return { page: 'canvas' };
+  const run = /^\/runs\/([^/]+)/.exec(path);
+  if (run) return { page: 'run', runId: decodeURIComponent(run[1]!) };
+  if (path.startsWith('/runs')) return { page: 'runs' };
+  if (path.startsWith('/tasks')) return { page: 'tasks' };
+  return { page: 'endpoints' };
+}
+
+/** How long the first render of a run page waits for the run's events, once its code is there. */
+const SNAPSHOT_WAIT_MS = 300;
+
+/**
+ * Loads the code of the page at `path`, so the first render shows it at once instead of a fallback; for a run,
+ * also its recorded events, so the page renders once with its trace rather than empty and then full.
+ */
+export function preloadPage(path: string): Promise<void> {
+  const target = route(path);
+  const code = pages[target.page].preload();
+  if (target.page !== 'run') return code;
+  return Promise.all([code, preloadRunSnapshot(target.runId, SNAPSHOT_WAIT_MS)]).then(() => undefined);
+}
 
 const NAV = [
   { path: '/canvas', label: 'Canvas' },
@@ -22,13 +48,9 @@ const NAV = [
 ] as const;
 
 function Page({ path }: { path: string }) {
-  if (path.startsWith('/playground')) return <PlaygroundPage />;
-  if (path.startsWith('/canvas')) return <CanvasPage />;
-  const run = /^\/runs\/([^/]+)/.exec(path);
-  if (run) return <RunPage runId={decodeURIComponent(run[1]!)} />;
-  if (path.startsWith('/runs')) return <RunsPage />;
-  if (path.startsWith('/tasks')) return <TasksPage />;
-  return <EndpointsPage />;
+  const target = route(path);
+  if (target.page === 'run') return <PageView page={pages.run} props={{ runId: target.runId }} />;
+  return <PageView page={pages[target.page]} props={{}} />;
 }
 
 export function App() {

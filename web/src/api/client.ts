@@ -1,5 +1,3 @@
-import { ApiError } from '@trellis/shared';
-
 /** An error from our API, carrying its code and the message that names the cause. */
 export class ApiRequestError extends Error {
   constructor(
@@ -14,6 +12,8 @@ export class ApiRequestError extends Error {
 
 export async function toApiError(response: Response): Promise<ApiRequestError> {
   const text = await response.text();
+  // The schemas load only when an error needs reading: a page that never sees one never evaluates zod.
+  const { ApiError } = await import('@trellis/shared');
   try {
     const parsed = ApiError.safeParse(JSON.parse(text));
     if (parsed.success) {

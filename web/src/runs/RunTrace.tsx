@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { measureElement, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { RunView } from './runView.ts';
 import { ActionRow } from './trace/ActionRow.tsx';
@@ -85,12 +85,53 @@ function RowContent({
 }
 
 /**
+ * Sizes come from the ResizeObserver, which reports every row mounted in a frame in one batch after layout. A
+ * row just mounted keeps its estimate until then: measuring it on mount would force a layout per row.
+ */
+function measureRow(
+  element: Element,
+  entry: ResizeObserverEntry | undefined,
+  instance: Virtualizer<HTMLDivElement, Element>,
+): number {
+  if (entry) return measureElement(element, entry, instance);
+  const index = instance.indexFromElement(element);
+  return (
+    instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index)
+  );
+}
+
+/**
  * The trace of a run, step by step, following the newest step unless the reader has scrolled up. Virtualised:
  * only the rows in view are mounted, so a run of thousands of events scrolls like a short one. It fills the
  * height of its container.
  */
-export function RunTrace({ runId, view, selectedStep = null, revealStep = null, onSelectStep }: Props) {
-  const rows = useMemo(() => traceRows(view), [view]);
+export function RunTrace(props: Props) {
+  const rows = useMemo(() => traceRows(props.view), [props.view]);
+  return (
+    <ExpansionProvider key={props.runId}>
+      <section className="run-trace" aria-label="Run trace">
+        {rows.length === 0 ? (
+          <div className="trace-scroll" data-testid="trace-scroll">
+            <p className="muted trace-empty">
+              {props.view.status === 'connecting' ? 'Loading the trace…' : 'Waiting for the first event…'}
+            </p>
+          </div>
+        ) : (
+          <TraceList {...props} rows={rows} />
+        )}
+      </section>
+    </ExpansionProvider>
+  );
+}
+
+/** The rows of a trace that has at least one; mounted at its end, where a followed trace starts. */
+function TraceList({
+  rows,
+  view,
+  selectedStep = null,
+  revealStep = null,
+  onSelectStep,
+}: Props & { rows: TraceRow[] }) {
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -121,6 +162,11 @@ export function RunTrace({ runId, view, selectedStep = null, revealStep = null, 
     estimateSize: (index) => ESTIMATES[rows[index]?.type ?? 'call'],
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan: 4,
+    measureElement: measureRow,
+    // The first render lays out the rows at the end of the trace, in a viewport of about the window's height, so
+    // a big finished run does not render its first rows only to scroll away from them.
+    initialRect: { width: 0, height: window.innerHeight },
+    initialOffset: () => Math.max(0, estimatedHeight(rowsRef.current) - window.innerHeight),
     // Scrolling moves rows by writing their transforms; React renders only when the visible range changes.
     directDomUpdates: true,
     onChange: (instance) => {
@@ -165,46 +211,38 @@ export function RunTrace({ runId, view, selectedStep = null, revealStep = null, 
     virtualizer.scrollToIndex(index, { align: 'start' });
   }, [revealStep, virtualizer]);
 
-  // A new run starts followed.
-  useEffect(() => {
-    if (!runId) return;
-    following.current = true;
-    setShowJump(false);
-  }, [runId]);
-
   const items = virtualizer.getVirtualItems();
   return (
-    <ExpansionProvider key={runId}>
-      <section className="run-trace" aria-label="Run trace">
-        <div className="trace-scroll" ref={scrollRef} onScroll={onScroll} data-testid="trace-scroll">
-          {rows.length === 0 ? (
-            <p className="muted trace-empty">
-              {view.status === 'connecting' ? 'Loading the trace…' : 'Waiting for the first event…'}
-            </p>
-          ) : null}
-          <div className="trace-canvas" ref={virtualizer.containerRef}>
-            {items.map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
-              return (
-                <div
-                  key={item.key}
-                  data-index={item.index}
-                  ref={virtualizer.measureElement}
-                  className="trace-row"
-                >
-                  <RowContent row={row} view={view} selectedStep={selectedStep} on={on} />
-                </div>
-              );
-            })}
-          </div>
+    <>
+      <div className="trace-scroll" ref={scrollRef} onScroll={onScroll} data-testid="trace-scroll">
+        <div className="trace-canvas" ref={virtualizer.containerRef}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="trace-row"
+              >
+                <RowContent row={row} view={view} selectedStep={selectedStep} on={on} />
+              </div>
+            );
+          })}
         </div>
-        {showJump ? (
-          <button type="button" className="primary small jump-latest" onClick={jumpToLatest}>
-            ↓ Follow latest
-          </button>
-        ) : null}
-      </section>
-    </ExpansionProvider>
+      </div>
+      {showJump ? (
+        <button type="button" className="primary small jump-latest" onClick={jumpToLatest}>
+          ↓ Follow latest
+        </button>
+      ) : null}
+    </>
   );
+}
+
+function estimatedHeight(rows: readonly TraceRow[]): number {
+  let height = 0;
+  for (const row of rows) height += ESTIMATES[row.type];
+  return height;
 }

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
 import { formatMs } from './format.ts';
 import type { RunView } from './runView.ts';
-import { stepTiming } from './timeline.ts';
+import { stackBackground, stepTiming } from './timeline.ts';
 
 /**
- * Where the time went: one column per step, its height the step's duration, split into one segment per role.
+ * Where the time went: one column per step, its height the step's duration, split into one segment per role
+ * (drawn as the column's background).
  * Clicking a column selects the step.
  */
 export function StepTimeline({
@@ -46,18 +47,9 @@ export function StepTimeline({
               title={`Step ${timing.step} · ${formatMs(timing.totalMs)}\n${timing.segments
                 .map((s) => `${s.kind}: ${formatMs(s.ms)}`)
                 .join('\n')}`}
+              style={{ backgroundImage: stackBackground(timing, longest) }}
               onClick={() => onSelect(timing.step)}
-            >
-              <span className="timeline-stack" style={{ height: `${(timing.totalMs / longest) * 100}%` }}>
-                {timing.segments.map((segment) => (
-                  <span
-                    key={segment.kind}
-                    className={`timeline-seg role-bg-${segment.kind}`}
-                    style={{ flexGrow: segment.ms }}
-                  />
-                ))}
-              </span>
-            </button>
+            />
           ))}
         </div>
       )}

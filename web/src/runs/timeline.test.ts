@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldEvents } from './runView.ts';
 import { EventScript } from './testEvents.ts';
-import { roleRows, stepTiming } from './timeline.ts';
+import { roleRows, stackBackground, stepTiming } from './timeline.ts';
 
 describe('timeline and totals', () => {
   function run() {
@@ -54,5 +54,30 @@ describe('timeline and totals', () => {
   it('uses the run totals once the run has finished', () => {
     const rows = roleRows(foldEvents(run().finished().events));
     expect(rows.find((r) => r.role === 'agent')?.durationMs).toBe(999);
+  });
+});
+
+describe('stackBackground', () => {
+  it('stacks the roles from the bottom in proportion to their time, scaled to the longest step', () => {
+    const timing = {
+      step: 3,
+      totalMs: 500,
+      segments: [
+        { kind: 'agent', ms: 400 },
+        { kind: 'executor', ms: 100 },
+      ],
+    };
+    expect(stackBackground(timing, 1_000)).toBe(
+      'linear-gradient(to top, var(--role-agent, var(--role-other)) 0% 40%, var(--role-executor, var(--role-other)) 40% 50%, transparent 50%)',
+    );
+  });
+
+  it('keeps a step that took almost no time visible', () => {
+    const timing = { step: 1, totalMs: 1, segments: [{ kind: 'agent', ms: 1 }] };
+    expect(stackBackground(timing, 10_000)).toContain('0% 3%');
+  });
+
+  it('draws nothing for a step with no time recorded yet', () => {
+    expect(stackBackground({ step: 1, totalMs: 0, segments: [] }, 100)).toBe('none');
   });
 });

@@ -67,3 +67,28 @@ export function roleRows(view: RunView): RoleRow[] {
   }
   return rows.sort((a, b) => byRoleOrder(a.role, b.role));
 }
+
+/** The shortest bar drawn, in percent of the column, so a step that took almost no time is still visible. */
+const MIN_BAR_PERCENT = 3;
+
+/**
+ * A step's column as one CSS background: the roles' segments stacked from the bottom, the rest transparent. One
+ * element per step instead of one per segment keeps a timeline of hundreds of steps cheap to lay out.
+ */
+export function stackBackground(timing: StepTiming, longestMs: number): string {
+  if (timing.totalMs <= 0 || longestMs <= 0) return 'none';
+  const bar = Math.max(MIN_BAR_PERCENT, (timing.totalMs / longestMs) * 100);
+  const stops: string[] = [];
+  let at = 0;
+  for (const segment of timing.segments) {
+    const end = at + (segment.ms / timing.totalMs) * bar;
+    stops.push(`var(--role-${segment.kind}, var(--role-other)) ${round(at)}% ${round(end)}%`);
+    at = end;
+  }
+  stops.push(`transparent ${round(at)}%`);
+  return `linear-gradient(to top, ${stops.join(', ')})`;
+}
+
+function round(percent: number): number {
+  return Math.round(percent * 100) / 100;
+}

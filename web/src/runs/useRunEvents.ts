@@ -1,7 +1,7 @@
 import type { RunEvent } from '@trellis/shared';
 import { useEffect, useRef, useState } from 'react';
-import { loadRunSnapshot } from '../api/runSnapshot.ts';
-import { applyEvent, emptyRunView, type RunView } from './runView.ts';
+import { loadRunSnapshot, takePreloadedSnapshot } from '../api/runSnapshot.ts';
+import { applyEvent, emptyRunView, foldEvents, type RunView } from './runView.ts';
 
 const EVENT_TYPES: RunEvent['type'][] = [
   'run.started',
@@ -27,21 +27,30 @@ function eventsUrl(runId: string, after = 0): string {
  * finished run of thousands of events opens in one parse, not thousands of stream messages); a run still going
  * is then followed over SSE from the last sequence number. EventSource reconnects on its own with Last-Event-ID,
  * and the fold ignores anything already applied, so nothing is missed or doubled. Changes are published to React
- * at most once per animation frame.
+ * at most once per animation frame. A snapshot read ahead of the page (see preloadRunSnapshot) is folded in the
+ * first render, so a run opened directly renders once, with its trace.
  */
 export function useRunEvents(runId: string | null): {
   view: RunView;
   connected: boolean;
   error: string | null;
 } {
-  const [view, setView] = useState<RunView>(emptyRunView);
+  const preloaded = useRef<{ runId: string; view: RunView } | null>(null);
+  const [view, setView] = useState<RunView>(() => {
+    const events = runId ? takePreloadedSnapshot(runId) : null;
+    if (!runId || !events) return emptyRunView();
+    preloaded.current = { runId, view: foldEvents(events) };
+    return preloaded.current.view;
+  });
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const working = useRef<RunView>(emptyRunView());
 
   useEffect(() => {
-    working.current = emptyRunView();
-    setView(working.current);
+    const ready = preloaded.current?.runId === runId ? preloaded.current.view : null;
+    preloaded.current = null;
+    working.current = ready ?? emptyRunView();
+    if (!ready) setView(working.current);
     setConnected(false);
     setError(null);
     if (!runId) return;
@@ -87,7 +96,8 @@ export function useRunEvents(runId: string | null): {
         follow();
       }
     };
-    void load();
+    if (!ready) void load();
+    else if (ready.finished === null) follow();
 
     return () => {
       stopped = true;
