@@ -247,3 +247,67 @@ test('runs from the canvas: the active node lights up, the trace follows, and Ca
   await link.click();
   await expect(page).toHaveURL(/\/runs\/.+/);
 });
+
+test('renames a node from the inspector: edges and the entry follow, bad or taken ids are refused with the reason', async ({
+  page,
+}) => {
+  await page.goto('/canvas');
+  await openPreset(page, 'three-roles');
+  await page.getByTestId('node-summarizer').getByText('Summarizer', { exact: true }).first().click();
+  const settings = page.getByRole('region', { name: 'Summarizer settings' });
+  const id = settings.getByLabel('Id', { exact: true });
+  await expect(id).toHaveValue('summarizer');
+
+  // Refused ids stay in the field with the reason; nothing is renamed.
+  await id.fill('compress history');
+  await id.press('Enter');
+  await expect(settings.getByRole('alert')).toHaveText('ids use only letters, digits, _ and -, not spaces');
+  await expect(id).toHaveValue('compress history');
+  await id.fill('agent');
+  await id.press('Enter');
+  await expect(settings.getByRole('alert')).toHaveText("another node already has the id 'agent'");
+  await expect(page.getByTestId('node-summarizer')).toBeVisible();
+  await id.press('Escape');
+  await expect(id).toHaveValue('summarizer');
+  await expect(settings.getByRole('alert')).toBeHidden();
+
+  // Typing alone renames nothing; leaving the field does, and the entry and edges follow.
+  await id.fill('compress');
+  await expect(page.getByTestId('node-summarizer')).toBeVisible();
+  await id.press('Tab');
+  const renamed = page.getByTestId('node-compress');
+  await expect(renamed).toBeVisible();
+  await expect(page.getByTestId('node-summarizer')).toHaveCount(0);
+  await expect(renamed.getByText('entry')).toBeVisible();
+  await expect(page.getByTestId('rf__edge-compress->agent')).toHaveAttribute(
+    'aria-label',
+    'Edge from compress to agent',
+  );
+  await expect(
+    page.getByRole('region', { name: 'Summarizer settings' }).getByLabel('Id', { exact: true }),
+  ).toHaveValue('compress');
+
+  // Enter renames too; a node in the middle takes both its edges along.
+  await page.getByTestId('node-agent').getByText('Agent', { exact: true }).first().click();
+  const agentId = page.getByRole('region', { name: 'Agent settings' }).getByLabel('Id', { exact: true });
+  await agentId.fill('coder');
+  await agentId.press('Enter');
+  await expect(page.getByTestId('rf__edge-compress->coder')).toHaveAttribute(
+    'aria-label',
+    'Edge from compress to coder',
+  );
+  await expect(page.getByTestId('rf__edge-coder->corrector')).toHaveAttribute(
+    'aria-label',
+    'Edge from coder to corrector',
+  );
+  await expect(page.locator('.tnode[data-severity="error"]')).toHaveCount(0);
+
+  // Each rename is one undo step.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('node-agent')).toBeVisible();
+  await expect(page.getByTestId('edge-compress->agent')).toBeVisible();
+  await expect(page.getByTestId('edge-agent->corrector')).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('node-summarizer').getByText('entry')).toBeVisible();
+  await expect(page.getByTestId('edge-summarizer->agent')).toBeVisible();
+});

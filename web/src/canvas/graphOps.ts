@@ -5,6 +5,7 @@ import {
   type Graph,
   type GraphEdge,
   type GraphNode,
+  NodeIdString,
   type NodeKind,
 } from '@trellis/shared';
 
@@ -39,11 +40,22 @@ export function nextNodeId(graph: Graph, kind: NodeKind): string {
   for (let i = 2; ; i++) if (!taken.has(`${kind}-${i}`)) return `${kind}-${i}`;
 }
 
-export function nextEdgeId(graph: Graph, from: string, to: string): string {
-  const taken = new Set(graph.edges.map((e) => e.id));
-  const base = `${from}->${to}`.slice(0, 60);
+const edgeIdBase = (from: string, to: string) => `${from}->${to}`.slice(0, 60);
+
+function freeEdgeId(taken: ReadonlySet<string>, from: string, to: string): string {
+  const base = edgeIdBase(from, to);
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}#${i}`)) return `${base}#${i}`;
+}
+
+export function nextEdgeId(graph: Graph, from: string, to: string): string {
+  return freeEdgeId(new Set(graph.edges.map((e) => e.id)), from, to);
+}
+
+/** Whether an edge's id is the one the editor would have given it (`from->to`, maybe `#2`), not a chosen one. */
+function hasDerivedId(edge: GraphEdge): boolean {
+  const base = edgeIdBase(edge.from, edge.to);
+  return edge.id === base || (edge.id.startsWith(`${base}#`) && /^\d+$/.test(edge.id.slice(base.length + 1)));
 }
 
 const roundXY = (p: XY): XY => ({ x: Math.round(p.x), y: Math.round(p.y) });
@@ -96,6 +108,60 @@ export function connect(graph: Graph, from: string, to: string): { graph: Graph;
   const id = nextEdgeId(graph, from, to);
   const edge: GraphEdge = { id, from, to, when: { type: 'always' } };
   return { graph: { ...graph, edges: [...graph.edges, edge] }, id };
+}
+
+const ID_CHARACTER = /[A-Za-z0-9_-]/g;
+
+/** Why a node cannot be renamed to `id`, naming the cause, or null when it can. */
+export function nodeIdProblem(graph: Graph, current: string, id: string): string | null {
+  if (id === current) return null;
+  if (id === '') return 'a node needs an id';
+  if (id.length > 64) return `an id has at most 64 characters; this one has ${id.length}`;
+  const stray = [...new Set(id.replace(ID_CHARACTER, ''))];
+  if (stray.length > 0) {
+    const named = stray.map((c) => (c === ' ' ? 'spaces' : `'${c}'`)).join(', ');
+    return `ids use only letters, digits, _ and -, not ${named}`;
+  }
+  if (!NodeIdString.safeParse(id).success) return 'not a valid node id';
+  if (graph.nodes.some((n) => n.id === id)) return `another node already has the id '${id}'`;
+  return null;
+}
+
+export interface Renamed {
+  graph: Graph;
+  /** Old edge id to new, for the edges whose ids were derived from the node's old id. */
+  edgeIds: Map<string, string>;
+}
+
+/**
+ * Renames a node everywhere the graph names it: the node, its edges' ends and the entry. Edges whose ids the
+ * editor derived from their ends (`agent->executor`) are re-derived so messages quoting them stay true; ids
+ * someone chose are kept. Null when the new id is refused (see nodeIdProblem) or the node does not exist.
+ */
+export function renameNode(graph: Graph, from: string, to: string): Renamed | null {
+  if (!graph.nodes.some((n) => n.id === from) || nodeIdProblem(graph, from, to)) return null;
+  if (from === to) return { graph, edgeIds: new Map() };
+  const swap = (id: string) => (id === from ? to : id);
+  const touches = (e: GraphEdge) => e.from === from || e.to === from;
+  const rederive = graph.edges.filter((e) => touches(e) && hasDerivedId(e));
+  const taken = new Set(graph.edges.filter((e) => !rederive.includes(e)).map((e) => e.id));
+  const edgeIds = new Map<string, string>();
+  for (const edge of rederive) {
+    const id = freeEdgeId(taken, swap(edge.from), swap(edge.to));
+    taken.add(id);
+    edgeIds.set(edge.id, id);
+  }
+  return {
+    graph: {
+      ...graph,
+      entry: swap(graph.entry),
+      nodes: graph.nodes.map((n) => (n.id === from ? { ...n, id: to } : n)),
+      edges: graph.edges.map((e) =>
+        touches(e) ? { ...e, id: edgeIds.get(e.id) ?? e.id, from: swap(e.from), to: swap(e.to) } : e,
+      ),
+    },
+    edgeIds,
+  };
 }
 
 export function setEdgeCondition(graph: Graph, edgeId: string, when: EdgeCondition): Graph {

@@ -1,10 +1,12 @@
 import { type EditorField, type GraphNode, nodeKindSpec } from '@trellis/shared';
+import { nodeIdProblem } from '../canvas/graphOps.ts';
 import { KIND_GLYPH } from '../canvas/nodes/NodeShell.tsx';
 import { useEditor, useEditorStore } from '../canvas/store/EditorProvider.tsx';
 import { useValidation } from '../canvas/validation.tsx';
 import { BindingFields, llmOf } from './BindingFields.tsx';
 import { FieldControl } from './FieldControl.tsx';
 import { BINDING_KEYS, editField, getPath, isFieldVisible } from './fieldPath.ts';
+import { NodeIdInput } from './NodeIdInput.tsx';
 import { TextInput } from './TextInput.tsx';
 
 /**
@@ -71,7 +73,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
             if (current) store.getState().updateNode({ ...current, label }, `${nodeId}:label`);
           }}
         />
-        <div className="field">
+        <NodeIdInput
+          id={nodeId}
+          problemWith={(next) => nodeIdProblem(store.getState().graph, nodeId, next)}
+          onRename={(next) => store.getState().renameNode(nodeId, next)}
+        />
+        <div className="field field-wide field-entry">
           <span className="field-label">Turn entry</span>
           {isEntry ? (
             <span className="entry-note">Each turn starts here</span>

@@ -115,6 +115,37 @@ describe('editor store', () => {
     expect(s().past).toHaveLength(1);
   });
 
+  it('renames a node everywhere as one undo step, and undo selects it under its old id', () => {
+    const store = createEditorStore({ graph: threeRoles() });
+    const s = () => store.getState();
+    s().setMeasured({ summarizer: { width: 220, height: 130 } });
+    s().select({ nodes: ['summarizer'], edges: ['summarizer->agent'] });
+    expect(s().renameNode('summarizer', 'compress')).toBeNull();
+    expect(s().graph.entry).toBe('compress');
+    expect(s().graph.edges[0]).toMatchObject({ id: 'compress->agent', from: 'compress', to: 'agent' });
+    expect(s().selection).toEqual({ nodes: ['compress'], edges: ['compress->agent'] });
+    expect(s().measured.compress).toEqual({ width: 220, height: 130 });
+    expect(s().past).toHaveLength(1);
+    s().undo();
+    expect(s().graph).toEqual(threeRoles());
+    expect(s().selection).toEqual({ nodes: ['summarizer'], edges: ['summarizer->agent'] });
+    s().redo();
+    expect(s().selection).toEqual({ nodes: ['compress'], edges: ['compress->agent'] });
+    expect(s().graph.entry).toBe('compress');
+  });
+
+  it('refuses a rename with the reason and leaves the document as it was', () => {
+    const store = createEditorStore({ graph: threeRoles() });
+    const s = () => store.getState();
+    const before = s().graph;
+    expect(s().renameNode('agent', 'executor')).toBe("another node already has the id 'executor'");
+    expect(s().renameNode('agent', 'no good')).toBe('ids use only letters, digits, _ and -, not spaces');
+    expect(s().renameNode('ghost', 'spirit')).toBe("no node has the id 'ghost'");
+    expect(s().renameNode('agent', 'agent')).toBeNull();
+    expect(s().graph).toBe(before);
+    expect(s().past).toHaveLength(0);
+  });
+
   it('sets an edge condition and reorders outgoing edges', () => {
     const store = createEditorStore({ graph: threeRoles() });
     const s = () => store.getState();

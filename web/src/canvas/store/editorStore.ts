@@ -22,6 +22,8 @@ export interface Origin {
 interface Snapshot {
   graph: Graph;
   origin: Origin;
+  /** Kept only around a rename, whose undo and redo select the node under the id it has then. */
+  selection?: Selection;
 }
 
 export interface Selection {
@@ -53,6 +55,11 @@ export interface EditorActions {
   updateGraph(update: (graph: Graph) => Graph, key?: string): void;
   moveNodes(positions: Record<string, ops.XY>, dragging: boolean): void;
   setMeasured(sizes: Record<string, Size>): void;
+  /**
+   * Gives a node a new id everywhere it is named (edges, entry, selection, measured size) as one undo step.
+   * Returns why the id is refused, or null when renamed.
+   */
+  renameNode(from: string, to: string): string | null;
   connect(from: string, to: string): string | null;
   setEdgeCondition(edgeId: string, when: EdgeCondition): void;
   reorderEdge(edgeId: string, delta: -1 | 1): void;
@@ -97,15 +104,23 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
   const initial = options.graph ?? ops.emptyGraph();
   return createStore<Editor>()((set, get) => {
     /** Applies a new graph as one undo step (or folds it into the last step when `key` repeats quickly). */
-    const commit = (graph: Graph, key?: string, extra: Partial<EditorState> = {}) => {
+    const commit = (
+      graph: Graph,
+      key?: string,
+      extra: Partial<EditorState> = {},
+      rememberSelection = false,
+    ) => {
       const state = get();
       if (graph === state.graph) return;
       const at = now();
       const coalesce =
         key !== undefined && state.lastEdit?.key === key && at - state.lastEdit.at < COALESCE_MS;
-      const past = coalesce
-        ? state.past
-        : [...state.past, { graph: state.graph, origin: state.origin }].slice(-HISTORY_LIMIT);
+      const before: Snapshot = {
+        graph: state.graph,
+        origin: state.origin,
+        ...(rememberSelection ? { selection: state.selection } : {}),
+      };
+      const past = coalesce ? state.past : [...state.past, before].slice(-HISTORY_LIMIT);
       set({ graph, past, future: [], lastEdit: key ? { key, at } : null, ...extra });
     };
 
@@ -123,14 +138,18 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
       const stack = state[from];
       const target = stack[stack.length - 1];
       if (!target) return;
-      const current = { graph: state.graph, origin: state.origin };
+      const current: Snapshot = {
+        graph: state.graph,
+        origin: state.origin,
+        ...(target.selection ? { selection: state.selection } : {}),
+      };
       const to = from === 'past' ? 'future' : 'past';
       set({
         graph: target.graph,
         origin: target.origin,
         [from]: stack.slice(0, -1),
         [to]: [...state[to], current],
-        selection: keepSelection(target.graph, state.selection),
+        selection: keepSelection(target.graph, target.selection ?? state.selection),
         lastEdit: null,
         dragging: false,
       });
@@ -191,6 +210,25 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
 
       setMeasured(sizes) {
         set({ measured: { ...get().measured, ...sizes } });
+      },
+
+      renameNode(from, to) {
+        const state = get();
+        if (!state.graph.nodes.some((n) => n.id === from)) return `no node has the id '${from}'`;
+        const problem = ops.nodeIdProblem(state.graph, from, to);
+        if (problem) return problem;
+        const renamed = ops.renameNode(state.graph, from, to);
+        if (!renamed || renamed.graph === state.graph) return null;
+        const node = (id: string) => (id === from ? to : id);
+        const selection = {
+          nodes: state.selection.nodes.map(node),
+          edges: state.selection.edges.map((id) => renamed.edgeIds.get(id) ?? id),
+        };
+        const size = state.measured[from];
+        // The old id's size stays too: undo brings the node back under it.
+        const measured = size ? { ...state.measured, [to]: size } : state.measured;
+        commit(renamed.graph, undefined, { selection, measured }, true);
+        return null;
       },
 
       connect(from, to) {
