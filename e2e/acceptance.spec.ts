@@ -1,0 +1,151 @@
+import type { Page } from '@playwright/test';
+import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+
+/**
+ * The whole first session of a new user, through the UI only: register the inference server, open the
+ * three-roles preset, point it at the server, run a task from the canvas, watch the trace stream, inspect the
+ * corrector's diff and the summarizer's before/after, reload, and find the run again in the Runs list. The
+ * scripted test server stands in for the model; everything else is the real server, engine and built-in world.
+ */
+
+const TASK = 'notes_pin_1';
+const FAILING =
+  '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(undefined_name)\n```';
+const FIXED =
+  '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(\'fixed\')\n```';
+const THOUGHT = Array.from({ length: 120 }, (_, i) => `idea${i}`).join(' ');
+
+async function script(entries: unknown[]): Promise<void> {
+  const response = await fetch(`${TEST_SERVER}/__script`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(entries),
+  });
+  expect(response.ok).toBe(true);
+}
+
+/** Three turns: a slow failing first step, a repeat the corrector fixes, then a summary that drops a password. */
+function scriptThreeTurns(): Promise<void> {
+  return script([
+    {
+      match: { system: 'You are an agent' },
+      reply: { content: `Let me log in. ${THOUGHT}\n${FAILING}`, reasoning: 'Log in first.', paceMs: 60 },
+    },
+    { match: { system: 'You are an agent' }, reply: { content: `Again.\n${FAILING}` } },
+    {
+      match: { system: 'You review one block' },
+      reply: { content: `Diagnosis: undefined_name is never defined.\n${FIXED}` },
+    },
+    {
+      match: { system: 'You compress' },
+      reply: { content: '## Progress\nLogged in twice.\n## Key facts\n- user ada@example.com' },
+    },
+    {
+      match: { system: 'You are an agent' },
+      repeat: true,
+      reply: { content: "```python\nprint('done')\n```" },
+    },
+  ]);
+}
+
+async function registerEndpoint(page: Page, name: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Add endpoint' }).first().click();
+  const form = page.getByRole('form', { name: 'Add endpoint' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Server').selectOption('vllm');
+  await form.getByLabel('Base URL').fill(`${TEST_SERVER}/v1`);
+  await form.getByLabel('Default model').fill('qwen3-8b');
+  await form.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(form).toBeHidden();
+  await expect(
+    page.getByRole('article', { name: `Endpoint ${name}` }).getByTestId('health-status'),
+  ).toHaveText('Healthy');
+}
+
+const runStatus = (page: Page) =>
+  page.getByRole('region', { name: 'Run', exact: true }).getByTestId('run-status');
+
+test.beforeEach(async () => {
+  await resetTestServer();
+});
+
+test('a new user runs the three-roles preset from the canvas and inspects every role side by side', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await scriptThreeTurns();
+  await registerEndpoint(page, 'first gpu');
+
+  // Design: the preset, pointed at the endpoint, three steps, the summarizer every second turn.
+  await page.getByRole('link', { name: 'Canvas' }).click();
+  await page.getByRole('button', { name: 'File ▾' }).click();
+  await page.getByTestId('preset-three-roles').click();
+  await expect(page.getByTestId('node-corrector')).toBeVisible();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Default endpoint').selectOption({ label: 'first gpu' });
+  await page.getByLabel('Max steps').fill('3');
+  await page.getByTestId('node-summarizer').getByText('Summarizer', { exact: true }).first().click();
+  const summarizer = page.getByRole('region', { name: 'Summarizer settings' });
+  await summarizer.getByLabel('Trigger').selectOption('turns');
+  await summarizer.getByRole('spinbutton', { name: 'Every N turns' }).fill('2');
+  await summarizer.getByLabel('Keep last turns').fill('0');
+
+  // Run on a task chosen from the picker; the active node lights up and tokens stream into the live trace.
+  await page.getByRole('button', { name: /^Task/ }).click();
+  const picker = page.getByRole('dialog', { name: 'Choose a task' });
+  await picker.getByLabel('Search tasks').fill(TASK);
+  await picker.getByRole('button').filter({ hasText: TASK }).first().click();
+  await page.getByRole('button', { name: '▶ Run' }).click();
+  const panel = page.getByRole('region', { name: 'Live run' });
+  await expect(panel).toBeVisible();
+  await expect(page.locator('.tnode[data-active]')).toHaveCount(1);
+  const output = panel.locator('.trace-call .llm-output').first();
+  await expect(output).toContainText('Let me log in');
+  const early = (await output.textContent())?.length ?? 0;
+  await expect.poll(async () => (await output.textContent())?.length ?? 0).toBeGreaterThan(early);
+
+  // The run page follows the same run live, to its end.
+  await panel.getByRole('link', { name: /Open run page/ }).click();
+  await expect(page).toHaveURL(/\/runs\/run_/);
+  const runUrl = page.url();
+  await expect(page.getByRole('heading', { name: 'Three roles' })).toBeVisible();
+  await expect(runStatus(page)).toHaveText('Failed', { timeout: 120_000 });
+  const trace = page.getByRole('region', { name: 'Run trace' });
+  await expect(trace.getByText('Step 3', { exact: true })).toBeVisible();
+
+  // Step 2: the agent's repeated code beside the corrector's fix, then as a diff.
+  await page.getByRole('button', { name: /^Step 2:/ }).click();
+  await page.getByRole('tab', { name: 'Outputs' }).click();
+  await expect(page.getByRole('region', { name: 'agent output' })).toContainText('undefined_name');
+  await expect(page.getByRole('region', { name: 'corrector output' })).toContainText("print('fixed')");
+  await page.getByRole('tab', { name: 'Corrector diff' }).click();
+  const diff = page.getByTestId('code-diff');
+  await expect(diff.locator('.editor.original .view-lines')).toContainText('undefined_name', {
+    timeout: 30_000,
+  });
+  await expect(diff.locator('.editor.modified .view-lines')).toContainText("print('fixed')");
+
+  // Step 3: what the summarizer read beside what it wrote; the dropped password is put back by pinning.
+  await page.getByRole('button', { name: /^Step 3:/ }).click();
+  await page.getByRole('tab', { name: 'Summarizer' }).click();
+  await expect(page.getByRole('region', { name: 'Summarizer input' })).toContainText('undefined_name');
+  const after = page.getByRole('region', { name: 'Summarizer output' });
+  await expect(after).toContainText('Logged in twice');
+  await expect(after.locator('mark.fate-restored').first()).toHaveText('hunter22');
+  await page.getByRole('tab', { name: 'Observation' }).click();
+  await expect(page.getByRole('region', { name: 'Executed code' })).toContainText("print('done')");
+
+  // A reload shows the same run, and the Runs list opens it again.
+  const counts = await page.locator('.trace-card-head .muted').first().textContent();
+  await page.reload();
+  await expect(runStatus(page)).toHaveText('Failed');
+  await expect(page.locator('.trace-card-head .muted').first()).toHaveText(counts ?? '');
+  await page.getByRole('link', { name: 'Runs', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/runs$/);
+  const row = page.locator('tr.run-row', { has: page.getByText(TASK, { exact: true }) }).first();
+  await row.getByRole('link', { name: 'Three roles' }).click();
+  await expect(page).toHaveURL(runUrl);
+  await expect(trace.getByText('Step 3', { exact: true })).toBeVisible();
+  await expect(page.locator('.trace-card-head .muted').first()).toHaveText(counts ?? '');
+});
