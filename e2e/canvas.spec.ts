@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
 
 test.beforeEach(async () => {
@@ -30,6 +30,41 @@ async function registerEndpoint(request: APIRequestContext, name: string): Promi
   });
   expect(response.status(), await response.text()).toBe(201);
 }
+
+/** The centre of an element on the page. */
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = (await locator.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Grabs one end of an edge by the grip React Flow puts there, where it shows, and drops it at a point. */
+async function dragEdgeEnd(
+  page: Page,
+  edgeId: string,
+  end: 'source' | 'target',
+  to: { x: number; y: number },
+) {
+  const grip = page.getByTestId(`rf__edge-${edgeId}`).locator(`.react-flow__edgeupdater-${end}`);
+  // Part of the grip lies under the node's handle or the edge's label: aim where a person would, at what shows.
+  const at = await grip.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    for (let i = 1; i < 8; i++) {
+      for (let j = 1; j < 8; j++) {
+        const x = box.left + (box.width * i) / 8;
+        const y = box.top + (box.height * j) / 8;
+        if (document.elementFromPoint(x, y) === element) return { x, y };
+      }
+    }
+    throw new Error('the edge grip is covered');
+  });
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+const handle = (page: Page, node: string, type: 'source' | 'target') =>
+  page.getByTestId(`node-${node}`).locator(`.react-flow__handle.${type}`);
 
 async function openPreset(page: Page, id: string): Promise<void> {
   await page.getByRole('button', { name: 'File ▾' }).click();
@@ -310,4 +345,38 @@ test('renames a node from the inspector: edges and the entry follow, bad or take
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('node-summarizer').getByText('entry')).toBeVisible();
   await expect(page.getByTestId('edge-summarizer->agent')).toBeVisible();
+});
+
+test('drags an edge end to another node: the edge keeps its condition; empty space and refused ends change nothing', async ({
+  page,
+}) => {
+  await page.goto('/canvas');
+  await openPreset(page, 'three-roles');
+  const edge = page.getByTestId('edge-agent->corrector');
+  await edge.getByRole('button').click();
+  await edge.getByLabel('Edge condition').selectOption('on_error');
+  await page.getByRole('button', { name: 'Close the side panel' }).click();
+  const ends = page.getByTestId('rf__edge-agent->corrector');
+
+  await dragEdgeEnd(page, 'agent->corrector', 'target', await centre(handle(page, 'executor', 'target')));
+  await expect(ends).toHaveAttribute('aria-label', 'Edge from agent to executor');
+  await expect(edge.getByRole('button').first()).toHaveText('on error');
+  await expect(page.getByTestId('node-corrector')).toHaveAttribute('data-severity', 'error');
+
+  // Dropped on empty canvas, onto the node at its other end, or where an edge already runs: nothing changes.
+  const pane = (await page.getByTestId('canvas').boundingBox())!;
+  await dragEdgeEnd(page, 'agent->corrector', 'source', { x: pane.x + pane.width / 2, y: pane.y + 40 });
+  await dragEdgeEnd(page, 'agent->corrector', 'source', await centre(handle(page, 'executor', 'source')));
+  await dragEdgeEnd(page, 'agent->corrector', 'source', await centre(handle(page, 'corrector', 'source')));
+  await expect(ends).toHaveAttribute('aria-label', 'Edge from agent to executor');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+
+  // The source end moves too, and each move is one undo step.
+  await dragEdgeEnd(page, 'agent->corrector', 'source', await centre(handle(page, 'summarizer', 'source')));
+  await expect(ends).toHaveAttribute('aria-label', 'Edge from summarizer to executor');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(ends).toHaveAttribute('aria-label', 'Edge from agent to executor');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(ends).toHaveAttribute('aria-label', 'Edge from agent to corrector');
+  await expect(edge.getByRole('button').first()).toHaveText('on error');
 });

@@ -87,6 +87,13 @@ export function FlowCanvas({
     },
     [store],
   );
+  // Dragging an edge's end onto another handle moves that end; dropped anywhere else, the edge stays as it was.
+  const onReconnect = useCallback(
+    (edge: ConditionFlowEdge, connection: Connection) => {
+      store.getState().reconnect(edge.id, connection.source, connection.target);
+    },
+    [store],
+  );
   const isValidConnection = useCallback(
     (connection: Connection | ConditionFlowEdge) =>
       connectionProblem(store.getState().graph, connection.source, connection.target) === null,
@@ -121,6 +128,8 @@ export function FlowCanvas({
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        edgesReconnectable
+        onReconnect={onReconnect}
         isValidConnection={isValidConnection}
         onDragOver={onDragOver}
         onDrop={onDrop}

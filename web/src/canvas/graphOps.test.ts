@@ -1,6 +1,6 @@
 import { type Graph, preset, validateGraph } from '@trellis/shared';
 import { describe, expect, it } from 'vitest';
-import { nodeIdProblem, renameNode } from './graphOps.ts';
+import { nodeIdProblem, reconnect, reconnectProblem, renameNode } from './graphOps.ts';
 
 const threeRoles = (): Graph => structuredClone(preset('three-roles').graph);
 
@@ -74,5 +74,40 @@ describe('renaming a node', () => {
     expect(nodeIdProblem(graph, 'agent', 'Agent_2-b')).toBeNull();
     expect(renameNode(graph, 'agent', 'executor')).toBeNull();
     expect(renameNode(graph, 'nobody', 'someone')).toBeNull();
+  });
+});
+
+describe('reconnecting an edge', () => {
+  it('moves either end, keeping the id, the condition and the place among the source edges', () => {
+    const graph = threeRoles();
+    graph.edges[1] = { ...graph.edges[1]!, when: { type: 'on_success' } };
+    const moved = reconnect(graph, 'agent->corrector', 'agent', 'executor')!;
+    expect(moved.edges[1]).toEqual({
+      id: 'agent->corrector',
+      from: 'agent',
+      to: 'executor',
+      when: { type: 'on_success' },
+    });
+    expect(moved.edges[0]).toBe(graph.edges[0]);
+    const source = reconnect(moved, 'agent->corrector', 'summarizer', 'executor')!;
+    expect(source.edges[1]).toMatchObject({ id: 'agent->corrector', from: 'summarizer', to: 'executor' });
+  });
+
+  it('follows the rules of connect: no self-loops, no duplicates, no unknown nodes', () => {
+    const graph = threeRoles();
+    expect(reconnectProblem(graph, 'agent->corrector', 'agent', 'agent')).toBe(
+      'a node cannot lead to itself',
+    );
+    expect(reconnectProblem(graph, 'agent->corrector', 'corrector', 'executor')).toBe(
+      'these nodes are already connected',
+    );
+    expect(reconnectProblem(graph, 'agent->corrector', 'agent', 'ghost')).toBe(
+      'both ends must be nodes of this graph',
+    );
+    expect(reconnectProblem(graph, 'agent->corrector', 'agent', 'corrector')).toBe(
+      'the edge already joins these nodes',
+    );
+    expect(reconnectProblem(graph, 'nope', 'agent', 'executor')).toBe('the edge is no longer in the graph');
+    expect(reconnect(graph, 'agent->corrector', 'agent', 'agent')).toBeNull();
   });
 });

@@ -110,6 +110,26 @@ export function connect(graph: Graph, from: string, to: string): { graph: Graph;
   return { graph: { ...graph, edges: [...graph.edges, edge] }, id };
 }
 
+/**
+ * Why an edge cannot be moved to these ends, or null when it may: the rules of `connect`, ignoring the edge
+ * itself. Moving an edge onto the ends it already has is no change, so it is refused too.
+ */
+export function reconnectProblem(graph: Graph, edgeId: string, from: string, to: string): string | null {
+  const edge = graph.edges.find((e) => e.id === edgeId);
+  if (!edge) return 'the edge is no longer in the graph';
+  if (edge.from === from && edge.to === to) return 'the edge already joins these nodes';
+  return connectionProblem({ ...graph, edges: graph.edges.filter((e) => e !== edge) }, from, to);
+}
+
+/**
+ * Moves an edge's ends. It keeps its id, its condition and its place among its source's edges, so undo, the
+ * inspector and the order the engine tries edges in all still recognise it. Null when refused.
+ */
+export function reconnect(graph: Graph, edgeId: string, from: string, to: string): Graph | null {
+  if (reconnectProblem(graph, edgeId, from, to)) return null;
+  return { ...graph, edges: graph.edges.map((e) => (e.id === edgeId ? { ...e, from, to } : e)) };
+}
+
 const ID_CHARACTER = /[A-Za-z0-9_-]/g;
 
 /** Why a node cannot be renamed to `id`, naming the cause, or null when it can. */

@@ -146,6 +146,25 @@ describe('editor store', () => {
     expect(s().past).toHaveLength(0);
   });
 
+  it('reconnects an edge as one undo step, keeping its id and condition, and refuses what connect refuses', () => {
+    const store = createEditorStore({ graph: threeRoles() });
+    const s = () => store.getState();
+    s().setEdgeCondition('agent->corrector', { type: 'on_success' });
+    const steps = s().past.length;
+    expect(s().reconnect('agent->corrector', 'agent', 'agent')).toBe(false);
+    expect(s().reconnect('agent->corrector', 'corrector', 'executor')).toBe(false);
+    expect(s().past).toHaveLength(steps);
+    expect(s().reconnect('agent->corrector', 'agent', 'executor')).toBe(true);
+    expect(s().graph.edges.find((e) => e.id === 'agent->corrector')).toMatchObject({
+      from: 'agent',
+      to: 'executor',
+      when: { type: 'on_success' },
+    });
+    expect(s().past).toHaveLength(steps + 1);
+    s().undo();
+    expect(s().graph.edges.find((e) => e.id === 'agent->corrector')).toMatchObject({ to: 'corrector' });
+  });
+
   it('sets an edge condition and reorders outgoing edges', () => {
     const store = createEditorStore({ graph: threeRoles() });
     const s = () => store.getState();

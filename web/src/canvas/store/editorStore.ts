@@ -61,6 +61,8 @@ export interface EditorActions {
    */
   renameNode(from: string, to: string): string | null;
   connect(from: string, to: string): string | null;
+  /** Moves an edge's ends, keeping its id and condition; false when refused by the rules of `connect`. */
+  reconnect(edgeId: string, from: string, to: string): boolean;
   setEdgeCondition(edgeId: string, when: EdgeCondition): void;
   reorderEdge(edgeId: string, delta: -1 | 1): void;
   remove(nodeIds: readonly string[], edgeIds: readonly string[]): void;
@@ -236,6 +238,13 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
         if (!result) return null;
         commit(result.graph);
         return result.id;
+      },
+
+      reconnect(edgeId, from, to) {
+        const graph = ops.reconnect(get().graph, edgeId, from, to);
+        if (!graph) return false;
+        commit(graph);
+        return true;
       },
 
       setEdgeCondition(edgeId, when) {
