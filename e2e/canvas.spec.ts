@@ -22,13 +22,14 @@ async function connect(page: Page, from: string, to: string): Promise<void> {
   await page.mouse.up();
 }
 
-/** Registers the scripted test server, with the first model it serves as the default. */
-async function registerEndpoint(request: APIRequestContext, name: string): Promise<void> {
+/** Registers the scripted test server, with the first model it serves as the default; returns its id. */
+async function registerEndpoint(request: APIRequestContext, name: string): Promise<string> {
   const models = (await (await fetch(`${TEST_SERVER}/v1/models`)).json()) as { data: { id: string }[] };
   const response = await request.post('/api/endpoints', {
     data: { name, baseUrl: `${TEST_SERVER}/v1`, kind: 'vllm', defaultModel: models.data[0]!.id },
   });
   expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
 }
 
 /** The centre of an element on the page. */
@@ -379,4 +380,54 @@ test('drags an edge end to another node: the edge keeps its condition; empty spa
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(ends).toHaveAttribute('aria-label', 'Edge from agent to corrector');
   await expect(edge.getByRole('button').first()).toHaveText('on error');
+});
+
+test('runs a preset whose nodes bind no endpoint on the endpoint chosen beside the Run button, remembered by the browser', async ({
+  page,
+  request,
+}) => {
+  const chosen = await registerEndpoint(request, 'chosen vllm');
+  await registerEndpoint(request, 'other vllm');
+  const models = (await (await fetch(`${TEST_SERVER}/v1/models`)).json()) as { data: { id: string }[] };
+  const model = models.data[0]!.id;
+  await page.goto('/canvas');
+  await openPreset(page, 'react-baseline');
+  await chooseTask(page, 'notes_pin_1');
+  const run = page.getByRole('button', { name: '▶ Run' });
+  await expect(run).toBeDisabled();
+  await expect(page.getByTestId('run-blocker')).toContainText('has no endpoint');
+
+  const endpoint = page.getByLabel('Run endpoint');
+  await endpoint.selectOption({ label: 'chosen vllm (test server)' });
+  await expect(run).toBeEnabled();
+  await expect(page.getByTestId('run-blocker')).toBeHidden();
+  const panel = page.getByRole('region', { name: 'Live run' });
+  const startRun = async () => {
+    const starting = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/runs'));
+    await run.click();
+    const body = (await starting).postDataJSON() as Record<string, unknown>;
+    await expect(panel.locator('.run-panel-head').getByTestId('run-status')).not.toHaveText('Failed');
+    await expect(page.locator('.tnode[data-active]')).toHaveCount(1);
+    await panel.getByRole('button', { name: 'Cancel run' }).click();
+    await expect(panel.locator('.run-panel-head').getByTestId('run-status')).toHaveText('Cancelled');
+    return body;
+  };
+  const first = await startRun();
+  expect(first).toMatchObject({ endpointId: chosen, model });
+  expect(first.overrides ?? {}).toEqual({});
+
+  // The next visit starts from the same choice; "for every node" also sends nodes bound elsewhere there.
+  await page.reload();
+  await expect(endpoint.locator('option:checked')).toHaveText('chosen vllm (test server)');
+  await openPreset(page, 'react-baseline');
+  await chooseTask(page, 'notes_pin_1');
+  await page.getByTestId('node-agent').getByText('Agent', { exact: true }).first().click();
+  await page
+    .getByRole('region', { name: 'Agent settings' })
+    .getByRole('combobox', { name: /^Endpoint/ })
+    .selectOption({ label: 'other vllm' });
+  await page.getByLabel('for every node').check();
+  const second = await startRun();
+  expect(second).toMatchObject({ endpointId: chosen, overrides: { agent: { endpointId: chosen, model } } });
+  expect(Object.keys(second.overrides as object)).toEqual(['agent']);
 });

@@ -7,6 +7,7 @@ import {
 } from '@trellis/shared';
 import { createContext, type ReactNode, useContext, useMemo, useRef } from 'react';
 import { useEndpoints } from '../api/endpoints.ts';
+import { boundForRun, type RunEndpoint } from './run/runEndpoint.ts';
 import { useEditor } from './store/EditorProvider.tsx';
 
 export interface Validation {
@@ -44,19 +45,24 @@ export function validate(graph: Graph, endpointIds: ReadonlySet<string> | null):
 }
 
 /**
- * Why the graph cannot run with this default endpoint, or null when it can. Checked as the server will: the
- * schema, then the validator in run mode (an LLM node with no endpoint at all is an error there).
+ * Why the graph cannot run with the endpoint chosen for the run, or null when it can. Checked as the server
+ * will: the schema, then the validator in run mode (an LLM node with no endpoint at all is an error there) on
+ * the graph as the run sees it, with "every node" rebinding each LLM node to the chosen endpoint.
  */
 export function runBlocker(
   graph: Graph,
   endpointIds: ReadonlySet<string> | null,
-  runEndpointId: string | null,
+  run: Pick<RunEndpoint, 'endpointId' | 'everyNode'> = { endpointId: null, everyNode: false },
 ): string | null {
   const parsed = GraphSchema.safeParse(graph);
   if (!parsed.success) return describeZodError(parsed.error);
-  const errors = validateGraph(graph, { endpointIds, forRun: true, runEndpointId }).filter(
-    (i) => i.severity === 'error',
-  );
+  if (run.endpointId !== null && endpointIds && !endpointIds.has(run.endpointId))
+    return `the endpoint chosen for the run is not registered ('${run.endpointId}'): choose another`;
+  const errors = validateGraph(boundForRun(graph, run), {
+    endpointIds,
+    forRun: true,
+    runEndpointId: run.endpointId,
+  }).filter((i) => i.severity === 'error');
   if (errors.length === 0) return null;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   return `${errors[0]!.message}${more}`;
