@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+import { expect, resetTestServer, snap, TEST_SERVER, test } from './fixtures.ts';
 
 /**
  * The whole first session of a new user, through the UI only: register the inference server, open the
@@ -90,6 +90,7 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   await summarizer.getByLabel('Trigger').selectOption('turns');
   await summarizer.getByRole('spinbutton', { name: 'Every N turns' }).fill('2');
   await summarizer.getByLabel('Keep last turns').fill('0');
+  await snap(page, 'canvas');
 
   // Run on a task chosen from the picker; the active node lights up and tokens stream into the live trace.
   await page.getByRole('button', { name: /^Task/ }).click();
@@ -104,12 +105,14 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   await expect(output).toContainText('Let me log in');
   const early = (await output.textContent())?.length ?? 0;
   await expect.poll(async () => (await output.textContent())?.length ?? 0).toBeGreaterThan(early);
+  await snap(page, 'canvas-live-run');
 
   // The run page follows the same run live, to its end.
   await panel.getByRole('link', { name: /Open run page/ }).click();
   await expect(page).toHaveURL(/\/runs\/run_/);
   const runUrl = page.url();
   await expect(page.getByRole('heading', { name: 'Three roles' })).toBeVisible();
+  await snap(page, 'run-live');
   await expect(runStatus(page)).toHaveText('Failed', { timeout: 120_000 });
   const trace = page.getByRole('region', { name: 'Run trace' });
   await expect(trace.getByText('Step 3', { exact: true })).toBeVisible();
@@ -119,12 +122,14 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   await page.getByRole('tab', { name: 'Outputs' }).click();
   await expect(page.getByRole('region', { name: 'agent output' })).toContainText('undefined_name');
   await expect(page.getByRole('region', { name: 'corrector output' })).toContainText("print('fixed')");
+  await snap(page, 'step-outputs');
   await page.getByRole('tab', { name: 'Corrector diff' }).click();
   const diff = page.getByTestId('code-diff');
   await expect(diff.locator('.editor.original .view-lines')).toContainText('undefined_name', {
     timeout: 30_000,
   });
   await expect(diff.locator('.editor.modified .view-lines')).toContainText("print('fixed')");
+  await snap(page, 'step-corrector-diff');
 
   // Step 3: what the summarizer read beside what it wrote; the dropped password is put back by pinning.
   await page.getByRole('button', { name: /^Step 3:/ }).click();
@@ -133,8 +138,10 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   const after = page.getByRole('region', { name: 'Summarizer output' });
   await expect(after).toContainText('Logged in twice');
   await expect(after.locator('mark.fate-restored').first()).toHaveText('hunter22');
+  await snap(page, 'step-summarizer');
   await page.getByRole('tab', { name: 'Observation' }).click();
   await expect(page.getByRole('region', { name: 'Executed code' })).toContainText("print('done')");
+  await snap(page, 'step-observation');
 
   // A reload shows the same run, and the Runs list opens it again.
   const counts = await page.locator('.trace-card-head .muted').first().textContent();

@@ -5,7 +5,17 @@ export const TEST_SERVER = `http://127.0.0.1:${process.env.E2E_TEST_SERVER_PORT 
 /**
  * Every test fails if the app requests anything but its own origin (no CDN, no telemetry, no fonts).
  */
-export const test = base.extend<{ foreignRequests: string[] }>({
+export const test = base.extend<{ foreignRequests: string[]; pageErrors: string[] }>({
+  /** Every test fails on an uncaught error in the page, naming it. */
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+      await use(errors);
+      expect(errors, 'uncaught errors in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
   foreignRequests: [
     async ({ page, baseURL }, use) => {
       const foreign: string[] = [];
@@ -29,4 +39,25 @@ export { expect };
 /** Resets the scripted test server's queue and request log between tests. */
 export async function resetTestServer(): Promise<void> {
   await fetch(`${TEST_SERVER}/__reset`, { method: 'POST' });
+}
+
+const SHOT_SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+];
+
+/**
+ * With E2E_SCREENSHOTS=<dir>, saves what the page shows at 1280×800 and 1920×1080 as <dir>/<name>-<size>.png, to
+ * look at the views a spec walks through; without it, does nothing.
+ */
+export async function snap(page: import('@playwright/test').Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (!dir) return;
+  const original = page.viewportSize();
+  for (const size of SHOT_SIZES) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: `${dir}/${name}-${size.width}x${size.height}.png` });
+  }
+  if (original) await page.setViewportSize(original);
 }

@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { preloadRunSnapshot } from './api/runSnapshot.ts';
+import { PageErrorBoundary } from './PageErrorBoundary.tsx';
 import { lazyPage, PageView } from './pages.tsx';
 import { navigate, usePath } from './router.ts';
 
@@ -89,9 +90,11 @@ export function App() {
         </nav>
       </header>
       <main className="content">
-        <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
-          <Page path={active} />
-        </Suspense>
+        <PageErrorBoundary path={active}>
+          <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
+            <Page path={active} />
+          </Suspense>
+        </PageErrorBoundary>
       </main>
     </div>
   );
