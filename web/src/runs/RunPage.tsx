@@ -1,10 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import { runKeys, useRun } from '../api/runs.ts';
 import { navigate } from '../router.ts';
 import { RoleTotalsTable } from './RoleTotalsTable.tsx';
 import { RunHeader } from './RunHeader.tsx';
 import { type InspectTab, RunTrace } from './RunTrace.tsx';
+import type { RunView } from './runView.ts';
 import { StepInspector } from './StepInspector.tsx';
 import { StepTimeline } from './StepTimeline.tsx';
 import { useRunEvents } from './useRunEvents.ts';
@@ -14,6 +15,9 @@ import '../runs.css';
 export function RunPage({ runId }: { runId: string }) {
   const run = useRun(runId);
   const { view, connected } = useRunEvents(runId);
+  // The trace is what a reader looks at first: the timeline's bars and the step inspector render just after it,
+  // from the same events, so a big run's first paint carries the trace alone. Both keep their size meanwhile.
+  const settled = useDeferredValue<RunView | null>(view, null);
   const client = useQueryClient();
   // null follows the newest step; a number pins the step the reader chose.
   const [pinned, setPinned] = useState<number | null>(null);
@@ -33,6 +37,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   const latest = view.steps[view.steps.length - 1] ?? null;
   const step = (pinned !== null ? view.steps.find((s) => s.step === pinned) : null) ?? latest;
+  const settledStep = settled ? (settled.steps.find((s) => s.step === step?.step) ?? null) : null;
 
   if (run.error && view.eventCount === 0) {
     return (
@@ -78,7 +83,7 @@ export function RunPage({ runId }: { runId: string }) {
       <div className="run-overview">
         <RoleTotalsTable view={view} />
         <StepTimeline
-          view={view}
+          view={settled}
           selectedStep={step?.step ?? null}
           onSelect={(s) => {
             selectStep(s);
@@ -115,8 +120,8 @@ export function RunPage({ runId }: { runId: string }) {
           />
         </div>
         <StepInspector
-          view={view}
-          step={step}
+          view={settled}
+          step={settledStep}
           tab={tab}
           onTab={setTab}
           onStep={(s) => {

@@ -13,7 +13,8 @@ const TABS: { id: InspectTab; label: string; has: (step: StepView) => boolean }[
 ];
 
 interface Props {
-  view: RunView;
+  /** null while the page's first paint is under way: the card keeps its place, empty. */
+  view: RunView | null;
   step: StepView | null;
   tab: InspectTab;
   onTab: (tab: InspectTab) => void;
@@ -22,6 +23,8 @@ interface Props {
 
 /** Side-by-side views of one step: outputs, the corrector's diff, the summarizer's before/after, the observation. */
 export function StepInspector({ view, step, tab, onTab, onStep }: Props) {
+  if (view === null)
+    return <section className="card step-inspector" aria-label="Step inspector" aria-busy="true" />;
   if (!step) {
     return (
       <section className="card step-inspector" aria-label="Step inspector">

@@ -13,15 +13,16 @@ export function StepTimeline({
   selectedStep,
   onSelect,
 }: {
-  view: RunView;
+  /** null while the page's first paint is under way: the card keeps its size, empty. */
+  view: RunView | null;
   selectedStep: number | null;
   onSelect: (step: number) => void;
 }) {
-  const timings = useMemo(() => view.steps.map(stepTiming), [view]);
+  const timings = useMemo(() => view?.steps.map(stepTiming) ?? [], [view]);
   const longest = Math.max(1, ...timings.map((t) => t.totalMs));
   const kinds = [...new Set(timings.flatMap((t) => t.segments.map((s) => s.kind)))];
   return (
-    <section className="card step-timeline" aria-label="Step timeline">
+    <section className="card step-timeline" aria-label="Step timeline" aria-busy={view === null}>
       <header className="timeline-head">
         <h3>Time per step</h3>
         <ul className="timeline-legend">
@@ -32,9 +33,11 @@ export function StepTimeline({
             </li>
           ))}
         </ul>
-        <span className="muted small">longest {formatMs(longest)}</span>
+        {view ? <span className="muted small">longest {formatMs(longest)}</span> : null}
       </header>
-      {timings.length === 0 ? (
+      {view === null ? (
+        <div className="timeline-bars" />
+      ) : timings.length === 0 ? (
         <p className="muted small">No steps yet.</p>
       ) : (
         <div className="timeline-bars">
