@@ -20,7 +20,10 @@ export interface RunningServer {
 }
 
 /** Starts the real Trellis server (serving the built web app) on a data directory and waits until it answers. */
-export async function startTrellis(dataDir: string): Promise<RunningServer> {
+export async function startTrellis(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     env: {
@@ -29,6 +32,7 @@ export async function startTrellis(dataDir: string): Promise<RunningServer> {
       TRELLIS_PORT: String(port),
       TRELLIS_HOST: '127.0.0.1',
       TRELLIS_DISCOVERY: '0',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -5,6 +5,7 @@
  *
  *   pnpm bench:trace-ui            (builds the web app first)
  *   TRACE_STEPS=400 TRACE_EVENTS=10000 TRACE_LOADS=9 pnpm bench:trace-ui
+ *   TRACE_BASELINE_DIST=/path/to/other/web/dist pnpm bench:trace-ui   (adds that build, loads interleaved)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,8 @@ const VIEWPORTS = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ];
+/** Another build of the web app (a directory like web/dist) to measure side by side with this one. */
+const BASELINE_DIST = process.env.TRACE_BASELINE_DIST;
 const TARGET_OPEN_MS = 500;
 const TARGET_FRAME_MS = 50;
 
@@ -159,37 +162,96 @@ async function openRun(page: Page, url: string): Promise<OpenTiming> {
   });
 }
 
-async function measureViewport(browser: Browser, url: string, viewport: { width: number; height: number }) {
-  const opens: OpenTiming[] = [];
+interface Measured {
+  cold: OpenTiming;
+  warm: OpenTiming[];
+  scroll: ScrollResult;
+  shown: string;
+}
+
+async function loadOnce(browser: Browser, url: string, viewport: Viewport, last: boolean) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`page console: ${message.text()}`);
+  });
+  // tsx compiles with keepNames, wrapping named inner functions in __name(), a helper the page lacks.
+  await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+  await page.addInitScript(markTraceProgress);
+  const open = await openRun(page, url);
   let scroll: ScrollResult | null = null;
   let shown = '';
+  if (last) {
+    shown = (await page.locator('.trace-card-head .muted').first().textContent()) ?? '';
+    await page.waitForTimeout(300);
+    scroll = await page.evaluate(scrollThrough, SCROLL_PX_PER_FRAME);
+  }
+  await context.close();
+  return { open, scroll, shown };
+}
+
+/** Loads each build LOADS times, alternating between them so both see the same machine load. */
+async function measureViewport(browser: Browser, urls: string[], viewport: Viewport): Promise<Measured[]> {
+  const opens = urls.map(() => [] as OpenTiming[]);
+  const results = urls.map(() => ({ scroll: null as ScrollResult | null, shown: '' }));
   for (let i = 0; i < LOADS; i++) {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') console.error(`page console: ${message.text()}`);
-    });
-    // tsx compiles with keepNames, wrapping named inner functions in __name(), a helper the page lacks.
-    await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
-    await page.addInitScript(markTraceProgress);
-    opens.push(await openRun(page, url));
-    if (i === LOADS - 1) {
-      shown = (await page.locator('.trace-card-head .muted').first().textContent()) ?? '';
-      await page.waitForTimeout(300);
-      scroll = await page.evaluate(scrollThrough, SCROLL_PX_PER_FRAME);
+    for (const [b, url] of urls.entries()) {
+      const once = await loadOnce(browser, url, viewport, i === LOADS - 1);
+      opens[b]!.push(once.open);
+      if (once.scroll) results[b] = { scroll: once.scroll, shown: once.shown };
     }
-    await context.close();
   }
   // The first load also warms the server's and browser's caches; report it apart from the rest.
-  const warm = opens.slice(1);
-  return { viewport, cold: opens[0]!, warm, scroll: scroll!, shown };
+  return urls.map((_, b) => ({
+    cold: opens[b]![0]!,
+    warm: opens[b]!.slice(1),
+    scroll: results[b]!.scroll!,
+    shown: results[b]!.shown,
+  }));
+}
+
+type Viewport = { width: number; height: number };
+
+/** One row per measure: this build's figure, and with a baseline its figure and the ratio of the two. */
+function rowsFor(size: string, builds: Measured[]): string[][] {
+  const figures = (m: Measured) => {
+    const frames = m.scroll.frames.slice(2);
+    const complete = m.warm.map((o) => o.complete);
+    return [
+      ['trace shown (cold first load)', m.cold.complete, `< ${TARGET_OPEN_MS} ms`],
+      ['app script run (median of warm loads)', median(m.warm, 'appReady'), ''],
+      ['recorded events received (median of warm)', median(m.warm, 'eventsReceived'), ''],
+      ['first trace rows painted (median of warm)', median(m.warm, 'firstRow'), ''],
+      ['trace shown (median of warm loads)', percentile(complete, 50), `< ${TARGET_OPEN_MS} ms`],
+      ['trace shown (worst warm load)', Math.max(...complete), `< ${TARGET_OPEN_MS} ms`],
+      ['whole page shown (median of warm loads)', median(m.warm, 'page'), ''],
+      ['scroll: frame time, median', percentile(frames, 50), ''],
+      ['scroll: frame time, p99', percentile(frames, 99), ''],
+      ['scroll: longest frame', Math.max(...frames), `< ${TARGET_FRAME_MS} ms`],
+      ['scroll: frames over 50 ms', frames.filter((f) => f > TARGET_FRAME_MS).length, '0'],
+    ] as [string, number, string][];
+  };
+  const [current, baseline] = builds.map(figures);
+  return current!.map(([measure, value, target], r) => {
+    const count = measure.includes('frames over');
+    const show = (n: number) => (count ? String(n) : ms(n));
+    const row = [size, measure, show(value)];
+    if (baseline) {
+      const base = baseline[r]![1];
+      row.push(show(base), !count && base > 0 ? (value / base).toFixed(2) : '');
+    }
+    row.push(target);
+    return row;
+  });
 }
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-trace-ui-'));
   const seeded = seedSyntheticRun(dataDir, STEPS, EVENTS);
   const server = await startTrellis(dataDir);
+  // A second server on the same data, serving another build of the web app (both only read the run).
+  const baseline = BASELINE_DIST ? await startTrellis(dataDir, { TRELLIS_WEB_DIST: BASELINE_DIST }) : null;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [
@@ -201,59 +263,38 @@ async function main(): Promise<void> {
     ],
   });
   try {
-    const url = `${server.url}/runs/${seeded.runId}`;
+    const urls = [server.url, ...(baseline ? [baseline.url] : [])].map(
+      (base) => `${base}/runs/${seeded.runId}`,
+    );
     console.log(
       `Trace UI: a finished run of ${STEPS} steps and ${seeded.eventCount} events, ${LOADS} loads per viewport`,
     );
+    if (BASELINE_DIST) console.log(`baseline: the web app built in ${BASELINE_DIST}, loads interleaved`);
     console.log(
       `Chromium ${browser.version()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`,
     );
     const rows: string[][] = [];
     for (const viewport of VIEWPORTS) {
-      const result = await measureViewport(browser, url, viewport);
-      const frames = result.scroll.frames.slice(2);
-      const complete = result.warm.map((o) => o.complete);
-      const longest = Math.max(...frames);
-      const size = `${viewport.width}×${viewport.height}`;
-      rows.push(
-        [size, 'trace shown (cold first load)', ms(result.cold.complete), `< ${TARGET_OPEN_MS} ms`],
-        [size, 'app script run (median of warm loads)', ms(median(result.warm, 'appReady')), ''],
-        [size, 'recorded events received (median of warm)', ms(median(result.warm, 'eventsReceived')), ''],
-        [size, 'first trace rows painted (median of warm)', ms(median(result.warm, 'firstRow')), ''],
-        [size, 'trace shown (median of warm loads)', ms(percentile(complete, 50)), `< ${TARGET_OPEN_MS} ms`],
-        [size, 'trace shown (worst warm load)', ms(Math.max(...complete)), `< ${TARGET_OPEN_MS} ms`],
-        [size, 'whole page shown (median of warm loads)', ms(median(result.warm, 'page')), ''],
-        [
-          size,
-          `scroll frames (${frames.length}, ${Math.round(result.scroll.distancePx / 1000)}k px)`,
-          '',
-          '',
-        ],
-        [size, 'frame time, median', ms(percentile(frames, 50)), ''],
-        [size, 'frame time, p99', ms(percentile(frames, 99)), ''],
-        [size, 'longest frame', ms(longest), `< ${TARGET_FRAME_MS} ms`],
-        [size, 'frames over 50 ms', String(frames.filter((f) => f > TARGET_FRAME_MS).length), '0'],
-        [
-          size,
-          'long animation frames (> 50 ms), longest',
-          result.scroll.longFrames.length > 0
-            ? `${result.scroll.longFrames.length}, ${ms(Math.max(...result.scroll.longFrames))}`
-            : '0',
-          '',
-        ],
-      );
-      if (!result.shown.includes(`${seeded.eventCount.toLocaleString('en-US')} events`)) {
-        throw new Error(`the page shows "${result.shown}", not all ${seeded.eventCount} events`);
+      const builds = await measureViewport(browser, urls, viewport);
+      for (const build of builds) {
+        if (!build.shown.includes(`${seeded.eventCount.toLocaleString('en-US')} events`)) {
+          throw new Error(`the page shows "${build.shown}", not all ${seeded.eventCount} events`);
+        }
       }
+      rows.push(...rowsFor(`${viewport.width}×${viewport.height}`, builds));
     }
-    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), 8));
+    const header = baseline
+      ? ['viewport', 'measure', 'this build', 'baseline', 'ratio', 'target']
+      : ['viewport', 'measure', 'result', 'target'];
+    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-    console.log(line(['viewport', 'measure', 'result', 'target']));
+    console.log(line(header));
     console.log(line(widths.map((w) => '-'.repeat(w))));
     for (const row of rows) console.log(line(row));
   } finally {
     await browser.close();
     await server.stop();
+    await baseline?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -37,6 +37,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRELLIS_ENDPOINTS: 'just-a-name' })).toThrow(/expected name=url/);
   });
 
+  it('serves the web app built into web/dist unless TRELLIS_WEB_DIST names another build', () => {
+    expect(loadConfig({}).webDist).toMatch(/web[/\\]dist$/);
+    expect(loadConfig({ TRELLIS_WEB_DIST: '/srv/trellis-ui' }).webDist).toBe('/srv/trellis-ui');
+  });
+
   it('rejects a port that is not a number', () => {
     expect(() => loadConfig({ TRELLIS_PORT: 'eighty' })).toThrow(/TRELLIS_PORT/);
   });

@@ -17,7 +17,7 @@ export interface Config {
   endpoints: EndpointInputParsed[];
   /** Probe the usual local inference ports at start and on demand. */
   discovery: boolean;
-  /** The built web app; served at / when present. */
+  /** The built web app (TRELLIS_WEB_DIST, default web/dist); served at / when present. */
   webDist: string;
 }
 
@@ -105,6 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessToken,
     endpoints,
     discovery: env.TRELLIS_DISCOVERY !== undefined ? env.TRELLIS_DISCOVERY !== '0' : (file.discovery ?? true),
-    webDist: path.join(repoRoot, 'web', 'dist'),
+    webDist: path.resolve(env.TRELLIS_WEB_DIST ?? path.join(repoRoot, 'web', 'dist')),
   };
 }
