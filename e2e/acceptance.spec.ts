@@ -90,6 +90,16 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   await summarizer.getByLabel('Trigger').selectOption('turns');
   await summarizer.getByRole('spinbutton', { name: 'Every N turns' }).fill('2');
   await summarizer.getByLabel('Keep last turns').fill('0');
+  // The side panel took part of the canvas: the graph was framed again and every node is still in view.
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  for (const id of ['summarizer', 'agent', 'corrector', 'executor']) {
+    await expect
+      .poll(async () => {
+        const box = (await page.getByTestId(`node-${id}`).boundingBox())!;
+        return box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width;
+      })
+      .toBe(true);
+  }
   await snap(page, 'canvas');
 
   // Run on a task chosen from the picker; the active node lights up and tokens stream into the live trace.

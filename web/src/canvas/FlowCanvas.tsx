@@ -21,6 +21,7 @@ import { DEFAULT_NODE_SIZE } from './layout.ts';
 import { nodeTypes } from './nodes/nodeTypes.ts';
 import { readDraggedKind } from './Palette.tsx';
 import { useEditor, useEditorStore } from './store/EditorProvider.tsx';
+import { useKeepGraphInView } from './useKeepGraphInView.ts';
 import { useValidation } from './validation.tsx';
 
 const NO_ENDPOINTS: Endpoint[] = [];
@@ -50,6 +51,8 @@ export function FlowCanvas({
   const endpoints = useEndpoints().data ?? NO_ENDPOINTS;
   const cache = useRef(new FlowNodeCache());
   const flow = useReactFlow<CanvasNode, ConditionFlowEdge>();
+  const frame = useRef<HTMLDivElement>(null);
+  useKeepGraphInView(frame);
 
   const nodes = useMemo(
     () => cache.current.derive({ graph, selection, measured, issues, activeNodeId, endpoints }),
@@ -119,7 +122,7 @@ export function FlowCanvas({
   );
 
   return (
-    <div className="canvas-flow" data-testid="canvas">
+    <div className="canvas-flow" data-testid="canvas" ref={frame}>
       <ReactFlow<CanvasNode, ConditionFlowEdge>
         nodes={nodes}
         edges={edges}
