@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, resetTestServer, snap, TEST_SERVER, test } from './fixtures.ts';
+import { expect, resetTestServer, snap, test } from './fixtures.ts';
+import { addEndpointInUi, scriptModel, threeTurns } from './scenarios.ts';
 
 /**
  * The whole first session of a new user, through the UI only: register the inference server, open the
@@ -9,59 +10,6 @@ import { expect, resetTestServer, snap, TEST_SERVER, test } from './fixtures.ts'
  */
 
 const TASK = 'notes_pin_1';
-const FAILING =
-  '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(undefined_name)\n```';
-const FIXED =
-  '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(\'fixed\')\n```';
-const THOUGHT = Array.from({ length: 120 }, (_, i) => `idea${i}`).join(' ');
-
-async function script(entries: unknown[]): Promise<void> {
-  const response = await fetch(`${TEST_SERVER}/__script`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(entries),
-  });
-  expect(response.ok).toBe(true);
-}
-
-/** Three turns: a slow failing first step, a repeat the corrector fixes, then a summary that drops a password. */
-function scriptThreeTurns(): Promise<void> {
-  return script([
-    {
-      match: { system: 'You are an agent' },
-      reply: { content: `Let me log in. ${THOUGHT}\n${FAILING}`, reasoning: 'Log in first.', paceMs: 60 },
-    },
-    { match: { system: 'You are an agent' }, reply: { content: `Again.\n${FAILING}` } },
-    {
-      match: { system: 'You review one block' },
-      reply: { content: `Diagnosis: undefined_name is never defined.\n${FIXED}` },
-    },
-    {
-      match: { system: 'You compress' },
-      reply: { content: '## Progress\nLogged in twice.\n## Key facts\n- user ada@example.com' },
-    },
-    {
-      match: { system: 'You are an agent' },
-      repeat: true,
-      reply: { content: "```python\nprint('done')\n```" },
-    },
-  ]);
-}
-
-async function registerEndpoint(page: Page, name: string): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Add endpoint' }).first().click();
-  const form = page.getByRole('form', { name: 'Add endpoint' });
-  await form.getByLabel('Name').fill(name);
-  await form.getByLabel('Server').selectOption('vllm');
-  await form.getByLabel('Base URL').fill(`${TEST_SERVER}/v1`);
-  await form.getByLabel('Default model').fill('qwen3-8b');
-  await form.getByRole('button', { name: 'Add endpoint' }).click();
-  await expect(form).toBeHidden();
-  await expect(
-    page.getByRole('article', { name: `Endpoint ${name}` }).getByTestId('health-status'),
-  ).toHaveText('Healthy');
-}
 
 const runStatus = (page: Page) =>
   page.getByRole('region', { name: 'Run', exact: true }).getByTestId('run-status');
@@ -74,8 +22,11 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   page,
 }) => {
   test.setTimeout(180_000);
-  await scriptThreeTurns();
-  await registerEndpoint(page, 'first gpu');
+  await scriptModel(threeTurns({ words: 120, paceMs: 60 }));
+  await addEndpointInUi(page, 'first gpu');
+  await expect(
+    page.getByRole('article', { name: 'Endpoint first gpu' }).getByTestId('health-status'),
+  ).toHaveText('Healthy');
 
   // Design: the preset, pointed at the endpoint, three steps, the summarizer every second turn.
   await page.getByRole('link', { name: 'Canvas' }).click();

@@ -1,25 +1,14 @@
 import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+import { addEndpointInUi } from './scenarios.ts';
 
 test.beforeEach(async () => {
   await resetTestServer();
 });
 
-async function addEndpoint(page: import('@playwright/test').Page, name: string): Promise<void> {
-  await page.goto('/endpoints');
-  await page.getByRole('button', { name: 'Add endpoint' }).first().click();
-  const form = page.getByRole('form', { name: 'Add endpoint' });
-  await form.getByLabel('Name').fill(name);
-  await form.getByLabel('Server').selectOption('vllm');
-  await form.getByLabel('Base URL').fill(`${TEST_SERVER}/v1`);
-  await form.getByLabel('Default model').fill('qwen3-8b');
-  await form.getByRole('button', { name: 'Add endpoint' }).click();
-  await expect(form).toBeHidden();
-}
-
 test('a new user registers the test server and sees it healthy with its model', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Endpoints' })).toBeVisible();
-  await addEndpoint(page, 'scripted vllm');
+  await addEndpointInUi(page, 'scripted vllm');
   const card = page.getByRole('article', { name: 'Endpoint scripted vllm' });
   await expect(card.getByTestId('health-status')).toHaveText('Healthy');
   await expect(card.getByRole('list', { name: 'Served models' })).toContainText('qwen3-8b');
@@ -41,7 +30,7 @@ test('a malformed URL and an unreachable server are refused with the cause', asy
 });
 
 test('streams a completion with reasoning into the Playground', async ({ page }) => {
-  await addEndpoint(page, 'playground vllm');
+  await addEndpointInUi(page, 'playground vllm');
   await page.getByRole('link', { name: 'Playground' }).click();
   await expect(page.getByRole('heading', { name: 'Playground' })).toBeVisible();
   await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'playground vllm' });
@@ -59,7 +48,7 @@ test('streams a completion with reasoning into the Playground', async ({ page })
 });
 
 test('Stop aborts a stream mid-way, upstream included', async ({ page }) => {
-  await addEndpoint(page, 'stoppable');
+  await addEndpointInUi(page, 'stoppable');
   await page.goto('/playground');
   await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'stoppable' });
   await page.getByLabel('User message').fill('Tell me a long story #tokens:2000 #pace:20');
@@ -80,7 +69,7 @@ test('Stop aborts a stream mid-way, upstream included', async ({ page }) => {
 });
 
 test('an endpoint whose stream fails mid-way shows a clear error', async ({ page }) => {
-  await addEndpoint(page, 'flaky');
+  await addEndpointInUi(page, 'flaky');
   await page.goto('/playground');
   await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'flaky' });
   await page.getByLabel('User message').fill('Start then fail #fault:mid_stream_error');

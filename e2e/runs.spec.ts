@@ -1,6 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { type Graph, preset } from '../shared/src/index.ts';
 import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+import { scriptModel, thought, threeTurns } from './scenarios.ts';
 
 /**
  * The run inspector, against the real server, engine and built-in world, with the scripted test server as the
@@ -33,15 +34,6 @@ async function setup(request: APIRequestContext): Promise<Setup> {
   return { endpointId: endpoint.id, tasks: tasks.map((t) => t.id) };
 }
 
-async function script(entries: unknown[]): Promise<void> {
-  const response = await fetch(`${TEST_SERVER}/__script`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(entries),
-  });
-  expect(response.ok).toBe(true);
-}
-
 /** Three roles over three steps, the summarizer firing every second turn and compressing everything before. */
 function threeRoles(): Graph {
   const graph = preset('three-roles').graph;
@@ -67,11 +59,7 @@ async function startRun(request: APIRequestContext, graph: Graph, taskId: string
   return ((await response.json()) as { id: string }).id;
 }
 
-const FAILING =
-  '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(undefined_name)\n```';
-const FIXED =
-  '```python\nprint(apis.notes.login(username="ada@example.com", password="hunter22"))\nprint(\'fixed\')\n```';
-const LONG_THOUGHT = Array.from({ length: 80 }, (_, i) => `idea${i}`).join(' ');
+const LONG_THOUGHT = thought(80);
 /** A reply that streams for half a minute: the run stays live while the test looks at it. */
 const SLOWLY = { content: `Thinking slowly. ${LONG_THOUGHT} ${LONG_THOUGHT}`, paceMs: 200 };
 
@@ -93,33 +81,7 @@ test('a live run streams into the trace; its corrector diff and summarizer befor
 }) => {
   test.setTimeout(150_000);
   const { endpointId, tasks } = await setup(request);
-  await script([
-    // Step 1: the agent thinks out loud slowly, then writes code that fails.
-    {
-      match: { system: 'You are an agent' },
-      reply: {
-        content: `Let me log in. ${LONG_THOUGHT}\n${FAILING}`,
-        reasoning: 'Log in first.',
-        paceMs: 40,
-      },
-    },
-    // Step 2: it repeats the failing code; the loop-breaker sends it to the corrector, which fixes it.
-    { match: { system: 'You are an agent' }, reply: { content: `Again.\n${FAILING}` } },
-    {
-      match: { system: 'You review one block' },
-      reply: { content: `Diagnosis: undefined_name is never defined.\n${FIXED}` },
-    },
-    // Step 3: the summarizer compresses the first two turns and drops the password, which pinning restores.
-    {
-      match: { system: 'You compress' },
-      reply: { content: '## Progress\nLogged in twice.\n## Key facts\n- user ada@example.com' },
-    },
-    {
-      match: { system: 'You are an agent' },
-      repeat: true,
-      reply: { content: "```python\nprint('done')\n```" },
-    },
-  ]);
+  await scriptModel(threeTurns({ words: 80, paceMs: 40 }));
   const runId = await startRun(request, threeRoles(), tasks[0]!, endpointId);
 
   await page.goto(`/runs/${runId}`);
@@ -184,7 +146,7 @@ test('a live run streams into the trace; its corrector diff and summarizer befor
 test('a run opens again after a reload and from the Runs list', async ({ page, request }) => {
   test.setTimeout(90_000);
   const { endpointId, tasks } = await setup(request);
-  await script([
+  await scriptModel([
     {
       match: { system: 'You are an agent' },
       repeat: true,
@@ -221,7 +183,7 @@ test('the Runs list filters by status and task, and refreshes itself while a run
   test.setTimeout(120_000);
   const { endpointId, tasks } = await setup(request);
   const [quickTask, slowTask] = [tasks[2]!, tasks[3]!];
-  await script([
+  await scriptModel([
     { match: { system: 'You are an agent' }, reply: { content: "```python\nprint('quick')\n```" } },
     { match: { system: 'You are an agent' }, repeat: true, reply: SLOWLY },
   ]);
@@ -260,7 +222,7 @@ test('a live trace follows the newest step, lets the reader scroll back, and Can
   test.setTimeout(120_000);
   const { endpointId, tasks } = await setup(request);
   const quickStep = { content: `Step done.\n\`\`\`python\nprint('${'step output '.repeat(6)}')\n\`\`\`` };
-  await script([
+  await scriptModel([
     ...Array.from({ length: 4 }, () => ({ match: { system: 'You are an agent' }, reply: quickStep })),
     { match: { system: 'You are an agent' }, repeat: true, reply: SLOWLY },
   ]);
