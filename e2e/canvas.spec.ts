@@ -396,11 +396,16 @@ test('runs a preset whose nodes bind no endpoint on the endpoint chosen beside t
   const run = page.getByRole('button', { name: '▶ Run' });
   await expect(run).toBeDisabled();
   await expect(page.getByTestId('run-blocker')).toContainText('has no endpoint');
+  await expect(page.getByTestId('node-agent')).toContainText('no endpoint');
+  await expect(page.getByLabel('Validation issues')).toContainText('choose one for the run');
 
   const endpoint = page.getByLabel('Run endpoint');
   await endpoint.selectOption({ label: 'chosen vllm (test server)' });
   await expect(run).toBeEnabled();
   await expect(page.getByTestId('run-blocker')).toBeHidden();
+  // The nodes say where they will send their requests, and no longer warn about a missing endpoint.
+  await expect(page.getByTestId('node-agent')).toContainText('run (chosen vllm)');
+  await expect(page.getByLabel('Validation issues')).not.toContainText('has no endpoint');
   const panel = page.getByRole('region', { name: 'Live run' });
   const startRun = async () => {
     const starting = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/runs'));

@@ -256,7 +256,7 @@ export function validateGraph(graph: Graph, context: ValidationContext): GraphIs
       issues.push({
         severity: context.forRun ? 'error' : 'warning',
         code: 'no_endpoint',
-        message: `${NODE_KINDS[node.kind].label} ${nodeName(node)} has no endpoint: bind one on the node or set the graph's default`,
+        message: `${NODE_KINDS[node.kind].label} ${nodeName(node)} has no endpoint: bind one on the node, set the graph's default or choose one for the run`,
         nodeId: node.id,
         field: 'config.llm.endpointId',
       });

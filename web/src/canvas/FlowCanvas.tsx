@@ -20,6 +20,7 @@ import { connectionProblem } from './graphOps.ts';
 import { DEFAULT_NODE_SIZE } from './layout.ts';
 import { nodeTypes } from './nodes/nodeTypes.ts';
 import { readDraggedKind } from './Palette.tsx';
+import { useRunEndpoint } from './run/useRunEndpoint.ts';
 import { useEditor, useEditorStore } from './store/EditorProvider.tsx';
 import { useKeepGraphInView } from './useKeepGraphInView.ts';
 import { useValidation } from './validation.tsx';
@@ -49,14 +50,15 @@ export function FlowCanvas({
   const docId = useEditor((s) => s.origin.docId);
   const { issues } = useValidation();
   const endpoints = useEndpoints().data ?? NO_ENDPOINTS;
+  const [run] = useRunEndpoint();
   const cache = useRef(new FlowNodeCache());
   const flow = useReactFlow<CanvasNode, ConditionFlowEdge>();
   const frame = useRef<HTMLDivElement>(null);
   useKeepGraphInView(frame);
 
   const nodes = useMemo(
-    () => cache.current.derive({ graph, selection, measured, issues, activeNodeId, endpoints }),
-    [graph, selection, measured, issues, activeNodeId, endpoints],
+    () => cache.current.derive({ graph, selection, measured, issues, activeNodeId, endpoints, run }),
+    [graph, selection, measured, issues, activeNodeId, endpoints, run],
   );
   const edges = useMemo(() => deriveEdges({ graph, selection, issues }), [graph, selection, issues]);
 

@@ -13,12 +13,21 @@ export interface DeriveInput {
   activeNodeId: string | null;
   /** Registered endpoints, to name a node's binding (any id/name pair will do). */
   endpoints: readonly { id: string; name: string }[];
+  /** The endpoint chosen for runs beside the Run button, if any, and whether it replaces every node's own. */
+  run?: { endpointId: string | null; everyNode: boolean };
 }
 
-export function bindingText(node: GraphNode, graph: Graph, endpoints: DeriveInput['endpoints']): string {
+export function bindingText(
+  node: GraphNode,
+  graph: Graph,
+  endpoints: DeriveInput['endpoints'],
+  run: DeriveInput['run'] = undefined,
+): string {
   if (node.kind === 'executor') return 'sandbox';
   const name = (id: string) => endpoints.find((e) => e.id === id)?.name ?? id;
   const own = node.config.llm.endpointId;
+  const chosen = run?.endpointId ?? null;
+  if (chosen && (run?.everyNode || (!own && !graph.defaults.endpointId))) return `run (${name(chosen)})`;
   const endpoint = own
     ? name(own)
     : graph.defaults.endpointId
@@ -58,7 +67,7 @@ export class FlowNodeCache {
         issues: byNode.get(node.id) ?? [],
         entry: input.graph.entry === node.id,
         active: input.activeNodeId === node.id,
-        binding: bindingText(node, input.graph, input.endpoints),
+        binding: bindingText(node, input.graph, input.endpoints, input.run),
       };
       const measured = input.measured[node.id];
       const previous = this.last.get(node.id);

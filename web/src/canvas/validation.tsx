@@ -8,6 +8,7 @@ import {
 import { createContext, type ReactNode, useContext, useMemo, useRef } from 'react';
 import { useEndpoints } from '../api/endpoints.ts';
 import { boundForRun, type RunEndpoint } from './run/runEndpoint.ts';
+import { useRunEndpoint } from './run/useRunEndpoint.ts';
 import { useEditor } from './store/EditorProvider.tsx';
 
 export interface Validation {
@@ -22,10 +23,20 @@ export interface Validation {
 
 const ValidationContext = createContext<Validation | null>(null);
 
-export function validate(graph: Graph, endpointIds: ReadonlySet<string> | null): Validation {
+/**
+ * The graph's issues while it is edited. `runEndpointId` is the endpoint chosen beside the Run button: nodes that
+ * bind none will use it, so they are not flagged as having no endpoint.
+ */
+export function validate(
+  graph: Graph,
+  endpointIds: ReadonlySet<string> | null,
+  runEndpointId: string | null = null,
+): Validation {
   const empty = graph.nodes.length === 0;
   // An empty draft has no entry yet; saying so twice (schema and validator) helps nobody.
-  const issues = validateGraph(graph, { endpointIds }).filter((i) => !(empty && i.code === 'unknown_entry'));
+  const issues = validateGraph(graph, { endpointIds, runEndpointId }).filter(
+    (i) => !(empty && i.code === 'unknown_entry'),
+  );
   const parsed = GraphSchema.safeParse(graph);
   let schemaError: string | null = null;
   if (empty) schemaError = 'The graph is empty: drag a node from the palette to start.';
@@ -77,15 +88,16 @@ export function ValidationProvider({ children }: { children: ReactNode }) {
   );
   // Dragging a node changes the graph on every frame but rarely its issues: keep the same value then, so the
   // issue list and inspector do not re-render per frame.
+  const runEndpointId = useRunEndpoint()[0].endpointId;
   const last = useRef<{ key: string; value: Validation } | null>(null);
   const value = useMemo(() => {
-    const next = validate(graph, endpointIds);
+    const next = validate(graph, endpointIds, runEndpointId);
     const key = JSON.stringify([next.issues, next.schemaError]);
     if (last.current && last.current.key === key && last.current.value.endpointIds === endpointIds)
       return last.current.value;
     last.current = { key, value: next };
     return next;
-  }, [graph, endpointIds]);
+  }, [graph, endpointIds, runEndpointId]);
   return <ValidationContext.Provider value={value}>{children}</ValidationContext.Provider>;
 }
 

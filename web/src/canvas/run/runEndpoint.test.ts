@@ -1,6 +1,7 @@
 import { type Graph, preset } from '@trellis/shared';
 import { describe, expect, it } from 'vitest';
-import { runBlocker } from '../validation.tsx';
+import { bindingText } from '../derive.ts';
+import { runBlocker, validate } from '../validation.tsx';
 import {
   AS_BOUND,
   decodeChoice,
@@ -67,6 +68,30 @@ describe('the run endpoint', () => {
     const known = new Set(['lab']);
     expect(runBlocker(graph, known)).toMatch(/has no endpoint/);
     expect(runBlocker(graph, known, { endpointId: 'lab', everyNode: false })).toBeNull();
+  });
+
+  it('stops warning about nodes with no endpoint once one is chosen for the run, and says where they go', () => {
+    const graph = threeRoles();
+    const known = new Set(['box']);
+    expect(validate(graph, known).issues.filter((i) => i.code === 'no_endpoint')).toHaveLength(3);
+    expect(validate(graph, known).issues[0]?.message).toMatch(/choose one for the run/);
+    expect(validate(graph, known, 'box').issues.filter((i) => i.code === 'no_endpoint')).toEqual([]);
+    const endpoints = [{ id: 'box', name: 'first gpu' }];
+    const agent = graph.nodes.find((n) => n.id === 'agent')!;
+    expect(bindingText(agent, graph, endpoints)).toBe('no endpoint');
+    expect(bindingText(agent, graph, endpoints, { endpointId: 'box', everyNode: false })).toBe(
+      'run (first gpu)',
+    );
+  });
+
+  it('labels a node bound elsewhere by its own endpoint unless every node goes to the run endpoint', () => {
+    const graph = mixedBindings();
+    const endpoints = [{ id: 'box', name: 'first gpu' }];
+    const agent = graph.nodes.find((n) => n.id === 'agent')!;
+    expect(bindingText(agent, graph, endpoints, { endpointId: 'box', everyNode: false })).toBe('agent-box');
+    expect(bindingText(agent, graph, endpoints, { endpointId: 'box', everyNode: true })).toBe(
+      'run (first gpu)',
+    );
   });
 
   it('blocks on nodes bound to an unregistered endpoint unless every node is sent to the chosen one', () => {
