@@ -73,6 +73,10 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   await expect(page).toHaveURL(/\/runs\/run_/);
   const runUrl = page.url();
   await expect(page.getByRole('heading', { name: 'Three roles' })).toBeVisible();
+  // The agent's first call is still streaming: the totals count it apart until its response arrives.
+  await expect(
+    page.getByRole('region', { name: 'Totals per role' }).locator('tr[data-role="agent"]'),
+  ).toContainText('+1 streaming');
   await snap(page, 'run-live');
   await expect(runStatus(page)).toHaveText('Failed', { timeout: 120_000 });
   const trace = page.getByRole('region', { name: 'Run trace' });

@@ -28,7 +28,10 @@ export function RoleTotalsTable({ view }: { view: RunView }) {
                 <td>
                   <RoleTag kind={row.role} />
                 </td>
-                <td className="num">{row.calls}</td>
+                <td className="num">
+                  {row.calls}
+                  {row.streaming > 0 ? <span className="muted"> +{row.streaming} streaming</span> : null}
+                </td>
                 <td className="num">{row.role === 'executor' ? '–' : formatTokens(row.promptTokens)}</td>
                 <td className="num">{row.role === 'executor' ? '–' : formatTokens(row.completionTokens)}</td>
                 <td className="num">{formatMs(row.durationMs)}</td>

@@ -96,7 +96,8 @@ export function RunPage({ runId }: { runId: string }) {
           <div className="trace-card-head">
             <h3>Trace</h3>
             <span className="muted small">
-              {view.steps.length} steps · {view.lastSeq.toLocaleString('en-US')} events
+              {view.steps.length} step{view.steps.length === 1 ? '' : 's'} ·{' '}
+              {view.lastSeq.toLocaleString('en-US')} event{view.lastSeq === 1 ? '' : 's'}
             </span>
             {pinned !== null ? (
               <button

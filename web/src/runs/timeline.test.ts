@@ -43,17 +43,25 @@ describe('timeline and totals', () => {
     expect(stepTiming(view.steps[1]!).segments).toEqual([{ kind: 'agent', ms: 250 }]);
   });
 
-  it('computes role totals live, with the executor counted by actions', () => {
+  it('computes role totals live, with the executor counted by actions and calls still streaming apart', () => {
     const rows = roleRows(foldEvents(run().events));
-    expect(rows.map((r) => [r.role, r.calls, r.durationMs])).toEqual([
-      ['agent', 1, 550],
-      ['executor', 1, 30],
+    expect(rows.map((r) => [r.role, r.calls, r.streaming, r.durationMs])).toEqual([
+      ['agent', 1, 1, 550],
+      ['executor', 1, 0, 30],
     ]);
   });
 
-  it('uses the run totals once the run has finished', () => {
+  it('shows a role whose first call is still streaming', () => {
+    const script = new EventScript().started();
+    script.add({ type: 'step.started', step: 1 });
+    script.add({ type: 'llm.request', ...requestBody(), step: 1 });
+    expect(roleRows(foldEvents(script.events))).toMatchObject([{ role: 'agent', calls: 0, streaming: 1 }]);
+  });
+
+  it('uses the run totals once the run has finished, and counts nothing as streaming then', () => {
     const rows = roleRows(foldEvents(run().finished().events));
     expect(rows.find((r) => r.role === 'agent')?.durationMs).toBe(999);
+    expect(rows.every((r) => r.streaming === 0)).toBe(true);
   });
 });
 

@@ -39,15 +39,36 @@ export function stepTiming(step: StepView): StepTiming {
 
 export interface RoleRow extends RoleTotals {
   role: string;
+  /** Calls still streaming (a live run only); not yet in the totals. */
+  streaming: number;
 }
 
 /**
- * Per-role totals: the run's own totals once it has finished, else what the responses so far add up to. The
- * executor makes no model calls; its row counts actions and the time they took.
+ * Per-role totals: the run's own totals once it has finished, else what the responses so far add up to, with the
+ * calls still streaming counted apart. The executor makes no model calls; its row counts actions and the time
+ * they took.
  */
 export function roleRows(view: RunView): RoleRow[] {
   const byRole = view.finished?.totals.byRole ?? view.liveTotals;
-  const rows: RoleRow[] = Object.entries(byRole).map(([role, totals]) => ({ role, ...totals }));
+  const rows: RoleRow[] = Object.entries(byRole).map(([role, totals]) => ({ role, ...totals, streaming: 0 }));
+  if (!view.finished) {
+    for (const call of Object.values(view.calls)) {
+      if (call.done) continue;
+      let row = rows.find((r) => r.role === call.role);
+      if (!row) {
+        row = {
+          role: call.role,
+          calls: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          durationMs: 0,
+          streaming: 0,
+        };
+        rows.push(row);
+      }
+      row.streaming++;
+    }
+  }
   let actions = 0;
   let actionMs = 0;
   for (const step of view.steps) {
@@ -63,6 +84,7 @@ export function roleRows(view: RunView): RoleRow[] {
       promptTokens: 0,
       completionTokens: 0,
       durationMs: actionMs,
+      streaming: 0,
     });
   }
   return rows.sort((a, b) => byRoleOrder(a.role, b.role));
