@@ -38,6 +38,21 @@ async function centre(locator: Locator): Promise<{ x: number; y: number }> {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** Waits until the canvas's view stops moving (a fit after opening a graph glides for a moment). */
+async function viewSettled(page: Page): Promise<void> {
+  const transform = () =>
+    page.locator('.react-flow__viewport').evaluate((element) => (element as HTMLElement).style.transform);
+  let last = '';
+  await expect
+    .poll(async () => {
+      const now = await transform();
+      const still = now === last;
+      last = now;
+      return still;
+    })
+    .toBe(true);
+}
+
 /** Grabs one end of an edge by the grip React Flow puts there, where it shows, and drops it at a point. */
 async function dragEdgeEnd(
   page: Page,
@@ -357,6 +372,7 @@ test('drags an edge end to another node: the edge keeps its condition; empty spa
   await edge.getByRole('button').click();
   await edge.getByLabel('Edge condition').selectOption('on_error');
   await page.getByRole('button', { name: 'Close the side panel' }).click();
+  await viewSettled(page);
   const ends = page.getByTestId('rf__edge-agent->corrector');
 
   await dragEdgeEnd(page, 'agent->corrector', 'target', await centre(handle(page, 'executor', 'target')));

@@ -49,7 +49,8 @@ export function useKeepGraphInView(host: RefObject<HTMLElement | null>): void {
       const isInView = contains(visibleRect(viewport, size), bounds);
       if (!wasInView || isInView) return;
       if (timer !== null) window.clearTimeout(timer);
-      timer = window.setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }), 60);
+      // Not animated: the frame itself changed at once, and a view still gliding would move what the user grabs.
+      timer = window.setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.1 }), 60);
     });
     observer.observe(element);
     return () => {
