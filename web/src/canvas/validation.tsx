@@ -86,9 +86,9 @@ export function ValidationProvider({ children }: { children: ReactNode }) {
     () => (endpoints.data ? new Set(endpoints.data.map((e) => e.id)) : null),
     [endpoints.data],
   );
+  const runEndpointId = useRunEndpoint()[0].endpointId;
   // Dragging a node changes the graph on every frame but rarely its issues: keep the same value then, so the
   // issue list and inspector do not re-render per frame.
-  const runEndpointId = useRunEndpoint()[0].endpointId;
   const last = useRef<{ key: string; value: Validation } | null>(null);
   const value = useMemo(() => {
     const next = validate(graph, endpointIds, runEndpointId);
