@@ -105,6 +105,28 @@ export const ServedModel = z.object({
 });
 export type ServedModel = z.infer<typeof ServedModel>;
 
+/** One thing verification established (`passed`) or could not establish (`unchecked`, `detail` says why). */
+export const VerificationCheck = z.object({
+  /** `server`: it answers with a model list; `api_key`: a request that needs the key got past authentication;
+   * `model`: the default model is among those served. */
+  subject: z.enum(['server', 'api_key', 'model']),
+  result: z.enum(['passed', 'unchecked']),
+  /** What was asked and what the server answered, or why it was not asked, in one sentence. */
+  detail: z.string(),
+});
+export type VerificationCheck = z.infer<typeof VerificationCheck>;
+
+/** What was checked before an endpoint was saved; a failed check is an error instead. */
+export const EndpointVerification = z.object({
+  checks: z.array(VerificationCheck),
+  models: z.array(ServedModel),
+});
+export type EndpointVerification = z.infer<typeof EndpointVerification>;
+
+/** What registering or editing an endpoint answers: the endpoint, and its verification (null when skipped). */
+export const SavedEndpoint = Endpoint.extend({ verification: EndpointVerification.nullable() });
+export type SavedEndpoint = z.infer<typeof SavedEndpoint>;
+
 export const ServerMetrics = z.object({
   source: z.enum(['vllm', 'sglang']),
   requestsRunning: z.number().nullable(),

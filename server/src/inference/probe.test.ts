@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { discoverLocalServers } from './discovery.ts';
-import { probeEndpoint, readModels, readServerMetrics, rootOf, verifyEndpoint } from './probe.ts';
+import { probeEndpoint, readModels, readServerMetrics, rootOf } from './probe.ts';
 import { metricSum, parsePrometheus } from './prometheus.ts';
 
 const KEY = 'sk-probe-secret-4242';
@@ -189,58 +189,6 @@ describe('probeEndpoint', () => {
     });
     expect(health).toMatchObject({ status: 'down', models: [], metrics: null, latencyMs: null });
     expect(health.message).toContain('connection refused');
-  });
-});
-
-describe('verifyEndpoint', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ dialect: 'vllm', models: ['qwen3-8b', 'qwen3-0.6b'], apiKey: KEY });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
-  const verify = (options: { baseUrl?: string; apiKey?: string; model?: string }) =>
-    verifyEndpoint({ baseUrl: server.url, apiKey: KEY, timeoutMs: 2_000, ...options });
-
-  it('accepts a reachable server, the right key and a served model', async () => {
-    expect(await verify({ model: 'qwen3-8b' })).toBeNull();
-  });
-
-  it('names the served models when the model is unknown', async () => {
-    const error = await verify({ model: 'llama-70b' });
-    expect(error?.code).toBe('model_not_found');
-    expect(error?.message).toContain("'llama-70b'");
-    expect(error?.message).toContain('qwen3-8b, qwen3-0.6b');
-  });
-
-  it('refuses a wrong key without repeating it', async () => {
-    const error = await verify({ apiKey: 'sk-wrong-verify-key' });
-    expect(error?.code).toBe('unauthorized');
-    expect(JSON.stringify(error)).not.toContain('sk-wrong-verify-key');
-  });
-
-  it('explains an unreachable port, an unknown host and a base URL without the API', async () => {
-    const port = await freePort();
-    expect((await verify({ baseUrl: `http://127.0.0.1:${port}/v1` }))?.code).toBe('connection_refused');
-    expect((await verify({ baseUrl: 'http://no-such-gpu.invalid/v1' }))?.code).toBe('dns_failure');
-    const root = await verify({ baseUrl: server.url.replace(/\/v1$/, '') });
-    expect(root?.code).toBe('invalid_url');
-    expect(root?.message).toMatch(/usually ends in \/v1/);
-  });
-
-  it('gives up on a server that does not answer within the time limit', async () => {
-    const silent = http.createServer(() => {});
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as AddressInfo).port;
-    try {
-      const error = await verify({ baseUrl: `http://127.0.0.1:${port}/v1` });
-      expect(error?.code).toBe('connection_refused');
-      expect(error?.message).toMatch(/did not answer within 2000 ms/);
-    } finally {
-      silent.closeAllConnections();
-      silent.close();
-    }
   });
 });
 

@@ -8,16 +8,25 @@ describe('endpoint registry API', () => {
   let t: TestApp;
   let open: TestServer;
   let keyed: TestServer;
+  /** Guards chat with its key but lists models to anyone, as many proxies and some vLLM setups do. */
+  let guardedChat: TestServer;
 
   beforeAll(async () => {
     t = await createTestApp();
     open = await startTestServer({ dialect: 'vllm', models: ['qwen3-8b'] });
     keyed = await startTestServer({ dialect: 'vllm', models: ['qwen3-8b'], apiKey: 'sk-right-key-1234' });
+    guardedChat = await startTestServer({
+      dialect: 'vllm',
+      models: ['qwen3-8b'],
+      apiKey: 'sk-right-key-1234',
+      openModels: true,
+    });
   });
   afterAll(async () => {
     await t.close();
     await open.close();
     await keyed.close();
+    await guardedChat.close();
   });
 
   const post = (body: unknown) =>
@@ -83,6 +92,61 @@ describe('endpoint registry API', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('endpoint_unauthorized');
     expect(res.json().error.message).not.toContain('sk-wrong');
+  });
+
+  it('rejects a wrong API key although the server lists its models without one', async () => {
+    const res = await post({
+      name: 'wrong key, open models',
+      baseUrl: guardedChat.url,
+      apiKey: 'sk-wrong-but-long',
+      defaultModel: 'qwen3-8b',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('endpoint_unauthorized');
+    expect(res.json().error.message).toContain('rejected the API key (HTTP 401 to POST /chat/completions');
+    expect(JSON.stringify(res.json())).not.toContain('sk-wrong-but-long');
+    expect((await list()).some((e: { name: string }) => e.name === 'wrong key, open models')).toBe(false);
+  });
+
+  it('rejects an edit to a wrong API key that only a chat completion reveals', async () => {
+    const created = await post({
+      name: 'guarded chat',
+      baseUrl: guardedChat.url,
+      apiKey: 'sk-right-key-1234',
+      defaultModel: 'qwen3-8b',
+    });
+    expect(created.statusCode).toBe(201);
+    const edit = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/endpoints/${created.json().id}`,
+      payload: { apiKey: 'sk-wrong-but-long' },
+    });
+    expect(edit.statusCode).toBe(422);
+    expect(edit.json().error.message).toContain('rejected the API key');
+    expect(t.ctx.endpoints.get(created.json().id)?.apiKey).toBe('sk-right-key-1234');
+  });
+
+  it('answers a registration with what it checked', async () => {
+    const res = await post({
+      name: 'checked',
+      baseUrl: guardedChat.url,
+      apiKey: 'sk-right-key-1234',
+      defaultModel: 'qwen3-8b',
+    });
+    expect(res.statusCode).toBe(201);
+    const { verification } = res.json();
+    expect(verification.models).toEqual([expect.objectContaining({ id: 'qwen3-8b' })]);
+    expect(verification.checks).toEqual([
+      expect.objectContaining({ subject: 'server', result: 'passed' }),
+      expect.objectContaining({ subject: 'model', result: 'passed' }),
+      {
+        subject: 'api_key',
+        result: 'passed',
+        detail: expect.stringMatching(/^the server accepted the API key: POST \/chat\/completions/),
+      },
+    ]);
+    const unverified = await post({ name: 'unchecked', baseUrl: open.url, verify: false });
+    expect(unverified.json().verification).toBeNull();
   });
 
   it('rejects an unknown default model, naming the served ones', async () => {

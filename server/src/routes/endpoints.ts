@@ -4,14 +4,17 @@ import {
   EndpointInput,
   type EndpointInputParsed,
   EndpointPatch,
+  type EndpointVerification,
   type InferenceError,
+  type SavedEndpoint,
 } from '@trellis/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound, parseWith } from '../http/errors.ts';
 import { discoverLocalServers } from '../inference/discovery.ts';
-import { probeEndpoint, verifyEndpoint } from '../inference/probe.ts';
+import { probeEndpoint } from '../inference/probe.ts';
+import { verifyEndpoint } from '../inference/verify.ts';
 import { type EndpointFields, type EndpointRecord, toPublic } from '../store/endpoints.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -43,14 +46,15 @@ function rejected(error: InferenceError): HttpError {
   });
 }
 
-async function verifyOrThrow(fields: EndpointFields): Promise<void> {
-  const error = await verifyEndpoint({
+async function verifyOrThrow(fields: EndpointFields): Promise<EndpointVerification> {
+  const result = await verifyEndpoint({
     baseUrl: fields.baseUrl,
     apiKey: fields.apiKey ?? undefined,
     model: fields.defaultModel ?? undefined,
     timeoutMs: fields.timeouts.connectMs,
   });
-  if (error) throw rejected(error);
+  if (!result.ok) throw rejected(result.error);
+  return result.verification;
 }
 
 /** Declared endpoints (config file or TRELLIS_ENDPOINTS) are upserted by name at start-up. */
@@ -119,10 +123,11 @@ export function endpointRoutes(ctx: AppContext): FastifyPluginAsync {
       const input = parseWith(EndpointInput, request.body);
       nameTaken(input.name);
       const fields = fieldsFromInput(input, 'store');
-      if (input.verify) await verifyOrThrow(fields);
+      const verification = input.verify ? await verifyOrThrow(fields) : null;
       nameTaken(input.name);
       const created = ctx.endpoints.create(fields);
-      return reply.status(201).send(toPublic(created));
+      const answer: SavedEndpoint = { ...toPublic(created), verification };
+      return reply.status(201).send(answer);
     });
 
     app.patch('/endpoints/:id', async (request) => {
@@ -145,8 +150,9 @@ export function endpointRoutes(ctx: AppContext): FastifyPluginAsync {
         next.baseUrl !== current.baseUrl ||
         next.apiKey !== current.apiKey ||
         next.defaultModel !== current.defaultModel;
-      if (patch.verify !== false && connectionChanged) await verifyOrThrow(next);
-      return toPublic(ctx.endpoints.update(id, next));
+      const verification = patch.verify !== false && connectionChanged ? await verifyOrThrow(next) : null;
+      const answer: SavedEndpoint = { ...toPublic(ctx.endpoints.update(id, next)), verification };
+      return answer;
     });
 
     app.delete('/endpoints/:id', async (request, reply) => {
@@ -167,23 +173,17 @@ export function endpointRoutes(ctx: AppContext): FastifyPluginAsync {
       });
     });
 
-    /** Checks a server before it is saved: reachable, key accepted, model served. */
+    /** Checks a server before it is saved: reachable, model served, key accepted; says what it could not check. */
     app.post('/endpoints/verify', async (request) => {
       const body = parseWith(VerifyBody, request.body);
-      const error = await verifyEndpoint({
+      const result = await verifyEndpoint({
         baseUrl: body.baseUrl,
         apiKey: body.apiKey,
         model: body.model,
         timeoutMs: DEFAULT_TIMEOUTS.connectMs,
       });
-      if (error) throw rejected(error);
-      const health = await probeEndpoint({
-        baseUrl: body.baseUrl,
-        apiKey: body.apiKey,
-        kind: 'other',
-        timeoutMs: 5_000,
-      });
-      return { ok: true, models: health.models };
+      if (!result.ok) throw rejected(result.error);
+      return { ok: true, ...result.verification };
     });
 
     app.get('/discovery', async () => {

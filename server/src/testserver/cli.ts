@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { DIALECTS, type Dialect, OWNED_BY, startTestServer } from './server.ts';
 
 const USAGE = `usage: pnpm testserver [--port 8000] [--dialect vllm|sglang|llamacpp|ollama|openai|tgi]
-                       [--pace <ms per token>] [--api-key <key>] [--model <id>]... [--think-in-content]
+                       [--pace <ms per token>] [--api-key <key> [--open-models]] [--model <id>]...
+                       [--think-in-content]
 
 A scripted OpenAI-compatible TEST server (not an inference server): it answers from a script or echoes the last
 user message. Steer it from a chat message with #fault:<name>, #tokens:<n>, #pace:<ms>; drive it from other
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     paceMs: pace,
     ...(values.host ? { host: values.host } : {}),
     ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+    ...(values['open-models'] ? { openModels: true } : {}),
     ...(values.model && values.model.length > 0 ? { models: values.model } : {}),
     ...(values['think-in-content'] ? { thinkInContent: true } : {}),
   });
@@ -58,6 +60,7 @@ function parse() {
       dialect: { type: 'string' },
       pace: { type: 'string' },
       'api-key': { type: 'string' },
+      'open-models': { type: 'boolean' },
       model: { type: 'string', multiple: true },
       'think-in-content': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

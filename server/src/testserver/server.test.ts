@@ -277,6 +277,20 @@ describe('the scripted test server', () => {
   });
 });
 
+describe('the test server with openModels', () => {
+  it('lists its models to anyone but still wants the key for chat', async () => {
+    const server = await startTestServer({ dialect: 'vllm', models: ['m'], apiKey: KEY, openModels: true });
+    try {
+      expect((await fetch(`${server.url}/models`)).status).toBe(200);
+      expect((await chatRaw(server, {}, null)).status).toBe(401);
+      expect((await chatRaw(server, {}, 'sk-wrong')).status).toBe(401);
+      expect((await chatRaw(server, {})).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the test server CLI', () => {
   it('says it is a scripted test server and serves the chosen dialect', async () => {
     const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

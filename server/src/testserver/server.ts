@@ -36,6 +36,8 @@ export interface TestServerOptions {
   models?: string[];
   /** Require `Authorization: Bearer <apiKey>` on /v1; a wrong or missing key gets the dialect's 401. */
   apiKey?: string;
+  /** With `apiKey`, leave `GET /v1/models` open and guard only the rest (as a proxy that guards only POST). */
+  openModels?: boolean;
   /** Delay before each token, in milliseconds. */
   paceMs?: number;
   /** Answer /health (and chat) as a server still loading its model. */
@@ -196,8 +198,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     waiters.shift()?.();
   };
 
-  const authorized = (req: http.IncomingMessage): boolean | string | null => {
+  const authorized = (req: http.IncomingMessage, method: string, path: string): boolean | string | null => {
     if (!options.apiKey) return true;
+    if (options.openModels && method === 'GET' && path === '/v1/models') return true;
     const header = req.headers.authorization ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice(7) : null;
     return presented === options.apiKey ? true : presented;
@@ -291,7 +294,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       return;
     }
     if (path.startsWith('/v1/')) {
-      const auth = authorized(req);
+      const auth = authorized(req, method, path);
       if (auth !== true) {
         errorReply(res, 'auth', 401, unauthorizedMessage(dialect, auth === false ? null : auth));
         return;
