@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pythonBlock, task } from '../testing/run.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
@@ -86,6 +88,88 @@ describe('headless CLI', () => {
       server.url,
     ]);
     expect(badGraph.err).toContain('not a preset');
+  });
+
+  it.each(['run', 'tasks', 'presets'])('answers %s --help and -h with its usage', async (command) => {
+    for (const flag of ['--help', '-h']) {
+      const { code, out, err } = await capture([command, flag]);
+      expect(code).toBe(0);
+      expect(out).toContain(`Usage: trellis ${command}`);
+      expect(out).toContain('-h, --help');
+      expect(err).toBe('');
+    }
+  });
+
+  it('describes every option of run in its usage', async () => {
+    const { out } = await capture(['run', '--help']);
+    for (const option of [
+      '--graph',
+      '--task',
+      '--endpoint',
+      '--model',
+      '--concurrency',
+      '--data-dir',
+      '--quiet',
+    ]) {
+      expect(out).toContain(option);
+    }
+  });
+
+  it('answers help at the top level, and help for a command', async () => {
+    for (const argv of [[], ['--help'], ['-h'], ['help']]) {
+      const { code, out } = await capture(argv);
+      expect(code).toBe(0);
+      expect(out).toMatch(/trellis run .*\n\s+trellis tasks .*\n\s+trellis presets/);
+    }
+    const about = await capture(['help', 'tasks']);
+    expect(about.code).toBe(0);
+    expect(about.out).toContain('Usage: trellis tasks');
+  });
+
+  it('gives help when asked even beside a mistake', async () => {
+    const { code, out } = await capture(['run', '--bogus', '--graph', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: trellis run');
+  });
+
+  it.each([
+    [['run', '--foo'], "trellis: unknown option '--foo' for 'run' (see: trellis run --help)"],
+    [['tasks', '-x'], "trellis: unknown option '-x' for 'tasks' (see: trellis tasks --help)"],
+    [['presets', '--all'], "trellis: unknown option '--all' for 'presets' (see: trellis presets --help)"],
+    [['--verbose'], "trellis: unknown option '--verbose' (see: trellis --help)"],
+    [['runn'], "trellis: unknown command 'runn' (see: trellis --help)"],
+    [['help', 'runn'], "trellis: unknown command 'runn' (see: trellis --help)"],
+    [['run', '--graph'], "trellis: option '--graph' of 'run' needs a value (see: trellis run --help)"],
+    [['run', '--quiet=yes'], "trellis: option '--quiet' of 'run' takes no value (see: trellis run --help)"],
+    [['presets', 'all'], "trellis: unexpected argument 'all' for 'presets' (see: trellis presets --help)"],
+    [
+      ['tasks', '--split', 'train'],
+      "trellis: --split must be dev or test, not 'train' (see: trellis tasks --help)",
+    ],
+    [
+      ['tasks', '--difficulty', '4'],
+      "trellis: --difficulty must be 1, 2 or 3, not '4' (see: trellis tasks --help)",
+    ],
+    [
+      ['run', '--graph', 'react-baseline', '--task', 'notes_pin_1', '--endpoint', 'x', '--concurrency', '0'],
+      "trellis: --concurrency must be a positive integer, not '0' (see: trellis run --help)",
+    ],
+  ])('refuses %j in one line naming the mistake', async (argv, line) => {
+    const { code, out, err } = await capture(argv);
+    expect(code).toBe(2);
+    expect(err).toBe(line);
+    expect(out).toBe('');
+  });
+
+  it('exits 2 with one line and no stack trace for an unknown option, as a process', () => {
+    const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--foo'], {
+      cwd: serverDir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe("trellis: unknown option '--foo' for 'run' (see: trellis run --help)");
   });
 
   it('lists tasks with filters', async () => {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_TIMEOUTS,
   describeZodError,
@@ -16,16 +15,9 @@ import { HttpError } from '../http/errors.ts';
 import { builtinTasks } from '../routes/tasks.ts';
 import { openDb } from '../store/db.ts';
 import { listTasks } from '../world/index.ts';
+import { parseCommand, UsageError, usageOf } from './args.ts';
+import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
 import { formatEvent } from './print.ts';
-
-const USAGE = `Usage:
-  trellis run --graph <preset|version id|file.json> --task <id>[,<id>…] --endpoint <name|id|url> [--model <id>]
-              [--concurrency <n>] [--data-dir <dir>] [--quiet]
-  trellis tasks [--split dev|test] [--difficulty 1|2|3] [--app <name>] [--search <text>]
-  trellis presets
-
-Runs are stored in the data directory (TRELLIS_DATA_DIR) and appear in the web app.
-Presets: ${PRESET_IDS.join(', ')}`;
 
 class CliError extends Error {}
 
@@ -71,28 +63,49 @@ function resolveEndpoint(spec: string, ctx: ReturnType<typeof createContext>): s
   );
 }
 
+function tasks(argv: string[]): number {
+  const parsed = parseCommand(TASKS, argv);
+  if (parsed.help) {
+    console.log(usageOf(TASKS));
+    return 0;
+  }
+  const found = listTasks(taskFilter(parsed.values));
+  for (const t of found)
+    console.log(`${t.id.padEnd(32)} ${t.split.padEnd(5)} d${t.difficulty}  ${t.instruction}`);
+  console.log(`${found.length} tasks`);
+  return 0;
+}
+
+function presets(argv: string[]): number {
+  if (parseCommand(PRESETS, argv).help) {
+    console.log(usageOf(PRESETS));
+    return 0;
+  }
+  for (const id of PRESET_IDS) console.log(`${id.padEnd(16)} ${preset(id).description}`);
+  return 0;
+}
+
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      graph: { type: 'string' },
-      task: { type: 'string' },
-      endpoint: { type: 'string' },
-      model: { type: 'string' },
-      concurrency: { type: 'string', default: '4' },
-      'data-dir': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-    },
-  });
-  if (!values.graph || !values.task || !values.endpoint)
-    throw new CliError(`run needs --graph, --task and --endpoint\n\n${USAGE}`);
+  const parsed = parseCommand(RUN, argv);
+  if (parsed.help) {
+    console.log(usageOf(RUN));
+    return 0;
+  }
+  const { values } = parsed;
+  if (!values.graph || !values.task || !values.endpoint) {
+    const missing = (['graph', 'task', 'endpoint'] as const).filter((name) => !values[name]);
+    throw new UsageError(
+      `run needs --graph, --task and --endpoint; missing: ${missing.map((name) => `--${name}`).join(', ')}`,
+      'run',
+    );
+  }
   const config = loadConfig({
     ...process.env,
     ...(values['data-dir'] ? { TRELLIS_DATA_DIR: values['data-dir'] } : {}),
   });
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new CliError('--concurrency must be a positive integer');
+    throw new UsageError(`--concurrency must be a positive integer, not '${values.concurrency}'`, 'run');
   const db = openDb(path.join(config.dataDir, 'trellis.db'));
   const shutdown = new AbortController();
   const host = new BuiltinHost();
@@ -151,38 +164,34 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** `trellis`, `trellis --help` and `trellis help [command]`; anything else at the top level is a mistake. */
+function topLevel(command: string | undefined, rest: string[]): number {
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const about = command === 'help' && rest[0] !== undefined ? findCommand(rest[0]) : undefined;
+    if (command === 'help' && rest[0] !== undefined && !about) {
+      throw new UsageError(`unknown command '${rest[0]}'`, null);
+    }
+    console.log(about ? usageOf(about) : topUsage());
+    return 0;
+  }
+  if (command.startsWith('-')) throw new UsageError(`unknown option '${command}'`, null);
+  throw new UsageError(`unknown command '${command}'`, null);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'run') return await run(rest);
-    if (command === 'presets') {
-      for (const id of PRESET_IDS) console.log(`${id.padEnd(16)} ${preset(id).description}`);
-      return 0;
-    }
-    if (command === 'tasks') {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          split: { type: 'string' },
-          difficulty: { type: 'string' },
-          app: { type: 'string' },
-          search: { type: 'string' },
-        },
-      });
-      const tasks = listTasks({
-        ...(values.split ? { split: values.split as 'dev' | 'test' } : {}),
-        ...(values.difficulty ? { difficulty: Number(values.difficulty) as 1 | 2 | 3 } : {}),
-        ...(values.app ? { app: values.app } : {}),
-        ...(values.search ? { search: values.search } : {}),
-      });
-      for (const t of tasks)
-        console.log(`${t.id.padEnd(32)} ${t.split.padEnd(5)} d${t.difficulty}  ${t.instruction}`);
-      console.log(`${tasks.length} tasks`);
-      return 0;
-    }
-    console.log(USAGE);
-    return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    if (command === 'tasks') return tasks(rest);
+    if (command === 'presets') return presets(rest);
+    return topLevel(command, rest);
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(
+        `trellis: ${error.message} (see: trellis ${error.command ? `${error.command} ` : ''}--help)`,
+      );
+      return 2;
+    }
     if (error instanceof CliError || error instanceof ConfigError || error instanceof HttpError) {
       console.error(`trellis: ${error.message}`);
       return 2;
