@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InferenceEvent } from '@trellis/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { faultCases } from '../testing/faults.ts';
+import { collectGarbage } from '../testing/gc.ts';
+import { freePort } from '../testing/net.ts';
 import { DIALECTS, type ScriptEntry, startTestServer, type TestServer } from '../testserver/server.ts';
 import { type ChatStreamRequest, collectChat, streamChat } from './client.ts';
 
@@ -32,39 +35,7 @@ function errorOf(events: InferenceEvent[]) {
   return end.error;
 }
 
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-// Only the timeout a stall should trip is short, so a busy machine cannot trip another one first.
-const FAULTS = [
-  { fault: 'http_500', code: 'server_error', says: /HTTP 500/, timeouts: TIMEOUTS },
-  { fault: 'malformed_sse', code: 'malformed_stream', says: /not JSON/, timeouts: TIMEOUTS },
-  { fault: 'mid_stream_error', code: 'stream_error', says: /illegal memory access/, timeouts: TIMEOUTS },
-  {
-    fault: 'stall_before_first',
-    code: 'first_token_timeout',
-    says: /no token within 0\.4 s/,
-    timeouts: { ...TIMEOUTS, firstTokenMs: 400 },
-  },
-  {
-    fault: 'stall_between',
-    code: 'idle_timeout',
-    says: /stopped sending tokens for 0\.4 s/,
-    timeouts: { ...TIMEOUTS, idleMs: 400 },
-  },
-  { fault: 'drop_connection', code: 'connection_lost', says: /lost mid-stream/, timeouts: TIMEOUTS },
-  {
-    fault: 'stall_headers',
-    code: 'first_token_timeout',
-    says: /no response within 0\.4 s/,
-    timeouts: { ...TIMEOUTS, connectMs: 400 },
-  },
-] as const;
+const FAULTS = faultCases(400).map((c) => ({ ...c, timeouts: { ...TIMEOUTS, ...c.deadline } }));
 
 const STATUSES = [
   { status: 400, code: 'bad_request' },
@@ -189,7 +160,7 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
 
   it.each(FAULTS)(
     'ends with one $code error when the server faults with $fault',
-    async ({ fault, code, says, timeouts }) => {
+    async ({ fault, code, says, timeouts, beforeStart }) => {
       script({
         reply: { reasoning: 'thinking hard about it', content: 'an answer that will not finish', fault },
       });
@@ -199,7 +170,7 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
       expect(error.message).toMatch(says);
       expect(error.message).toContain(`127.0.0.1:${server.port}`);
       expect(JSON.stringify(events)).not.toContain(KEY);
-      if (fault !== 'http_500' && fault !== 'stall_headers') expect(events[0]?.type).toBe('start');
+      if (!beforeStart) expect(events[0]?.type).toBe('start');
     },
   );
 
@@ -351,6 +322,25 @@ describe('streamChat timeouts and cancellation', () => {
     expect(await pending).toEqual({ done: true, value: undefined });
     await eventually(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
   });
+
+  // Node's fetch follows the caller's signal through a weak reference; a collection while a stream is stalled
+  // once left the abort unheard, so the stall outlived its deadline until the server hung up.
+  it.each(FAULTS.filter((c) => c.fault.startsWith('stall')))(
+    'ends a $fault stall at its deadline and closes the connection, with garbage collected meanwhile',
+    async ({ fault, code, timeouts }) => {
+      server.script({ reply: { content: 'a b c d e', fault } });
+      const collector = setInterval(collectGarbage, 50);
+      try {
+        const startedAt = performance.now();
+        const result = await collectChat(streamChat(request('stall', { timeouts })));
+        expect(result.error?.code).toBe(code);
+        expect(performance.now() - startedAt).toBeLessThan(4_000);
+        await eventually(() => expect(server.requests()[0]?.outcome).toBe('client_closed'));
+      } finally {
+        clearInterval(collector);
+      }
+    },
+  );
 
   it('ends with aborted before sending when the signal is already aborted', async () => {
     const controller = new AbortController();

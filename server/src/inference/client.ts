@@ -17,6 +17,7 @@ import {
   readVendorError,
   redactError,
 } from './errors.ts';
+import { RequestControl } from './request-control.ts';
 import { SseParser } from './sse.ts';
 import { ThinkSplitter } from './think.ts';
 
@@ -33,8 +34,6 @@ export interface ChatStreamRequest {
 }
 
 export type InferenceStream = AsyncGenerator<InferenceEvent, void, undefined>;
-
-type Timeout = 'connect' | 'first' | 'idle';
 
 const ERROR_BODY_LIMIT = 4000;
 /**
@@ -97,12 +96,12 @@ interface RunState {
  * `req.signal`, aborts the upstream request at once.
  */
 export function streamChat(req: ChatStreamRequest): InferenceStream {
-  const controller = new AbortController();
+  const control = new RequestControl(req.timeouts);
   const state: RunState = { returned: false, settled: false };
-  const inner = run(req, controller, state);
+  const inner = run(req, control, state);
   const stop = () => {
     state.returned = true;
-    if (!state.settled) controller.abort();
+    if (!state.settled) control.abort();
   };
   const stream: InferenceStream = {
     next: () => inner.next(),
@@ -121,7 +120,7 @@ export function streamChat(req: ChatStreamRequest): InferenceStream {
   return stream;
 }
 
-async function* run(req: ChatStreamRequest, controller: AbortController, state: RunState): InferenceStream {
+async function* run(req: ChatStreamRequest, control: RequestControl, state: RunState): InferenceStream {
   const startedAt = performance.now();
   const where = describeBase(req.baseUrl);
   const fail = (error: InferenceError): InferenceEvent => ({
@@ -139,45 +138,31 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     return;
   }
 
-  let timedOut: Timeout | null = null;
-  const expire = (which: Timeout) => {
-    timedOut = which;
-    controller.abort();
-  };
-  const onAbort = () => controller.abort();
+  control.start();
+  const onAbort = () => control.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
-  const connectTimer = setTimeout(expire, req.timeouts.connectMs, 'connect');
-  let firstTokenTimer: NodeJS.Timeout | null = setTimeout(expire, req.timeouts.firstTokenMs, 'first');
-  let idleTimer: NodeJS.Timeout | null = null;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   let headersArrived = false;
-  const clearTimers = () => {
-    clearTimeout(connectTimer);
-    if (firstTokenTimer) clearTimeout(firstTokenTimer);
-    if (idleTimer) clearTimeout(idleTimer);
-    firstTokenTimer = null;
-    idleTimer = null;
-  };
 
   const explain = (error: unknown): InferenceEvent | null => {
-    const which = timedOut as Timeout | null;
-    if (which === 'connect') {
-      return fail({
-        code: 'first_token_timeout',
-        message: `${where} sent no response within ${seconds(req.timeouts.connectMs)} (connect timeout) — is the server overloaded or the address wrong?`,
-      });
-    }
-    if (which === 'first') {
-      return fail({
-        code: 'first_token_timeout',
-        message: `${where} produced no token within ${seconds(req.timeouts.firstTokenMs)} (first-token timeout) — the server may be overloaded or the prompt very long`,
-      });
-    }
-    if (which === 'idle') {
-      return fail({
-        code: 'idle_timeout',
-        message: `${where} stopped sending tokens for ${seconds(req.timeouts.idleMs)} mid-answer (idle timeout) — the server may be stuck or overloaded`,
-      });
+    switch (control.expired) {
+      case 'connect':
+        return fail({
+          code: 'first_token_timeout',
+          message: `${where} sent no response within ${seconds(req.timeouts.connectMs)} (connect timeout) — is the server overloaded or the address wrong?`,
+        });
+      case 'first':
+        return fail({
+          code: 'first_token_timeout',
+          message: `${where} produced no token within ${seconds(req.timeouts.firstTokenMs)} (first-token timeout) — the server may be overloaded or the prompt very long`,
+        });
+      case 'idle':
+        return fail({
+          code: 'idle_timeout',
+          message: `${where} stopped sending tokens for ${seconds(req.timeouts.idleMs)} mid-answer (idle timeout) — the server may be stuck or overloaded`,
+        });
+      default:
+        break;
     }
     if (state.returned) return null;
     if (req.signal?.aborted) {
@@ -194,14 +179,13 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     if (req.apiKey) headers.authorization = `Bearer ${req.apiKey}`;
     let response: Response;
     try {
-      response = await fetch(`${checked.url.href.replace(/\/+$/, '')}/chat/completions`, {
+      response = await control.fetch(`${checked.url.href.replace(/\/+$/, '')}/chat/completions`, {
         method: 'POST',
         headers,
         body: JSON.stringify(buildChatBody(req.model, req.messages, req.params)),
-        // A POST is never followed across a redirect (it would be replayed as a GET); `error` also spares
-        // fetch a copy of the request body kept for following one.
-        redirect: 'error',
-        signal: controller.signal,
+        // A POST is never followed across a redirect (it would be replayed as a GET): the redirect is
+        // reported below. Not `error`: with it Node's fetch can lose track of the abort signal (see RequestControl).
+        redirect: 'manual',
       });
     } catch (error) {
       const event = explain(error);
@@ -209,8 +193,16 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       return;
     }
     headersArrived = true;
-    clearTimeout(connectTimer);
-    idleTimer = setTimeout(expire, req.timeouts.idleMs, 'idle');
+    control.headersArrived();
+    if (response.status >= 300 && response.status < 400) {
+      response.body?.cancel().catch(() => {});
+      const location = response.headers.get('location');
+      yield fail({
+        code: 'invalid_url',
+        message: `${where} answered with a redirect (HTTP ${response.status}${location ? ` to ${location}` : ''}) — use the address it redirects to as the base URL`,
+      });
+      return;
+    }
     if (response.body === null) {
       yield fail({
         code: 'malformed_stream',
@@ -223,7 +215,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     if (!response.ok) {
       let body: string;
       try {
-        body = await readText(reader, ERROR_BODY_LIMIT);
+        body = await readText(reader, control, ERROR_BODY_LIMIT);
       } catch (error) {
         const event = explain(error);
         if (event) yield event;
@@ -240,9 +232,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       return;
     }
 
-    // Until the first token only the first-token timeout applies: prefill of a long prompt is silent.
-    clearTimeout(idleTimer);
-    idleTimer = null;
+    control.streaming();
     yield { type: 'start', model: req.model, at: Date.now() };
 
     const contentType = response.headers.get('content-type') ?? '';
@@ -250,7 +240,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       // The server ignored `stream: true` and answered with one completion.
       let body: string;
       try {
-        body = await readText(reader, 64 * 1024 * 1024);
+        body = await readText(reader, control, 64 * 1024 * 1024);
       } catch (error) {
         const event = explain(error);
         if (event) yield event;
@@ -275,12 +265,6 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       timings: null,
       failure: null,
     };
-    const startIdle = () => {
-      if (firstTokenTimer) clearTimeout(firstTokenTimer);
-      firstTokenTimer = null;
-      idleTimer ??= setTimeout(expire, req.timeouts.idleMs, 'idle');
-    };
-    const refreshIdle = () => idleTimer?.refresh();
 
     const emit = (kind: 'content' | 'reasoning', text: string) => {
       if (text.length === 0) return;
@@ -323,7 +307,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       if (acc.ttftMs === null && (parts.reasoning || parts.content)) {
         // The first token counts even when it is a `<think>` tag the splitter holds back.
         acc.ttftMs = performance.now() - startedAt;
-        startIdle();
+        control.firstToken();
       }
       if (parts.reasoning) emit('reasoning', parts.reasoning);
       if (parts.content) splitter.push(parts.content, emit);
@@ -331,7 +315,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
         acc.sawFinish = true;
         acc.finishReason = parts.finishReason;
         if (parts.stopReason !== undefined) acc.stopReason = parts.stopReason;
-        startIdle();
+        control.firstToken();
       }
       if (parts.usage !== undefined && parts.usage !== null) acc.usage = readUsage(parts.usage) ?? acc.usage;
       if (parts.timings !== undefined) acc.timings = readTimings(parts.timings) ?? acc.timings;
@@ -340,7 +324,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     let ended = false;
     try {
       while (!acc.sawDone && acc.failure === null) {
-        const chunk = await reader.read();
+        const chunk = await control.read(reader);
         if (chunk.done) {
           ended = true;
           for (const message of parser.finish().messages) if (acc.failure === null) handle(message.data);
@@ -348,7 +332,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
         }
         const batch = parser.push(chunk.value);
         // Comment pings keep a connection open but are not progress: only data resets the idle timer.
-        if (batch.messages.length > 0) refreshIdle();
+        if (batch.messages.length > 0) control.progress();
         for (const message of batch.messages) {
           handle(message.data);
           if (acc.failure !== null || acc.sawDone) break;
@@ -387,7 +371,7 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
     splitter.flush(emit);
     if (ended || (await endsNow(reader))) reader = null;
     state.settled = true;
-    clearTimers();
+    control.clear();
     for (const event of out) yield event;
     out.length = 0;
     if (acc.usage !== null) yield { type: 'usage', usage: acc.usage };
@@ -401,23 +385,27 @@ async function* run(req: ChatStreamRequest, controller: AbortController, state: 
       completionTokens: acc.usage?.completionTokens ?? acc.timings?.predictedN ?? acc.pieces,
     };
   } finally {
-    clearTimers();
+    control.clear();
     req.signal?.removeEventListener('abort', onAbort);
     if (reader !== null) {
-      if (state.settled) void drainOrAbort(reader, controller);
+      if (state.settled) void drainOrAbort(reader, control);
       else {
-        controller.abort();
+        control.abort();
         reader.cancel().catch(() => {});
       }
     }
   }
 }
 
-async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<string> {
+async function readText(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  control: RequestControl,
+  limit: number,
+): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   for (;;) {
-    const chunk = await reader.read();
+    const chunk = await control.read(reader);
     if (chunk.done) break;
     text += decoder.decode(chunk.value, { stream: true });
     if (text.length > limit) {
@@ -450,7 +438,7 @@ async function endsNow(reader: ReadableStreamDefaultReader<Uint8Array>): Promise
 }
 
 /** Reads what is left after a complete answer so the connection can be reused, in the background. */
-async function drainOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, controller: AbortController) {
+async function drainOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, control: RequestControl) {
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<typeof NOT_YET>((resolve) => {
     timer = setTimeout(resolve, DRAIN_MS, NOT_YET);
@@ -459,7 +447,7 @@ async function drainOrAbort(reader: ReadableStreamDefaultReader<Uint8Array>, con
     for (;;) {
       const chunk = await Promise.race([reader.read(), giveUp]);
       if (chunk === NOT_YET) {
-        controller.abort();
+        control.abort();
         reader.cancel().catch(() => {});
         return;
       }

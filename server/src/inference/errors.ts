@@ -136,12 +136,6 @@ export function networkError(error: unknown, baseUrl: string, started: boolean):
       message: `cannot connect to ${where}: TLS failed (${message || code})`,
     };
   }
-  if (message === 'unexpected redirect') {
-    return {
-      code: 'invalid_url',
-      message: `${where} answered with a redirect — use the address it redirects to as the base URL`,
-    };
-  }
   if (message === 'bad port') {
     // fetch refuses a fixed list of ports (9, 6000, 6665–6669, 10080…) before any packet is sent.
     return {

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   DEFAULT_TIMEOUTS,
@@ -13,6 +12,7 @@ import { installErrorHandling } from '../http/errors.ts';
 import { SseParser } from '../inference/sse.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { EndpointRepo } from '../store/endpoints.ts';
+import { freePort } from '../testing/net.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { playgroundRoutes } from './playground.ts';
 
@@ -25,14 +25,6 @@ const MODEL = 'qwen3-8b';
 interface SseRead {
   events: { name: string | undefined; data: PlaygroundEvent }[];
   comments: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('POST /api/playground/stream', () => {
