@@ -41,8 +41,9 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     console.log(`trellis: ${signal}, shutting down`);
-    ctx.manager.shutdown();
+    const runsStopped = ctx.manager.shutdown();
     shutdown.abort();
+    await runsStopped;
     await app.close();
     await host.close();
     db.close();

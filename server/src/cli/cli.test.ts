@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDb } from '../store/db.ts';
+import { RunRepo } from '../store/runs.ts';
 import { pythonBlock, task } from '../testing/run.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { main } from './main.ts';
@@ -171,6 +173,59 @@ describe('headless CLI', () => {
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe("trellis: unknown option '--foo' for 'run' (see: trellis run --help)");
   });
+
+  it('on Ctrl-C ends its runs in flight as interrupted with that cause, traces kept, and exits 130', async () => {
+    server.reset();
+    server.script({ repeat: true, reply: { content: 'let me think', fault: 'stall_between' } });
+    const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const cli = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'run',
+        '--graph',
+        'react-baseline',
+        '--task',
+        'notes_pin_1',
+        '--endpoint',
+        server.url,
+        '--model',
+        'qwen3-8b',
+      ],
+      {
+        cwd: serverDir,
+        env: { ...process.env, TRELLIS_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    cli.stdout!.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    const exitCode = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    await vi.waitFor(() => expect(server.requests().some((r) => r.outcome === 'pending')).toBe(true), {
+      timeout: 60_000,
+      interval: 50,
+    });
+    cli.kill('SIGINT');
+    expect(await exitCode).toBe(130);
+    const runId = /Runs: (run_\w+)/.exec(out)?.[1];
+    expect(runId, out).toBeTruthy();
+
+    const db = openDb(path.join(dataDir, 'trellis.db'));
+    try {
+      const runs = new RunRepo(db);
+      const stopped = runs.get(runId!)!;
+      expect(stopped.status).toBe('interrupted');
+      expect(stopped.error).toBe('trellis run was stopped (Ctrl-C) while this run was in flight');
+      expect(runs.events(runId!).at(-1)).toMatchObject({ type: 'run.finished', status: 'interrupted' });
+    } finally {
+      db.close();
+    }
+    expect(out).toContain('INTERRUPTED');
+  }, 90_000);
 
   it('lists tasks with filters', async () => {
     const { code, out } = await capture(['tasks', '--split', 'dev', '--difficulty', '1', '--app', 'notes']);

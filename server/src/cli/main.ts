@@ -148,14 +148,25 @@ async function run(argv: string[]): Promise<number> {
       });
       return run;
     });
-    process.on('SIGINT', () => {
-      for (const r of runs) ctx.manager.cancel(r.id);
-    });
+    // Stopping the command is not the user cancelling each run: runs in flight end `interrupted`, as when a
+    // server stops, and say why.
+    let stopped: string | null = null;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopped !== null) return;
+      stopped = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+      void ctx.manager.shutdown(`trellis run was stopped (${stopped}) while this run was in flight`);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     await ctx.manager.idle();
     const succeeded = [...outcomes.values()].filter((s) => s === 'succeeded').length;
     console.log(
       `\n${succeeded}/${taskIds.length} tasks succeeded. Runs: ${runs.map((r) => r.id).join(', ')}`,
     );
+    if (stopped !== null) {
+      console.log(`Stopped by ${stopped}: runs still in flight were marked interrupted, their traces kept.`);
+      return 130;
+    }
     return succeeded === taskIds.length ? 0 : 1;
   } finally {
     ctx.writer.flush();

@@ -44,6 +44,21 @@ const MAX_VISITS_PER_STEP = 64;
 
 class RunAborted extends Error {}
 
+/** Why a run was stopped from outside: the status it ends with and the reason its record gives. */
+export class RunStop extends Error {
+  constructor(
+    readonly status: 'cancelled' | 'interrupted',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The stop a signal was aborted with; an abort without one is taken as the user's cancel. */
+export function stopOf(signal: AbortSignal): RunStop {
+  return signal.reason instanceof RunStop ? signal.reason : new RunStop('cancelled', 'cancelled by the user');
+}
+
 function conditionHolds(condition: EdgeCondition, result: RoleResult, state: RunState): boolean {
   switch (condition.type) {
     case 'always':
@@ -204,8 +219,10 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
       : `reached the step limit (${state.maxSteps}) before the task was completed`;
     return finish(evaluation.success ? 'succeeded' : 'failed', evaluation, error);
   } catch (error) {
-    if (error instanceof RunAborted || deps.signal.aborted)
-      return finish('cancelled', null, 'cancelled by the user');
+    if (error instanceof RunAborted || deps.signal.aborted) {
+      const stop = stopOf(deps.signal);
+      return finish(stop.status, null, stop.message);
+    }
     if (error instanceof InferenceFailure) {
       return finish('errored', null, `model call failed: ${error.message}`);
     }

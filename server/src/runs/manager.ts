@@ -7,14 +7,14 @@ import {
   type RunEventBody,
   validateGraph,
 } from '@trellis/shared';
-import { emptyTotals, runGraph } from '../engine/engine.ts';
+import { emptyTotals, RunStop, runGraph, stopOf } from '../engine/engine.ts';
 import type { ChatModel } from '../engine/model.ts';
 import type { Environment } from '../environments/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import type { EventWriter } from '../store/event-writer.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
-import type { RunRepo } from '../store/runs.ts';
+import { INTERRUPTED_BY_SHUTDOWN, type RunRepo } from '../store/runs.ts';
 import { EndpointLimits, EndpointModel } from './endpoint-model.ts';
 import type { RunHub } from './hub.ts';
 import { Semaphore } from './limiter.ts';
@@ -176,24 +176,14 @@ export class RunManager {
       this.deps.writer.flush();
       this.deps.runs.markFinished(runId, outcome);
     } catch (error) {
-      // Cancelled while queued, or a fault outside the engine: the run still ends with a status and a reason.
-      const cancelled = controller.signal.aborted;
+      // Stopped while queued, or a fault outside the engine: the run still ends with a status and a reason.
+      const stop = controller.signal.aborted ? stopOf(controller.signal) : null;
+      const status = stop?.status ?? 'errored';
+      const message = stop?.message ?? `run failed: ${(error as Error).message}`;
       const totals = emptyTotals();
-      const message = cancelled ? 'cancelled by the user' : `run failed: ${(error as Error).message}`;
-      emit({
-        type: 'run.finished',
-        status: cancelled ? 'cancelled' : 'errored',
-        evaluation: null,
-        totals,
-        error: message,
-      });
+      emit({ type: 'run.finished', status, evaluation: null, totals, error: message });
       this.deps.writer.flush();
-      this.deps.runs.markFinished(runId, {
-        status: cancelled ? 'cancelled' : 'errored',
-        evaluation: null,
-        error: message,
-        totals,
-      });
+      this.deps.runs.markFinished(runId, { status, evaluation: null, error: message, totals });
     } finally {
       release?.();
       await env?.close().catch(() => undefined);
@@ -203,7 +193,7 @@ export class RunManager {
   cancel(runId: string): boolean {
     const controller = this.controllers.get(runId);
     if (!controller) return false;
-    controller.abort(new Error('cancelled by the user'));
+    controller.abort(new RunStop('cancelled', 'cancelled by the user'));
     return true;
   }
 
@@ -213,12 +203,21 @@ export class RunManager {
   }
 
   /**
-   * Server shutdown: writes what is buffered and marks runs in flight as interrupted (a crash gets the same
-   * status at the next start, through recover()).
+   * Stops every run in flight as `interrupted` with `reason` (nobody cancelled them), waits up to `graceMs` for
+   * each to record how it ended, then marks any still unfinished the same way. A crash gets the same status at
+   * the next start, through recover().
    */
-  shutdown(): void {
+  async shutdown(reason = INTERRUPTED_BY_SHUTDOWN, graceMs = 5_000): Promise<void> {
+    for (const controller of this.controllers.values()) controller.abort(new RunStop('interrupted', reason));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     this.deps.writer.flush();
-    this.deps.runs.markInterrupted();
-    for (const controller of this.controllers.values()) controller.abort(new Error('server shutting down'));
+    this.deps.runs.markInterrupted(reason);
   }
 }

@@ -1,5 +1,7 @@
 import type { RunEvent } from '@trellis/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { INTERRUPTED_BY_SHUTDOWN } from '../store/runs.ts';
+import { collectGarbage } from '../testing/gc.ts';
 import { pythonBlock, TestRun, task } from '../testing/run.ts';
 
 const TASK = 'notes_pin_1';
@@ -242,6 +244,33 @@ describe('run API input', () => {
     expect(bad.json().error.message).toContain('status');
   });
 
+  // A run's model calls go through the same client as the Playground: a stall must end them on time too.
+  it('ends a run whose model stalls mid-answer at the idle deadline, with garbage collected meanwhile', async () => {
+    const impatient = r.t.ctx.endpoints.create({
+      name: 'impatient',
+      baseUrl: r.server.url,
+      kind: 'vllm',
+      apiKey: null,
+      defaultModel: 'qwen3-8b',
+      defaultParams: {},
+      timeouts: { connectMs: 5_000, firstTokenMs: 10_000, idleMs: 500 },
+    });
+    r.server.reset();
+    r.script('agent', { content: 'I will log in first and then', fault: 'stall_between' });
+    const collector = setInterval(collectGarbage, 50);
+    try {
+      const run = await r.run(r.graph('react-baseline'), TASK, { endpointId: impatient.id });
+      const done = await r.finished(run.id, 15_000);
+      expect(done.status).toBe('errored');
+      expect(done.error).toContain('idle timeout');
+      const [response] = r.eventsOf(run.id, 'llm.response');
+      expect(response?.error?.code).toBe('idle_timeout');
+      await waitFor(() => r.server.requests().every((q) => q.outcome !== 'pending'));
+    } finally {
+      clearInterval(collector);
+    }
+  });
+
   it('marks runs left in flight by a stopped server as interrupted, trace intact', async () => {
     const version = r.t.ctx.graphs.save({ graph: r.graph('react-baseline'), message: '' });
     r.t.ctx.runs.create({
@@ -272,3 +301,30 @@ async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('stopping the server while a run is in flight', () => {
+  let r: TestRun;
+  beforeAll(async () => {
+    r = await TestRun.start();
+  }, 120_000);
+  afterAll(() => r.close());
+
+  it('ends the run as interrupted with that cause, not as cancelled by the user, trace kept', async () => {
+    r.script('agent', { content: 'thinking it over', fault: 'stall_between' });
+    const run = await r.run(r.graph('react-baseline'), TASK);
+    await waitFor(() => r.server.requests().some((q) => q.outcome === 'pending'));
+
+    await r.t.ctx.manager.shutdown();
+
+    const stopped = r.t.ctx.runs.get(run.id)!;
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.error).toBe(INTERRUPTED_BY_SHUTDOWN);
+    const events = r.events(run.id);
+    expect(events.map((e) => e.type)).toContain('llm.request');
+    expect(events.at(-1)).toMatchObject({
+      type: 'run.finished',
+      status: 'interrupted',
+      error: INTERRUPTED_BY_SHUTDOWN,
+    });
+  });
+});

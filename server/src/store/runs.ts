@@ -64,6 +64,9 @@ export interface NewRun {
   request: unknown;
 }
 
+/** The reason a run gives when the server stopped while it was in flight. */
+export const INTERRUPTED_BY_SHUTDOWN = 'the server stopped while this run was in flight';
+
 /** Runs and their traces. Events are appended in batched transactions by the EventWriter. */
 export class RunRepo {
   private readonly insertEvent;
@@ -133,16 +136,16 @@ export class RunRepo {
   }
 
   /** Runs left queued or running by a previous process: their traces stay, their status says what happened. */
-  markInterrupted(): string[] {
+  markInterrupted(reason = INTERRUPTED_BY_SHUTDOWN): string[] {
     const rows = this.db.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')").all() as {
       id: string;
     }[];
     const now = new Date().toISOString();
     const mark = this.db.prepare(
-      "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the server stopped while this run was in flight' WHERE id = ?",
+      "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ?",
     );
     this.db.transaction(() => {
-      for (const row of rows) mark.run(now, row.id);
+      for (const row of rows) mark.run(now, reason, row.id);
     })();
     return rows.map((r) => r.id);
   }

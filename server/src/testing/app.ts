@@ -42,10 +42,10 @@ export async function createTestApp(
     ctx,
     host,
     async close() {
-      ctx.manager.shutdown();
+      const runsStopped = ctx.manager.shutdown();
       shutdown.abort();
+      await runsStopped;
       await app.close();
-      await ctx.manager.idle();
       await host.close();
       db.close();
     },
