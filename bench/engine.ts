@@ -1,19 +1,27 @@
 /**
  * Engine overhead per node invocation, with an instant in-process model and an instant environment, side by side
- * with the same four-role loop written in LangGraph JS, in one process. Also: trace ingest rate (batched SQLite
- * writes) and the time to fetch all events of a 5,000-event run.
+ * with the same four-role loop written in LangGraph JS, in one process. Trellis is timed twice: the engine alone
+ * (events kept in an array), and as the server runs it (`RunManager` from the server's own context: every event
+ * through the batched `EventWriter` into a SQLite file, the live hub and the run's row). Also: trace ingest rate
+ * (batched SQLite writes) and the time to fetch all events of a 5,000-event run. Temporary databases live in one
+ * directory that is removed at the end, also when a measurement fails or the run is interrupted.
  *
- *   node --import tsx bench/engine.ts
+ *   node --import tsx bench/engine.ts [--storage-only]        (pnpm bench:engine)
  */
-import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Annotation, END, MemorySaver, START, StateGraph } from '@langchain/langgraph';
+import { type AppContext, createContext } from '../server/src/context.ts';
 import { runGraph } from '../server/src/engine/engine.ts';
 import type { ChatModel, ModelRequest } from '../server/src/engine/model.ts';
 import type { Environment, ExecutionResult } from '../server/src/environments/types.ts';
 import { openDb } from '../server/src/store/db.ts';
 import { EventWriter } from '../server/src/store/event-writer.ts';
-import { GraphRepo } from '../server/src/store/graphs.ts';
+import { GraphRepo, type StoredVersion } from '../server/src/store/graphs.ts';
 import { RunRepo } from '../server/src/store/runs.ts';
 import {
+  DEFAULT_TIMEOUTS,
   type Graph,
   type InferenceEvent,
   preset,
@@ -76,7 +84,8 @@ function benchGraph(): Graph {
   return graph;
 }
 
-async function trellisRun(): Promise<{ ms: number; events: number }> {
+/** The engine alone: events are kept in an array, nothing is stored. */
+async function trellisEngineRun(): Promise<{ ms: number; events: number }> {
   const events: RunEventBody[] = [];
   const start = performance.now();
   const outcome = await runGraph(
@@ -94,8 +103,89 @@ async function trellisRun(): Promise<{ ms: number; events: number }> {
   return { ms, events: events.length };
 }
 
+/** Trellis as the server runs it: a context built like the server's, over a SQLite file, with this model. */
+interface ProductRig {
+  ctx: AppContext;
+  version: StoredVersion;
+  endpointId: string;
+  /** Milliseconds spent inside the store's batched event inserts since the rig was made. */
+  writeMs: () => number;
+  close(): void;
+}
+
+function productRig(dbFile: string): ProductRig {
+  const db = openDb(dbFile);
+  const shutdown = new AbortController();
+  const ctx = createContext(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: path.dirname(dbFile),
+      accessToken: null,
+      endpoints: [],
+      discovery: false,
+      webDist: '/nonexistent',
+    },
+    db,
+    shutdown.signal,
+    { tasks: { get: () => null }, environment: instantEnvironment, model: () => instantModel },
+  );
+  const endpoint = ctx.endpoints.create({
+    name: 'instant',
+    baseUrl: 'http://127.0.0.1:9/v1',
+    kind: 'other',
+    apiKey: null,
+    defaultModel: 'instant',
+    defaultParams: {},
+    timeouts: DEFAULT_TIMEOUTS,
+  });
+  const version = ctx.graphs.save({ graph: benchGraph(), message: 'bench' });
+  let writeMs = 0;
+  const append = ctx.runs.appendEvents.bind(ctx.runs);
+  ctx.runs.appendEvents = (events) => {
+    const start = performance.now();
+    append(events);
+    writeMs += performance.now() - start;
+  };
+  return {
+    ctx,
+    version,
+    endpointId: endpoint.id,
+    writeMs: () => writeMs,
+    close() {
+      ctx.manager.shutdown();
+      shutdown.abort();
+      db.close();
+    },
+  };
+}
+
+/** One run started and awaited the way `POST /api/runs` does it, its trace checked in the store. */
+async function trellisProductRun(rig: ProductRig): Promise<{ ms: number; events: number; writeMs: number }> {
+  const { ctx } = rig;
+  const writeBefore = rig.writeMs();
+  const start = performance.now();
+  const run = ctx.manager.start({
+    version: rig.version,
+    taskId: 'bench_1',
+    difficulty: 1,
+    endpointId: rig.endpointId,
+    overrides: {},
+    seed: 1,
+  });
+  await ctx.manager.idle();
+  const ms = performance.now() - start;
+  const stored = ctx.runs.get(run.id);
+  if (stored?.steps !== STEPS || stored.status === 'errored') {
+    throw new Error(`the stored run has ${stored?.steps} steps, status ${stored?.status}: ${stored?.error}`);
+  }
+  return { ms, events: stored.eventCount, writeMs: rig.writeMs() - writeBefore };
+}
+
+let threads = 0;
+
 /** The same loop in LangGraph: four nodes, each calling the same instant model (executor: the environment). */
-async function langgraphRun(): Promise<{ ms: number }> {
+async function langgraphRun(checkpointer: MemorySaver | null): Promise<{ ms: number }> {
   const env = instantEnvironment();
   await env.initialize('bench_1');
   const State = Annotation.Root({
@@ -155,9 +245,12 @@ async function langgraphRun(): Promise<{ ms: number }> {
     .addEdge('agent', 'corrector')
     .addEdge('corrector', 'executor')
     .addConditionalEdges('executor', (s) => (s.step >= STEPS ? END : 'summarizer'))
-    .compile();
+    .compile(checkpointer ? { checkpointer } : {});
   const start = performance.now();
-  const final = await graph.invoke({}, { recursionLimit: STEPS * NODES_PER_STEP + 10 });
+  const final = await graph.invoke(
+    {},
+    { recursionLimit: STEPS * NODES_PER_STEP + 10, configurable: { thread_id: `bench_${++threads}` } },
+  );
   const ms = performance.now() - start;
   if (final.step !== STEPS) throw new Error(`langgraph ran ${final.step} steps`);
   return { ms };
@@ -168,29 +261,61 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function engineOverhead() {
-  await trellisRun();
-  await langgraphRun();
-  const trellis: number[] = [];
-  const langgraph: number[] = [];
-  let events = 0;
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = await trellisRun();
-    trellis.push(t.ms);
-    events = t.events;
-    langgraph.push((await langgraphRun()).ms);
+type Contender =
+  | 'Trellis, engine alone'
+  | 'Trellis, as the server runs it'
+  | 'LangGraph JS'
+  | 'LangGraph JS, MemorySaver';
+
+async function engineOverhead(dir: string) {
+  const rig = productRig(path.join(dir, 'runs.db'));
+  try {
+    const contenders: Record<Contender, () => Promise<{ ms: number; events?: number; writeMs?: number }>> = {
+      'Trellis, engine alone': trellisEngineRun,
+      'Trellis, as the server runs it': () => trellisProductRun(rig),
+      'LangGraph JS': () => langgraphRun(null),
+      'LangGraph JS, MemorySaver': () => langgraphRun(new MemorySaver()),
+    };
+    const names = Object.keys(contenders) as Contender[];
+    for (const name of names) await contenders[name]();
+    const times = new Map<Contender, number[]>(names.map((name) => [name, []]));
+    const writes: number[] = [];
+    let events = 0;
+    // Interleaved, the order rotating each round, so every contender sees the same machine load.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(round + i) % names.length]!;
+        const result = await contenders[name]();
+        times.get(name)!.push(result.ms);
+        if (result.writeMs !== undefined) writes.push(result.writeMs);
+        if (result.events !== undefined) events = result.events;
+      }
+    }
+    const invocations = STEPS * NODES_PER_STEP;
+    const perNode = (name: Contender) => (median(times.get(name)!) * 1000) / invocations;
+    const langgraph = perNode('LangGraph JS');
+    console.log(
+      `\nEngine overhead per node invocation (${STEPS} steps × ${NODES_PER_STEP} nodes, ${events} events a run, ` +
+        `median of ${ROUNDS} interleaved rounds; ratio against LangGraph JS without a checkpointer)`,
+    );
+    console.table(
+      names.map((name) => ({
+        engine: name,
+        'µs / node': perNode(name).toFixed(1),
+        'ratio to LangGraph JS': (perNode(name) / langgraph).toFixed(3),
+        'each round, ms a run': times
+          .get(name)!
+          .map((ms) => ms.toFixed(0))
+          .join(' '),
+      })),
+    );
+    console.log(
+      `Of a run as the server runs it, inside the store's batched inserts: ${median(writes).toFixed(1)} ms ` +
+        `(median; each round ${writes.map((ms) => ms.toFixed(1)).join(' ')})`,
+    );
+  } finally {
+    rig.close();
   }
-  const invocations = STEPS * NODES_PER_STEP;
-  const t = (median(trellis) * 1000) / invocations;
-  const l = (median(langgraph) * 1000) / invocations;
-  console.log(
-    `\nEngine overhead per node invocation (${STEPS} steps × ${NODES_PER_STEP} nodes, median of ${ROUNDS} rounds)`,
-  );
-  console.table([
-    { engine: 'Trellis', 'µs / node': t.toFixed(1), 'events / run': events },
-    { engine: 'LangGraph JS', 'µs / node': l.toFixed(1), 'events / run': '—' },
-    { engine: 'ratio Trellis / LangGraph', 'µs / node': (t / l).toFixed(2), 'events / run': '' },
-  ]);
 }
 
 function syntheticEvents(runId: string, count: number): RunEvent[] {
@@ -224,14 +349,13 @@ function syntheticEvents(runId: string, count: number): RunEvent[] {
   return events;
 }
 
-async function storage() {
-  const db = openDb(':memory:');
-  const file = openDb(`${process.env.TMPDIR ?? '/tmp'}/trellis-bench-${process.pid}.db`);
+async function storage(dir: string) {
   const rows = [];
-  for (const [label, database] of [
-    ['in-memory SQLite', db],
-    ['SQLite file (WAL)', file],
+  for (const [label, file] of [
+    ['in-memory SQLite', ':memory:'],
+    ['SQLite file (WAL)', path.join(dir, 'storage.db')],
   ] as const) {
+    const database = openDb(file);
     const runs = new RunRepo(database);
     const graphs = new GraphRepo(database);
     const version = graphs.save({ graph: preset('three-roles').graph, message: '' });
@@ -285,10 +409,30 @@ async function storage() {
       'fetch 5,000 events as JSON (median ms)': median(fetchTimes).toFixed(1),
       'fetch + parse 5,000 events (median ms)': median(parseTimes).toFixed(1),
     });
+    database.close();
   }
   console.log('\nTrace storage (200,000 events over 20 runs, batched writer; 5,000-event run read 21 times)');
   console.table(rows);
 }
 
-if (!process.argv.includes('--storage-only')) await engineOverhead();
-await storage();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-engine-'));
+const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    removeDir();
+    process.exit(130);
+  });
+}
+try {
+  console.log(
+    `Engine and trace storage on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, node ${process.version}, ` +
+      `load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' / ')} at the start`,
+  );
+  if (!process.argv.includes('--storage-only')) await engineOverhead(dir);
+  await storage(dir);
+} finally {
+  removeDir();
+}
