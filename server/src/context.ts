@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { ChatModel } from './engine/model.ts';
 import type { Environment } from './environments/types.ts';
+import { EndpointService } from './inference/endpoint-service.ts';
 import { RunHub } from './runs/hub.ts';
 import { RunManager } from './runs/manager.ts';
 import type { Db } from './store/db.ts';
@@ -19,6 +20,8 @@ export interface AppContext {
   config: Config;
   db: Db;
   endpoints: EndpointRepo;
+  /** The endpoint registry as users change it: verification, unique names, declared endpoints read-only. */
+  registry: EndpointService;
   graphs: GraphRepo;
   runs: RunRepo;
   writer: EventWriter;
@@ -60,5 +63,18 @@ export function createContext(
     ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
     ...(options.perEndpointRequests ? { perEndpointRequests: options.perEndpointRequests } : {}),
   });
-  return { config, db, endpoints, graphs, runs, writer, hub, manager, tasks: options.tasks, shutdown };
+  const registry = new EndpointService(endpoints, config.endpoints);
+  return {
+    config,
+    db,
+    endpoints,
+    registry,
+    graphs,
+    runs,
+    writer,
+    hub,
+    manager,
+    tasks: options.tasks,
+    shutdown,
+  };
 }

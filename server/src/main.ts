@@ -3,9 +3,8 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { BuiltinHost } from './environments/builtin.ts';
-import { seedConfiguredEndpoints } from './routes/endpoints.ts';
-import { builtinTasks } from './routes/tasks.ts';
 import { openDb } from './store/db.ts';
+import { builtinTasks } from './world/index.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
       `trellis: marked ${interrupted.length} run(s) left in flight by the last server as interrupted`,
     );
   }
-  seedConfiguredEndpoints(ctx);
+  ctx.registry.seedDeclared();
   const app = await buildApp(ctx, {
     logger: process.env.TRELLIS_LOG === '1',
     appworldEnvironment: () => host.environment(),

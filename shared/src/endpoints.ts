@@ -64,6 +64,16 @@ export type EndpointInput = z.input<typeof EndpointInput>;
 export type EndpointInputParsed = z.output<typeof EndpointInput>;
 
 /** A partial edit. `apiKey: null` clears the key; an omitted key keeps it. */
+/** `POST /endpoints/verify`: checks a server before it is saved. */
+export const EndpointVerifyRequest = z
+  .object({
+    baseUrl: EndpointInput.shape.baseUrl,
+    apiKey: z.string().max(4096).optional(),
+    model: z.string().trim().min(1).max(256).optional(),
+  })
+  .strict();
+export type EndpointVerifyRequest = z.infer<typeof EndpointVerifyRequest>;
+
 export const EndpointPatch = z
   .object({
     name: EndpointName,

@@ -10,11 +10,10 @@ import {
 } from '@trellis/shared';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createContext } from '../context.ts';
+import { DomainError } from '../domain-errors.ts';
 import { BuiltinHost } from '../environments/builtin.ts';
-import { HttpError } from '../http/errors.ts';
-import { builtinTasks } from '../routes/tasks.ts';
 import { openDb } from '../store/db.ts';
-import { listTasks } from '../world/index.ts';
+import { builtinTasks, listTasks } from '../world/index.ts';
 import { parseCommand, UsageError, usageOf } from './args.ts';
 import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
 import { formatEvent } from './print.ts';
@@ -203,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 2;
     }
-    if (error instanceof CliError || error instanceof ConfigError || error instanceof HttpError) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof DomainError) {
       console.error(`trellis: ${error.message}`);
       return 2;
     }

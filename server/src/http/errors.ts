@@ -1,6 +1,14 @@
 import { describeZodError } from '@trellis/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { DomainError, type DomainErrorKind } from '../domain-errors.ts';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+};
 
 /** An error our API reports as `{error: {code, message, details?}}` with the given HTTP status. */
 export class HttpError extends Error {
@@ -36,7 +44,16 @@ export function parseWith<S extends z.ZodType>(
 
 /** Installs the one error shape for every route, including Fastify's own parse errors and unknown routes. */
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | HttpError | DomainError, request, reply) => {
+    if (error instanceof DomainError) {
+      return reply.status(STATUS_OF[error.kind]).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+    }
     if (error instanceof HttpError) {
       return reply.status(error.status).send({
         error: {

@@ -255,9 +255,8 @@ describe('endpoints declared at start-up', () => {
         },
       ],
     });
-    const { seedConfiguredEndpoints } = await import('./endpoints.ts');
-    seedConfiguredEndpoints(t.ctx);
-    seedConfiguredEndpoints(t.ctx);
+    t.ctx.registry.seedDeclared();
+    t.ctx.registry.seedDeclared();
     const listed = (await t.app.inject({ method: 'GET', url: '/api/endpoints' })).json();
     expect(listed).toHaveLength(1);
     expect(listed[0].source).toBe('config');

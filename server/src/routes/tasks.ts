@@ -21,11 +21,3 @@ export function taskRoutes(): FastifyPluginAsync {
     });
   };
 }
-
-/** The task catalog runs are started against. */
-export const builtinTasks = {
-  get(taskId: string) {
-    const task = getTask(taskId);
-    return task ? { id: task.id as string, difficulty: task.difficulty as number } : null;
-  },
-};

@@ -7,10 +7,10 @@ import {
   type RunEventBody,
   validateGraph,
 } from '@trellis/shared';
+import { DomainError } from '../domain-errors.ts';
 import { emptyTotals, RunStop, runGraph, stopOf } from '../engine/engine.ts';
 import type { ChatModel } from '../engine/model.ts';
 import type { Environment } from '../environments/types.ts';
-import { HttpError } from '../http/errors.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import type { EventWriter } from '../store/event-writer.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
@@ -80,8 +80,8 @@ export class RunManager {
       (id) => !request.version.graph.nodes.some((n) => n.id === id),
     );
     if (unknown.length > 0) {
-      throw new HttpError(
-        400,
+      throw new DomainError(
+        'invalid',
         'invalid_request',
         `overrides name nodes that are not in the graph: ${unknown.join(', ')}`,
       );
@@ -97,8 +97,8 @@ export class RunManager {
       forRun: true,
     });
     if (hasErrors(issues)) {
-      throw new HttpError(
-        422,
+      throw new DomainError(
+        'unprocessable',
         'invalid_graph',
         `the graph cannot run: ${issues
           .filter((i) => i.severity === 'error')
@@ -114,7 +114,11 @@ export class RunManager {
       try {
         model.resolve(node.config.llm.endpointId, node.config.llm.model);
       } catch (error) {
-        throw new HttpError(422, 'invalid_binding', `node '${node.id}': ${(error as Error).message}`);
+        throw new DomainError(
+          'unprocessable',
+          'invalid_binding',
+          `node '${node.id}': ${(error as Error).message}`,
+        );
       }
     }
     const id = `run_${randomUUID().replaceAll('-', '').slice(0, 16)}`;

@@ -3,8 +3,8 @@ import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { type AppContext, type ContextOptions, createContext } from '../context.ts';
 import { BuiltinHost } from '../environments/builtin.ts';
-import { builtinTasks } from '../routes/tasks.ts';
 import { openDb } from '../store/db.ts';
+import { builtinTasks } from '../world/index.ts';
 
 export interface TestApp {
   app: FastifyInstance;

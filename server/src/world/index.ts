@@ -1,7 +1,7 @@
 import type { WorldTask } from '@trellis/shared';
 import { evaluateState } from './eval/evaluate.ts';
 import { seedState } from './seed/index.ts';
-import { prepareTask } from './tasks/registry.ts';
+import { getTask, prepareTask } from './tasks/registry.ts';
 import { World, type WorldOptions } from './world.ts';
 
 export { APPS } from './apps/index.ts';
@@ -25,3 +25,11 @@ export function createWorld(task: string | WorldTask, options: WorldOptions = {}
 export function createSeedWorld(seed: string, options: WorldOptions = {}): World {
   return new World(null, seedState(seed), null, options);
 }
+
+/** The built-in tasks, as the catalog runs are started against. */
+export const builtinTasks = {
+  get(taskId: string): { id: string; difficulty: number } | null {
+    const task = getTask(taskId);
+    return task ? { id: task.id, difficulty: task.difficulty } : null;
+  },
+};
