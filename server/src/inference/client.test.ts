@@ -1,15 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InferenceEvent } from '@trellis/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { faultCases } from '../testing/faults.ts';
 import { collectGarbage } from '../testing/gc.ts';
 import { freePort } from '../testing/net.ts';
+import { eventually } from '../testing/wait.ts';
 import { DIALECTS, type ScriptEntry, startTestServer, type TestServer } from '../testserver/server.ts';
 import { type ChatStreamRequest, collectChat, streamChat } from './client.ts';
-
-/** Polls generously: the machine running the tests may be busy. */
-const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 const KEY = 'sk-trellis-secret-7890';
 const MODEL = 'qwen3-8b';

@@ -1,20 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../testing/net.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { discoverLocalServers } from './discovery.ts';
 import { probeEndpoint, readModels, readServerMetrics, rootOf } from './probe.ts';
 import { metricSum, parsePrometheus } from './prometheus.ts';
 
 const KEY = 'sk-probe-secret-4242';
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('parsePrometheus', () => {
   it('reads names, escaped labels, special values and timestamps, skipping comments', () => {

@@ -2,18 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InferenceError } from '@trellis/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../testing/net.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { type Verification, verifyEndpoint } from './verify.ts';
 
 const KEY = 'sk-verify-secret-4242';
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function failure(result: Verification): InferenceError | null {
   return result.ok ? null : result.error;

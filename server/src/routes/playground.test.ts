@@ -13,11 +13,9 @@ import { SseParser } from '../inference/sse.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { EndpointRepo } from '../store/endpoints.ts';
 import { freePort } from '../testing/net.ts';
+import { eventually } from '../testing/wait.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
 import { playgroundRoutes } from './playground.ts';
-
-/** Polls generously: the machine running the tests may be busy. */
-const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 const KEY = 'sk-playground-secret-1357';
 const MODEL = 'qwen3-8b';

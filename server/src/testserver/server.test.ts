@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../testing/wait.ts';
 import { DIALECTS, OWNED_BY, type RecordedRequest, startTestServer, type TestServer } from './server.ts';
-
-/** Polls generously: the machine running the tests may be busy. */
-const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 const KEY = 'sk-test-server-key';
 
