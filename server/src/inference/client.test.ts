@@ -136,6 +136,22 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
     expect(JSON.stringify(sent)).not.toContain(KEY);
   });
 
+  it('sends the labels it is given as headers, never in place of its own', async () => {
+    await collect(
+      streamChat(
+        request('labelled', {
+          headers: { 'x-trellis-run': 'run_1', 'x-trellis-role': 'agent', 'content-type': 'text/plain' },
+        }),
+      ),
+    );
+    const sent = server.requests().find((r) => r.path === '/v1/chat/completions');
+    expect(sent?.headers).toMatchObject({
+      'x-trellis-run': 'run_1',
+      'x-trellis-role': 'agent',
+      'content-type': 'application/json',
+    });
+  });
+
   it('answers without reasoning when thinking is turned off', async () => {
     const result = await collectChat(
       streamChat(request('quiet', { params: { chat_template_kwargs: { enable_thinking: false } } })),

@@ -28,6 +28,11 @@ export interface ChatStreamRequest {
   model: string;
   messages: ChatMessage[];
   params?: SamplingParams;
+  /**
+   * Extra request headers, such as the `x-trellis-*` labels naming the run, node and role a call belongs to (for
+   * servers' logs and proxies). They cannot replace the content type, accept or authorization headers.
+   */
+  headers?: Record<string, string>;
   timeouts: EndpointTimeouts;
   /** Aborting ends the stream with an `aborted` error and cancels the upstream request. */
   signal?: AbortSignal;
@@ -173,6 +178,7 @@ async function* run(req: ChatStreamRequest, control: RequestControl, state: RunS
 
   try {
     const headers: Record<string, string> = {
+      ...req.headers,
       'content-type': 'application/json',
       accept: 'text/event-stream',
     };
