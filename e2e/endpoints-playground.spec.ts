@@ -1,5 +1,15 @@
-import { expect, resetTestServer, TEST_SERVER, test } from './fixtures.ts';
+import { expect, resetTestServer, snap, TEST_SERVER, test } from './fixtures.ts';
 import { addEndpointInUi } from './scenarios.ts';
+
+/** Makes the test server answer as one still loading its model, or ready again. */
+async function setLoading(loading: boolean): Promise<void> {
+  const response = await fetch(`${TEST_SERVER}/__loading`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loading }),
+  });
+  expect(response.ok).toBe(true);
+}
 
 test.beforeEach(async () => {
   await resetTestServer();
@@ -14,6 +24,72 @@ test('a new user registers the test server and sees it healthy with its model', 
   await expect(card.getByRole('list', { name: 'Served models' })).toContainText('qwen3-8b');
   await expect(card.getByLabel('Server metrics')).toContainText('Running');
   await expect(card.getByRole('note')).toContainText('Scripted test server');
+});
+
+test('after registering, the page lists what was checked until dismissed', async ({ page }) => {
+  await addEndpointInUi(page, 'checked vllm');
+  const checks = page.getByRole('status', { name: 'Checks for checked vllm' });
+  await expect(checks).toContainText('Saved after checking the connection');
+  await expect(checks).toContainText('scripted test server');
+  await expect(checks.getByRole('listitem')).toHaveText([
+    /^✓Server.*\/v1\/models listed 1 model$/,
+    /^✓Model'qwen3-8b' is among the served models$/,
+    /^✓API keythe server needs no API key: POST \/chat\/completions for 'qwen3-8b'/,
+  ]);
+  await expect(checks.getByRole('img', { name: 'passed' })).toHaveCount(3);
+  await snap(page, 'endpoint-checks');
+  await checks.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(checks).toBeHidden();
+  await expect(page.getByRole('article', { name: 'Endpoint checked vllm' })).toBeVisible();
+});
+
+test('a server still loading its model is saved with what could not be checked', async ({ page }) => {
+  await setLoading(true);
+  try {
+    await addEndpointInUi(page, 'loading vllm');
+    const checks = page.getByRole('status', { name: 'Checks for loading vllm' });
+    await expect(checks).toContainText('Saved; 2 of 3 could not be checked');
+    await expect(checks.getByRole('listitem')).toHaveText([
+      /^✓Server.*\/v1\/models answered HTTP 503: up, the server is still loading its model$/,
+      '!API key — not checkednot checked whether the server needs an API key: the server is still loading its model',
+      "!Model — not checkednot checked whether 'qwen3-8b' is served: the server is still loading its model",
+    ]);
+    await expect(checks.getByRole('img', { name: 'not checked' })).toHaveCount(2);
+    await snap(page, 'endpoint-checks-loading');
+  } finally {
+    await setLoading(false);
+  }
+});
+
+test('an edit that keeps the connection says nothing was checked again', async ({ page }) => {
+  await addEndpointInUi(page, 'renamed vllm');
+  await page
+    .getByRole('article', { name: 'Endpoint renamed vllm' })
+    .getByRole('button', { name: 'Edit' })
+    .click();
+  const form = page.getByRole('form', { name: 'Save changes' });
+  await form.getByLabel('Name').fill('renamed vllm 2');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(form).toBeHidden();
+  const checks = page.getByRole('status', { name: 'Checks for renamed vllm 2' });
+  await expect(checks).toContainText('nothing was checked again');
+  await expect(checks.getByRole('listitem')).toHaveCount(0);
+  await snap(page, 'endpoint-checks-edit');
+});
+
+test('an endpoint saved without the check says nothing was checked', async ({ page }) => {
+  await page.goto('/endpoints');
+  await page.getByRole('button', { name: 'Add endpoint' }).first().click();
+  const form = page.getByRole('form', { name: 'Add endpoint' });
+  await form.getByLabel('Name').fill('offline');
+  await form.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
+  await form.getByLabel('Check the connection before saving').uncheck();
+  await form.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(form).toBeHidden();
+  const checks = page.getByRole('status', { name: 'Checks for offline' });
+  await expect(checks).toContainText('Saved without checking the connection');
+  await expect(checks).toContainText('the server, the model and the API key were not checked');
+  await snap(page, 'endpoint-checks-skipped');
 });
 
 test('a malformed URL and an unreachable server are refused with the cause', async ({ page }) => {

@@ -5,7 +5,7 @@ import type {
   EndpointHealth,
   EndpointInput,
   EndpointPatch,
-  ServedModel,
+  SavedEndpoint,
 } from '@trellis/shared';
 import { api } from './client.ts';
 
@@ -44,19 +44,21 @@ export function useScanDiscovery() {
   });
 }
 
+/** Registers an endpoint; the answer says what was checked before it was saved. */
 export function useCreateEndpoint() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: EndpointInput) => api<Endpoint>('POST', '/api/endpoints', input),
+    mutationFn: (input: EndpointInput) => api<SavedEndpoint>('POST', '/api/endpoints', input),
     onSuccess: () => client.invalidateQueries({ queryKey: endpointKeys.all }),
   });
 }
 
+/** Edits an endpoint; the answer says what was checked again (nothing when the connection is unchanged). */
 export function useUpdateEndpoint() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, patch }: { id: string; patch: EndpointPatch }) =>
-      api<Endpoint>('PATCH', `/api/endpoints/${encodeURIComponent(id)}`, patch),
+      api<SavedEndpoint>('PATCH', `/api/endpoints/${encodeURIComponent(id)}`, patch),
     onSuccess: () => client.invalidateQueries({ queryKey: endpointKeys.all }),
   });
 }
@@ -67,8 +69,4 @@ export function useDeleteEndpoint() {
     mutationFn: (id: string) => api<void>('DELETE', `/api/endpoints/${encodeURIComponent(id)}`),
     onSuccess: () => client.invalidateQueries({ queryKey: endpointKeys.all }),
   });
-}
-
-export function verifyEndpoint(body: { baseUrl: string; apiKey?: string; model?: string }) {
-  return api<{ ok: true; models: ServedModel[] }>('POST', '/api/endpoints/verify', body);
 }

@@ -1,4 +1,4 @@
-import type { Endpoint, EndpointPatch } from '@trellis/shared';
+import type { Endpoint, EndpointPatch, SavedEndpoint } from '@trellis/shared';
 import { useState } from 'react';
 import {
   useCreateEndpoint,
@@ -11,6 +11,7 @@ import {
 import { EndpointCard } from '../components/EndpointCard.tsx';
 import { EndpointForm, type EndpointFormValues, toInput } from '../components/EndpointForm.tsx';
 import { ErrorBanner } from '../components/Field.tsx';
+import { type SaveOutcome, VerificationNotice } from '../components/VerificationNotice.tsx';
 
 type Editing =
   | { mode: 'new'; preset?: Partial<EndpointFormValues> }
@@ -85,12 +86,36 @@ export function EndpointsPage() {
   const update = useUpdateEndpoint();
   const remove = useDeleteEndpoint();
   const [editing, setEditing] = useState<Editing>(null);
+  const [outcome, setOutcome] = useState<SaveOutcome | null>(null);
 
+  const open = (next: Editing) => {
+    setOutcome(null);
+    setEditing(next);
+  };
   const close = () => {
     setEditing(null);
     create.reset();
     update.reset();
   };
+  const saved = (values: EndpointFormValues) => (endpoint: SavedEndpoint) => {
+    setOutcome({
+      endpointId: endpoint.id,
+      verifyRequested: values.verify,
+      verification: endpoint.verification,
+    });
+    close();
+  };
+
+  const card = (endpoint: Endpoint) => (
+    <EndpointCard
+      key={endpoint.id}
+      endpoint={endpoint}
+      onEdit={() => open({ mode: 'edit', endpoint })}
+      onRemove={() => {
+        if (window.confirm(`Remove endpoint '${endpoint.name}'?`)) remove.mutate(endpoint.id);
+      }}
+    />
+  );
 
   return (
     <section className="page">
@@ -101,7 +126,7 @@ export function EndpointsPage() {
             OpenAI-compatible inference servers the scaffolds call: vLLM, SGLang, llama.cpp, Ollama, OpenAI.
           </p>
         </div>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: 'new' })}>
+        <button type="button" className="primary" onClick={() => open({ mode: 'new' })}>
           Add endpoint
         </button>
       </div>
@@ -114,7 +139,7 @@ export function EndpointsPage() {
           pending={create.isPending}
           error={create.error}
           onCancel={close}
-          onSubmit={(values) => create.mutate(toInput(values), { onSuccess: close })}
+          onSubmit={(values) => create.mutate(toInput(values), { onSuccess: saved(values) })}
         />
       ) : null}
 
@@ -139,23 +164,21 @@ export function EndpointsPage() {
               error={update.error}
               onCancel={close}
               onSubmit={(values) =>
-                update.mutate({ id: endpoint.id, patch: toPatch(values) }, { onSuccess: close })
+                update.mutate({ id: endpoint.id, patch: toPatch(values) }, { onSuccess: saved(values) })
               }
             />
+          ) : outcome?.endpointId === endpoint.id ? (
+            <div key={endpoint.id} className="endpoint-slot">
+              {card(endpoint)}
+              <VerificationNotice name={endpoint.name} outcome={outcome} onDismiss={() => setOutcome(null)} />
+            </div>
           ) : (
-            <EndpointCard
-              key={endpoint.id}
-              endpoint={endpoint}
-              onEdit={() => setEditing({ mode: 'edit', endpoint })}
-              onRemove={() => {
-                if (window.confirm(`Remove endpoint '${endpoint.name}'?`)) remove.mutate(endpoint.id);
-              }}
-            />
+            card(endpoint)
           ),
         )}
       </div>
 
-      <Discovery onAdd={(preset) => setEditing({ mode: 'new', preset })} />
+      <Discovery onAdd={(preset) => open({ mode: 'new', preset })} />
     </section>
   );
 }
