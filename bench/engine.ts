@@ -48,6 +48,7 @@ const instantModel: ChatModel = {
     endpointId: 'bench',
     model: 'instant',
     endpoint: { id: 'bench', name: 'instant', baseUrl: 'inproc://', kind: 'other' },
+    defaultParams: {},
   }),
   stream: (_request: ModelRequest) => instantStream(),
 };

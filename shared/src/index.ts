@@ -4,6 +4,7 @@ export * from './graph/index.ts';
 export * from './ids.ts';
 export * from './inference.ts';
 export * from './playground.ts';
+export * from './run-contract/index.ts';
 export * from './runs.ts';
 export * from './status.ts';
 export * from './trace.ts';

@@ -6,6 +6,7 @@ import { Evaluation, RunStatus, RunTotals } from './trace.ts';
 export const NodeOverride = z
   .object({ endpointId: z.string().min(1).max(64).optional(), model: z.string().min(1).max(256).optional() })
   .strict();
+export type NodeOverride = z.infer<typeof NodeOverride>;
 
 export const StartRunRequest = z
   .object({

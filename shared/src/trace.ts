@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { ChatMessage, InferenceError, SamplingParams, Usage } from './inference.ts';
+import { ChargedTokens } from './run-contract/charging.ts';
 import { RUN_STATUSES } from './status.ts';
 
-export const TRACE_SCHEMA_VERSION = 1;
+/**
+ * The version of the recorded events. 2: `llm.request` records the endpoint and a hash of the messages, and
+ * `llm.response` the tokens charged. Fields added since 1 are optional, so traces recorded before still parse.
+ */
+export const TRACE_SCHEMA_VERSION = 2;
 
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -79,7 +84,10 @@ export const RunEventBody = z.discriminatedUnion('type', [
     reason: z.string().optional(),
     durationMs: z.number(),
   }),
-  /** The exact request sent to a model. */
+  /**
+   * The exact request sent to a model: the model, the messages, and the params after the endpoint's defaults
+   * were merged in (the chat body is these alone, plus the streaming flags).
+   */
   z.object({
     type: z.literal('llm.request'),
     step: z.number().int(),
@@ -87,8 +95,12 @@ export const RunEventBody = z.discriminatedUnion('type', [
     role: z.string(),
     callId: z.string(),
     endpointId: z.string(),
+    /** The endpoint called, never its key (since version 2). */
+    endpoint: TraceEndpoint.optional(),
     model: z.string(),
     messages: z.array(ChatMessage),
+    /** sha256 (hex) of the messages' canonical JSON, for a replay to compare against (since version 2). */
+    messagesHash: z.string().optional(),
     params: SamplingParams,
     /** Only in compact snapshots: the messages were left out (fetch the event by its seq for them). */
     omitted: z.object({ messages: z.number().int(), chars: z.number().int() }).optional(),
@@ -116,6 +128,8 @@ export const RunEventBody = z.discriminatedUnion('type', [
     latencyMs: z.number(),
     finishReason: z.string().nullable(),
     error: InferenceError.nullable(),
+    /** The tokens this call was charged, computed once by the server (since version 2). */
+    charged: ChargedTokens.optional(),
   }),
   /** The summarizer compressed the history. */
   z.object({

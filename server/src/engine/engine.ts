@@ -1,11 +1,12 @@
-import type {
-  EdgeCondition,
-  Evaluation,
-  Graph,
-  GraphNode,
-  RunEventBody,
-  RunStatus,
-  RunTotals,
+import {
+  callsModel,
+  type EdgeCondition,
+  type Evaluation,
+  type Graph,
+  type GraphNode,
+  type RunEventBody,
+  type RunStatus,
+  type RunTotals,
 } from '@trellis/shared';
 import type { Environment } from '../environments/types.ts';
 import { InferenceFailure } from './llm-call.ts';
@@ -126,7 +127,7 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
     state = newRunState(task, appDescriptions, graph.limits.maxSteps);
     const endpoints = new Map<string, { id: string; name: string; baseUrl: string; kind: string }>();
     for (const node of graph.nodes) {
-      if (node.kind === 'executor') continue;
+      if (!callsModel(node)) continue;
       const resolved = deps.model.resolve(node.config.llm.endpointId, node.config.llm.model);
       endpoints.set(resolved.endpoint.id, resolved.endpoint);
     }

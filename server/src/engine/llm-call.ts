@@ -1,12 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import type {
-  ChatMessage,
-  InferenceError,
-  LlmBinding,
-  RunEventBody,
-  SamplingParams,
-  TokenBudget,
-  Usage,
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  addCall,
+  type ChargedTokens,
+  type ChatMessage,
+  canonicalJson,
+  chargeCall,
+  chargedTotal,
+  emptyRoleTotals,
+  type InferenceError,
+  type LlmBinding,
+  promptChars,
+  type RunEventBody,
+  requestParams,
+  type TokenBudget,
+  type Usage,
 } from '@trellis/shared';
 import type { ChatModel } from './model.ts';
 import type { RunState } from './state.ts';
@@ -34,9 +41,28 @@ export class InferenceFailure extends Error {
   }
 }
 
+/** sha256 (hex) of the messages' canonical JSON: what `llm.request.messagesHash` holds. */
+export function messagesHash(messages: readonly ChatMessage[]): string {
+  return createHash('sha256').update(canonicalJson(messages)).digest('hex');
+}
+
+/** Adds a call's charge to the node, its role and the run. */
+function charge(
+  state: RunState,
+  node: { id: string; kind: string },
+  charged: ChargedTokens,
+  latencyMs: number,
+) {
+  const tokens = chargedTotal(charged);
+  state.llmCalls++;
+  state.tokensUsed += tokens;
+  state.tokensByNode.set(node.id, (state.tokensByNode.get(node.id) ?? 0) + tokens);
+  state.byRole[node.kind] = addCall(state.byRole[node.kind] ?? emptyRoleTotals(), charged, latencyMs);
+}
+
 /**
- * One model call for a node: records the exact request, streams coalesced deltas, records the full response, and
- * charges the tokens to the node and the run.
+ * One model call for a node: records the request as it is sent, streams coalesced deltas, records the full
+ * response with the tokens it is charged, and charges them to the node and the run.
  */
 export async function callModel(
   deps: LlmCallDeps,
@@ -45,11 +71,7 @@ export async function callModel(
   messages: ChatMessage[],
 ): Promise<LlmCallResult> {
   const binding = deps.model.resolve(node.llm.endpointId, node.llm.model);
-  const params: SamplingParams = {
-    ...node.llm.params,
-    max_tokens: node.budget.maxOutputTokens,
-    chat_template_kwargs: { ...node.llm.params.chat_template_kwargs, enable_thinking: node.llm.thinking },
-  };
+  const params = requestParams({ endpoint: binding.defaultParams, node });
   const callId = randomUUID();
   const step = state.step;
   deps.emit({
@@ -59,8 +81,10 @@ export async function callModel(
     role: node.kind,
     callId,
     endpointId: binding.endpointId,
+    endpoint: binding.endpoint,
     model: binding.model,
     messages,
+    messagesHash: messagesHash(messages),
     params,
   });
 
@@ -134,6 +158,11 @@ export async function callModel(
   }
   if (latencyMs === 0) latencyMs = performance.now() - started;
 
+  const charged = chargeCall({
+    usage,
+    promptChars: promptChars(messages),
+    outputChars: text.length + reasoning.length,
+  });
   deps.emit({
     type: 'llm.response',
     step,
@@ -147,20 +176,9 @@ export async function callModel(
     latencyMs,
     finishReason,
     error,
+    charged,
   });
-
-  const promptTokens =
-    usage?.promptTokens ?? Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
-  const completionTokens = usage?.completionTokens ?? Math.ceil((text.length + reasoning.length) / 4);
-  state.llmCalls++;
-  state.tokensUsed += promptTokens + completionTokens;
-  state.tokensByNode.set(node.id, (state.tokensByNode.get(node.id) ?? 0) + promptTokens + completionTokens);
-  const totals = state.byRole[node.kind] ?? { calls: 0, promptTokens: 0, completionTokens: 0, durationMs: 0 };
-  state.byRole[node.kind] = totals;
-  totals.calls++;
-  totals.promptTokens += promptTokens;
-  totals.completionTokens += completionTokens;
-  totals.durationMs += latencyMs;
+  charge(state, node, charged, latencyMs);
 
   if (error) throw new InferenceFailure(error);
   return { text, reasoning, usage, error, finishReason };

@@ -1,5 +1,6 @@
 import type { ChatMessage, InferenceEvent, SamplingParams } from '@trellis/shared';
 
+/** One chat request, exactly as it is to be sent: the params already carry the endpoint's defaults. */
 export interface ModelRequest {
   endpointId: string;
   model: string;
@@ -13,6 +14,8 @@ export interface ResolvedBinding {
   model: string;
   /** Shown in the trace (never secrets). */
   endpoint: { id: string; name: string; baseUrl: string; kind: string };
+  /** The endpoint's default params, the lowest layer of every request's params (see requestParams). */
+  defaultParams: SamplingParams;
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   type InferenceEvent,
   type PlaygroundEvent,
   PlaygroundRequest,
-  type SamplingParams,
+  requestParams,
 } from '@trellis/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -14,16 +14,6 @@ import { type InferenceStream, streamChat } from '../inference/client.ts';
 export interface PlaygroundOptions {
   /** Interval of SSE comment heartbeats while nothing else is written. */
   heartbeatMs?: number;
-}
-
-/** Request params over the endpoint's defaults; `extra` and `chat_template_kwargs` merge key by key. */
-export function mergeParams(defaults: SamplingParams, overrides: SamplingParams): SamplingParams {
-  const merged: SamplingParams = { ...defaults, ...overrides };
-  if (defaults.extra || overrides.extra) merged.extra = { ...defaults.extra, ...overrides.extra };
-  if (defaults.chat_template_kwargs || overrides.chat_template_kwargs) {
-    merged.chat_template_kwargs = { ...defaults.chat_template_kwargs, ...overrides.chat_template_kwargs };
-  }
-  return merged;
 }
 
 /**
@@ -187,7 +177,7 @@ export function playgroundRoutes(
         apiKey: endpoint.apiKey,
         model,
         messages: body.messages,
-        params: mergeParams(endpoint.defaultParams, body.params),
+        params: requestParams({ endpoint: endpoint.defaultParams, request: body.params }),
         timeouts: endpoint.timeouts,
         signal: upstream.signal,
       });

@@ -1,4 +1,4 @@
-import type { InferenceEvent } from '@trellis/shared';
+import { type BindingChoice, type InferenceEvent, resolveBinding } from '@trellis/shared';
 import type { ChatModel, ModelRequest, ResolvedBinding } from '../engine/model.ts';
 import { streamChat } from '../inference/client.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
@@ -28,21 +28,17 @@ export class EndpointModel implements ChatModel {
   constructor(
     private readonly endpoints: EndpointRepo,
     private readonly limits: EndpointLimits,
-    private readonly defaults: { endpointId: string | null; model: string | null },
+    private readonly defaults: BindingChoice,
   ) {}
 
   resolve(endpointId: string | null, model: string | null): ResolvedBinding {
-    const id = endpointId ?? this.defaults.endpointId;
-    if (!id) throw new Error('no endpoint bound: choose one for the run or bind one on the node');
-    const record = this.endpoints.get(id);
-    if (!record) throw new Error(`endpoint '${id}' is not registered`);
-    const chosen = model ?? (endpointId === null ? this.defaults.model : null) ?? record.defaultModel;
-    if (!chosen)
-      throw new Error(`endpoint '${record.name}' has no default model; choose a model for the run`);
+    const resolved = resolveBinding({ endpointId, model }, this.defaults, (id) => this.endpoints.get(id));
+    const record = resolved.endpoint;
     return {
       endpointId: record.id,
-      model: chosen,
+      model: resolved.model,
       endpoint: { id: record.id, name: record.name, baseUrl: record.baseUrl, kind: record.kind },
+      defaultParams: record.defaultParams,
     };
   }
 
@@ -62,7 +58,7 @@ export class EndpointModel implements ChatModel {
         apiKey: record.apiKey ?? undefined,
         model: request.model,
         messages: request.messages,
-        params: { ...record.defaultParams, ...request.params },
+        params: request.params,
         timeouts: record.timeouts,
         signal: request.signal,
       });

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  applyOverrides,
+  callsModel,
   type Graph,
   hasErrors,
   type RunDetail,
   type RunEvent,
   type RunEventBody,
+  runDefaults,
   validateGraph,
 } from '@trellis/shared';
 import { DomainError } from '../domain-errors.ts';
@@ -46,18 +49,6 @@ export interface RunManagerDeps {
   deltaWindowMs?: number;
 }
 
-/** Applies per-node endpoint and model overrides to a copy of the graph. */
-export function applyOverrides(graph: Graph, overrides: StartRun['overrides']): Graph {
-  const copy = JSON.parse(JSON.stringify(graph)) as Graph;
-  for (const node of copy.nodes) {
-    const override = overrides[node.id];
-    if (!override || node.kind === 'executor') continue;
-    if (override.endpointId) node.config.llm.endpointId = override.endpointId;
-    if (override.model) node.config.llm.model = override.model;
-  }
-  return copy;
-}
-
 /** Starts, tracks and cancels runs; persists their events and serves them live. */
 export class RunManager {
   private readonly controllers = new Map<string, AbortController>();
@@ -87,10 +78,7 @@ export class RunManager {
       );
     }
     const graph = applyOverrides(request.version.graph, request.overrides);
-    const defaults = {
-      endpointId: request.endpointId ?? graph.defaults.endpointId,
-      model: request.model ?? graph.defaults.model,
-    };
+    const defaults = runDefaults(graph, request);
     const issues = validateGraph(graph, {
       endpointIds: new Set(this.deps.endpoints.list().map((e) => e.id)),
       runEndpointId: defaults.endpointId,
@@ -110,7 +98,7 @@ export class RunManager {
     const model =
       this.deps.model?.(defaults) ?? new EndpointModel(this.deps.endpoints, this.limits, defaults);
     for (const node of graph.nodes) {
-      if (node.kind === 'executor') continue;
+      if (!callsModel(node)) continue;
       try {
         model.resolve(node.config.llm.endpointId, node.config.llm.model);
       } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callsModel } from '../run-contract/nodes.ts';
 import type { Graph } from './graph.ts';
 import type { GraphNode } from './registry.ts';
 import { NODE_KINDS } from './registry.ts';
@@ -48,7 +49,7 @@ function nodeName(node: GraphNode): string {
 }
 
 function checkTemplates(node: GraphNode, issues: GraphIssue[]): void {
-  if (node.kind === 'executor') return;
+  if (!callsModel(node)) return;
   const visible = new Set(NODE_KINDS[node.kind].variables.map((v) => v.name));
   for (const part of ['system', 'user'] as const) {
     for (const use of templateVariables(node.config.prompts[part])) {
@@ -240,7 +241,7 @@ export function validateGraph(graph: Graph, context: ValidationContext): GraphIs
 
   for (const node of graph.nodes) {
     checkTemplates(node, issues);
-    if (node.kind === 'executor') continue;
+    if (!callsModel(node)) continue;
     const bound = node.config.llm.endpointId;
     if (bound && context.endpointIds && !context.endpointIds.has(bound)) {
       issues.push({
