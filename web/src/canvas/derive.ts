@@ -1,4 +1,4 @@
-import type { Graph, GraphIssue, GraphNode } from '@trellis/shared';
+import { callsModel, type Graph, type GraphIssue, type GraphNode } from '@trellis/shared';
 import { type EdgeChange, MarkerType, type NodeChange } from '@xyflow/react';
 import type { CanvasNode, ConditionFlowEdge } from './flowTypes.ts';
 import type { XY } from './graphOps.ts';
@@ -23,7 +23,7 @@ export function bindingText(
   endpoints: DeriveInput['endpoints'],
   run: DeriveInput['run'] = undefined,
 ): string {
-  if (node.kind === 'executor') return 'sandbox';
+  if (!callsModel(node)) return 'sandbox';
   const name = (id: string) => endpoints.find((e) => e.id === id)?.name ?? id;
   const own = node.config.llm.endpointId;
   const chosen = run?.endpointId ?? null;

@@ -1,4 +1,4 @@
-import type { Graph, GraphNode, LlmBinding } from '@trellis/shared';
+import { callsModel, type Graph, type GraphNode, type LlmBinding } from '@trellis/shared';
 import { useEndpoints } from '../api/endpoints.ts';
 import { EndpointSelect } from './EndpointSelect.tsx';
 import { ModelSelect } from './ModelSelect.tsx';
@@ -45,5 +45,5 @@ export function BindingFields({
 }
 
 export function llmOf(node: GraphNode): LlmBinding | null {
-  return node.kind === 'executor' ? null : node.config.llm;
+  return callsModel(node) ? node.config.llm : null;
 }

@@ -1,4 +1,4 @@
-import { type EditorField, type GraphNode, nodeKindSpec } from '@trellis/shared';
+import { callsModel, type EditorField, type GraphNode, nodeKindSpec } from '@trellis/shared';
 import { nodeIdProblem } from '../canvas/graphOps.ts';
 import { KIND_GLYPH } from '../canvas/nodes/NodeShell.tsx';
 import { useEditor, useEditorStore } from '../canvas/store/EditorProvider.tsx';
@@ -99,7 +99,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
             issuesFor={issuesFor}
             onChange={(next) => {
               const current = latest();
-              if (current && current.kind !== 'executor')
+              if (current && callsModel(current))
                 store
                   .getState()
                   .updateNode({ ...current, config: { ...current.config, llm: next } } as GraphNode);

@@ -1,3 +1,4 @@
+import type { ChargedTokens, RunEventOf } from '@trellis/shared';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, emptyRunView, foldEvents } from './runView.ts';
 import { EventScript } from './testEvents.ts';
@@ -129,6 +130,24 @@ describe('applyEvent', () => {
       durationMs: 500,
     });
     expect(totals.corrector?.calls).toBe(1);
+  });
+
+  it('sums the tokens each response was charged, and derives none of its own', () => {
+    const script = new EventScript().started();
+    script.add({ type: 'step.started', step: 1 });
+    const charge = (charged: ChargedTokens) => {
+      (script.events.at(-1) as RunEventOf<'llm.response'>).charged = charged;
+    };
+    script.call(1, 'agent', ['abcd'], { latencyMs: 300 });
+    charge({ prompt: 7, completion: 3, cached: 4, estimated: false });
+    script.call(1, 'agent', ['abcdefgh'], { usage: false, latencyMs: 200 });
+    charge({ prompt: 11, completion: 2, cached: 0, estimated: true });
+    expect(foldEvents(script.events).liveTotals.agent).toEqual({
+      calls: 2,
+      promptTokens: 18,
+      completionTokens: 5,
+      durationMs: 500,
+    });
   });
 
   it('records the finish with its totals and clears the active node', () => {

@@ -1,12 +1,17 @@
-import type {
-  ChatMessage,
-  Evaluation,
-  RoleTotals,
-  RunEvent,
-  RunEventOf,
-  RunStatus,
-  RunTotals,
-  Usage,
+import {
+  addCall,
+  type ChargedTokens,
+  type ChatMessage,
+  chargeCall,
+  type Evaluation,
+  emptyRoleTotals,
+  promptChars,
+  type RoleTotals,
+  type RunEvent,
+  type RunEventOf,
+  type RunStatus,
+  type RunTotals,
+  type Usage,
 } from '@trellis/shared';
 
 /** One model call as the views show it, filled in as its events arrive. */
@@ -84,7 +89,7 @@ export interface RunView {
   } | null;
   lastSeq: number;
   eventCount: number;
-  /** Per-role totals folded from the responses seen so far (the same arithmetic as the engine's). */
+  /** Per-role totals: the sums of the tokens the responses seen so far were charged. */
   liveTotals: Record<string, RoleTotals>;
   /** Time of the first and the latest event. */
   firstAt: number | null;
@@ -137,29 +142,27 @@ function stepOf(view: RunView, step: number, at: number): StepView {
   return current;
 }
 
-/** Token counts as the engine charges them: reported usage, else an estimate of four characters a token. */
-function chargedTokens(call: CallView): { prompt: number; completion: number } {
-  return {
-    prompt:
-      call.usage?.promptTokens ??
-      Math.ceil((call.omitted?.chars ?? call.messages.reduce((n, m) => n + m.content.length, 0)) / 4),
-    completion: call.usage?.completionTokens ?? Math.ceil((call.text.length + call.reasoning.length) / 4),
-  };
+/**
+ * The tokens a call was charged, as its response records them. Traces recorded before responses carried them
+ * get the run contract's rule applied to what the trace holds.
+ */
+function chargedOf(call: CallView, recorded: ChargedTokens | undefined): ChargedTokens {
+  return (
+    recorded ??
+    chargeCall({
+      usage: call.usage,
+      promptChars: call.omitted?.chars ?? promptChars(call.messages),
+      outputChars: call.text.length + call.reasoning.length,
+    })
+  );
 }
 
-function addToTotals(view: RunView, call: CallView): void {
-  const tokens = chargedTokens(call);
-  const totals = view.liveTotals[call.role] ?? {
-    calls: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    durationMs: 0,
-  };
-  view.liveTotals[call.role] = totals;
-  totals.calls++;
-  totals.promptTokens += tokens.prompt;
-  totals.completionTokens += tokens.completion;
-  totals.durationMs += call.latencyMs ?? 0;
+function addToTotals(view: RunView, call: CallView, charged: ChargedTokens): void {
+  view.liveTotals[call.role] = addCall(
+    view.liveTotals[call.role] ?? emptyRoleTotals(),
+    charged,
+    call.latencyMs ?? 0,
+  );
 }
 
 /**
@@ -255,7 +258,7 @@ export function applyEvent(view: RunView, event: RunEvent): void {
         call.done = true;
         call.rev++;
         stepOf(view, call.step, event.at);
-        addToTotals(view, call);
+        addToTotals(view, call, chargedOf(call, event.charged));
       }
       break;
     }

@@ -1,14 +1,13 @@
-import { type Graph, type GraphNode, nodeKindSpec, type StartRunRequest } from '@trellis/shared';
+import {
+  applyOverrides,
+  everyNodeOverrides,
+  type Graph,
+  type RunEndpointChoice,
+  runRequestBinding,
+} from '@trellis/shared';
 
 /** Where a run started from the canvas sends its model requests, as chosen beside the Run button. */
-export interface RunEndpoint {
-  /** Null: as the graph binds (each node's own endpoint, else the graph's default). */
-  endpointId: string | null;
-  /** Null: the endpoint's default model. */
-  model: string | null;
-  /** Send every LLM node there, not only the nodes that bind no endpoint of their own. */
-  everyNode: boolean;
-}
+export type RunEndpoint = RunEndpointChoice;
 
 export const AS_BOUND: RunEndpoint = { endpointId: null, model: null, everyNode: false };
 
@@ -40,37 +39,13 @@ export function writeRunEndpoint(storage: Pick<Storage, 'setItem'> | undefined, 
   }
 }
 
-const isLlm = (node: GraphNode) => nodeKindSpec(node.kind).llm;
+/** The part of a start-run request that binds the model nodes (the run contract's rule). */
+export const runBinding = runRequestBinding;
 
-/**
- * The part of a start-run request that binds the LLM nodes. A chosen endpoint is the default for nodes that
- * bind none; with "every node", each LLM node is overridden to it too. The model sent is the one chosen, else
- * the endpoint's own default: never the graph's default model, which was picked for another endpoint.
- */
-export function runBinding(
-  graph: Graph,
-  choice: RunEndpoint,
-  endpointDefaultModel: string | null,
-): Pick<StartRunRequest, 'endpointId' | 'model' | 'overrides'> {
-  if (choice.endpointId === null) return {};
-  const model = choice.model ?? endpointDefaultModel;
-  const binding = { endpointId: choice.endpointId, ...(model ? { model } : {}) };
-  if (!choice.everyNode) return binding;
-  return { ...binding, overrides: Object.fromEntries(graph.nodes.filter(isLlm).map((n) => [n.id, binding])) };
-}
-
-/** The graph as a run with this choice sees it: with "every node", each LLM node is bound to the endpoint. */
+/** The graph as a run with this choice sees it: with "every node", each model node is bound to the endpoint. */
 export function boundForRun(graph: Graph, choice: Pick<RunEndpoint, 'endpointId' | 'everyNode'>): Graph {
-  const endpointId = choice.endpointId;
-  if (endpointId === null || !choice.everyNode) return graph;
-  return {
-    ...graph,
-    nodes: graph.nodes.map((node) =>
-      node.kind === 'executor'
-        ? node
-        : ({ ...node, config: { ...node.config, llm: { ...node.config.llm, endpointId } } } as GraphNode),
-    ),
-  };
+  if (choice.endpointId === null || !choice.everyNode) return graph;
+  return applyOverrides(graph, everyNodeOverrides(graph, { endpointId: choice.endpointId }));
 }
 
 export interface EndpointOption {
