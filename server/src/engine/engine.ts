@@ -21,6 +21,8 @@ export interface RunInput {
   graphVersionId: string;
   taskId: string;
   seed: number;
+  /** Sent with each model request as a label; absent where no run record exists (benchmarks). */
+  runId?: string;
 }
 
 export interface EngineDeps {
@@ -148,6 +150,7 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
         emit: deps.emit,
         signal: deps.signal,
         deltaWindowMs: deps.deltaWindowMs ?? 30,
+        run: { runId: input.runId, seed: input.seed },
       },
       env: deps.env,
       state,

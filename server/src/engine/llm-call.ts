@@ -32,6 +32,8 @@ export interface LlmCallDeps {
   signal: AbortSignal;
   /** Deltas are coalesced over this window before they are emitted (0 emits none). */
   deltaWindowMs: number;
+  /** The run a call belongs to, sent with each request. */
+  run: { runId?: string | undefined; seed: number };
 }
 
 /** Raised when a model call fails: the run ends `errored` with this cause. */
@@ -125,6 +127,7 @@ export async function callModel(
       messages,
       params,
       signal: deps.signal,
+      labels: { ...deps.run, nodeId: node.id, role: node.kind, step },
     })) {
       switch (event.type) {
         case 'delta':

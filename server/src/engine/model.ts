@@ -1,4 +1,5 @@
 import type { ChatMessage, InferenceEvent, SamplingParams } from '@trellis/shared';
+import type { RequestLabels } from '../inference/labels.ts';
 
 /** One chat request, exactly as it is to be sent: the params already carry the endpoint's defaults. */
 export interface ModelRequest {
@@ -7,6 +8,8 @@ export interface ModelRequest {
   messages: ChatMessage[];
   params: SamplingParams;
   signal: AbortSignal;
+  /** The run, node, role, step and seed the call belongs to. */
+  labels?: RequestLabels;
 }
 
 export interface ResolvedBinding {

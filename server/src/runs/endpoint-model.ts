@@ -1,6 +1,7 @@
 import { type BindingChoice, type InferenceEvent, resolveBinding } from '@trellis/shared';
 import type { ChatModel, ModelRequest, ResolvedBinding } from '../engine/model.ts';
 import { streamChat } from '../inference/client.ts';
+import { labelHeaders } from '../inference/labels.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import { Semaphore } from './limiter.ts';
 
@@ -59,6 +60,7 @@ export class EndpointModel implements ChatModel {
         model: request.model,
         messages: request.messages,
         params: request.params,
+        ...(request.labels ? { headers: labelHeaders(request.labels) } : {}),
         timeouts: record.timeouts,
         signal: request.signal,
       });

@@ -162,7 +162,7 @@ export class RunManager {
       this.deps.runs.markStarted(runId);
       env = this.deps.environment();
       const outcome = await runGraph(
-        { graph, graphVersionId, taskId, seed },
+        { graph, graphVersionId, taskId, seed, runId },
         { model, env, emit, signal: controller.signal, deltaWindowMs: this.deps.deltaWindowMs ?? 30 },
       );
       this.deps.writer.flush();

@@ -38,6 +38,13 @@ describe('running scaffolds on built-in tasks', () => {
     expect(request?.messages[1]?.content).toContain(task(TASK).instruction);
     const sent = r.requests()[0]!.record.body as { messages: unknown };
     expect(sent.messages).toEqual(request?.messages);
+    expect(r.requests()[0]!.record.headers).toMatchObject({
+      'x-trellis-run': run.id,
+      'x-trellis-node': 'agent',
+      'x-trellis-role': 'agent',
+      'x-trellis-step': '1',
+      'x-trellis-seed': String(run.seed),
+    });
     const [response] = r.eventsOf(run.id, 'llm.response');
     expect(response?.text).toContain('```python');
     expect(response?.usage?.completionTokens).toBeGreaterThan(0);
