@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NodeKind } from './graph/registry.ts';
 import { ChatMessage, InferenceError, SamplingParams, Usage } from './inference.ts';
 import { ChargedTokens } from './run-contract/charging.ts';
 import { RUN_STATUSES } from './status.ts';
@@ -73,13 +74,13 @@ export const RunEventBody = z.discriminatedUnion('type', [
   /** A turn began (1-based). */
   z.object({ type: z.literal('step.started'), step: z.number().int().positive() }),
   /** A node began its work in this step. */
-  z.object({ type: z.literal('node.started'), step: z.number().int(), nodeId: z.string(), kind: z.string() }),
+  z.object({ type: z.literal('node.started'), step: z.number().int(), nodeId: z.string(), kind: NodeKind }),
   /** A node ended: ran, or skipped because its trigger did not hold. */
   z.object({
     type: z.literal('node.finished'),
     step: z.number().int(),
     nodeId: z.string(),
-    kind: z.string(),
+    kind: NodeKind,
     outcome: z.enum(['ran', 'skipped', 'failed']),
     reason: z.string().optional(),
     durationMs: z.number(),
@@ -92,7 +93,8 @@ export const RunEventBody = z.discriminatedUnion('type', [
     type: z.literal('llm.request'),
     step: z.number().int(),
     nodeId: z.string(),
-    role: z.string(),
+    /** The calling node's kind. */
+    role: NodeKind,
     callId: z.string(),
     endpointId: z.string(),
     /** The endpoint called, never its key (since version 2). */
@@ -119,7 +121,8 @@ export const RunEventBody = z.discriminatedUnion('type', [
     type: z.literal('llm.response'),
     step: z.number().int(),
     nodeId: z.string(),
-    role: z.string(),
+    /** The calling node's kind. */
+    role: NodeKind,
     callId: z.string(),
     text: z.string(),
     reasoning: z.string(),

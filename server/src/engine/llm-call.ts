@@ -9,6 +9,7 @@ import {
   emptyRoleTotals,
   type InferenceError,
   type LlmBinding,
+  type NodeKind,
   promptChars,
   type RunEventBody,
   requestParams,
@@ -69,7 +70,7 @@ function charge(
 export async function callModel(
   deps: LlmCallDeps,
   state: RunState,
-  node: { id: string; kind: string; llm: LlmBinding; budget: TokenBudget },
+  node: { id: string; kind: NodeKind; llm: LlmBinding; budget: TokenBudget },
   messages: ChatMessage[],
 ): Promise<LlmCallResult> {
   const binding = deps.model.resolve(node.llm.endpointId, node.llm.model);

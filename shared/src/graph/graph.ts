@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EdgeCondition } from './conditions.ts';
-import { GraphNode, NodeIdString } from './registry.ts';
+import { NodeIdString } from './kindRegistry.ts';
+import { GraphNode } from './registry.ts';
 
 export const GRAPH_SCHEMA_VERSION = 1;
 

@@ -1,5 +1,6 @@
 export * from './conditions.ts';
 export * from './graph.ts';
+export * from './kindRegistry.ts';
 export * from './nodes/agent.ts';
 export * from './nodes/common.ts';
 export * from './nodes/corrector.ts';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { defineNodeRegistry } from './kindRegistry.ts';
 import { agentKind } from './nodes/agent.ts';
 import { correctorKind } from './nodes/corrector.ts';
 import { executorKind } from './nodes/executor.ts';
@@ -6,49 +7,31 @@ import type { NodeKindSpec } from './nodes/spec.ts';
 import { summarizerKind } from './nodes/summarizer.ts';
 
 /**
- * The node kinds, keyed by their literal. Adding a kind: its spec in nodes/<kind>.ts, one line here and one in
- * GraphNode below, its role module on the server and its component in the web canvas.
+ * The node kinds: the one place they are listed. The kind enum, the node union and the presentation order are
+ * derived from it; per-kind tables elsewhere (the engine's roles, the canvas's components) are
+ * `Record<NodeKind, …>` and fail to compile when a kind is missing. Adding a kind: its spec in nodes/<kind>.ts and
+ * one line here, its role module on the server and its component in the web canvas.
  */
-export const NODE_KINDS = {
+const registry = defineNodeRegistry({
   summarizer: summarizerKind,
   agent: agentKind,
   corrector: correctorKind,
   executor: executorKind,
-} as const;
+});
 
-export const NodeKind = z.enum(['summarizer', 'agent', 'corrector', 'executor']);
+export const NODE_KINDS = registry.kinds;
+
+export const NodeKind = registry.NodeKind;
 export type NodeKind = z.infer<typeof NodeKind>;
+
+/** The kinds in presentation order (the order a turn visits them): every table, legend and the palette. */
+export const NODE_KIND_ORDER: readonly NodeKind[] = registry.order;
 
 export function nodeKindSpec(kind: NodeKind): NodeKindSpec {
   return NODE_KINDS[kind] as unknown as NodeKindSpec;
 }
 
-export const NodeIdString = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'node ids use letters, digits, _ and -');
-
-const Position = z.object({ x: z.number().finite(), y: z.number().finite() }).strict();
-
-function nodeOf<K extends NodeKind, S extends z.ZodType>(kind: K, config: S) {
-  return z
-    .object({
-      id: NodeIdString,
-      kind: z.literal(kind),
-      label: z.string().max(80).default(''),
-      position: Position.default({ x: 0, y: 0 }),
-      config,
-    })
-    .strict();
-}
-
-export const GraphNode = z.discriminatedUnion('kind', [
-  nodeOf('summarizer', summarizerKind.config),
-  nodeOf('agent', agentKind.config),
-  nodeOf('corrector', correctorKind.config),
-  nodeOf('executor', executorKind.config),
-]);
+export const GraphNode = registry.GraphNode;
 export type GraphNode = z.infer<typeof GraphNode>;
 export type GraphNodeOf<K extends NodeKind> = Extract<GraphNode, { kind: K }>;
 

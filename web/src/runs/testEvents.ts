@@ -1,4 +1,4 @@
-import type { RunEvent, RunEventBody } from '@trellis/shared';
+import type { NodeKind, RunEvent, RunEventBody } from '@trellis/shared';
 
 /** Builds a run's events with increasing sequence numbers and times, for the reducer's and helpers' tests. */
 export class EventScript {
@@ -30,7 +30,12 @@ export class EventScript {
   }
 
   /** One model call of `role` in `step`, streamed in the given fragments. */
-  call(step: number, role: string, fragments: string[], opts: { usage?: boolean; latencyMs?: number } = {}) {
+  call(
+    step: number,
+    role: NodeKind,
+    fragments: string[],
+    opts: { usage?: boolean; latencyMs?: number } = {},
+  ) {
     const callId = `${role}-${step}-${this.events.length}`;
     const messages = [
       { role: 'system' as const, content: `You are the ${role}.` },
@@ -67,7 +72,7 @@ export class EventScript {
     return callId;
   }
 
-  node(step: number, nodeId: string, kind: string, ms: number, outcome: 'ran' | 'skipped' = 'ran'): this {
+  node(step: number, nodeId: string, kind: NodeKind, ms: number, outcome: 'ran' | 'skipped' = 'ran'): this {
     this.add({ type: 'node.started', step, nodeId, kind });
     this.add(
       {

@@ -20,7 +20,7 @@ describe('timeline and totals', () => {
     return {
       step: 2,
       nodeId: 'agent',
-      role: 'agent',
+      role: 'agent' as const,
       callId: 'live',
       endpointId: 'ep',
       model: 'm',

@@ -5,8 +5,11 @@ import { runExecutor } from './executor.ts';
 import { runSummarizer } from './summarizer.ts';
 import type { Role } from './types.ts';
 
+/** One role per registered node kind, each typed by its kind's node: a kind without a role fails to compile. */
+export type RoleTable = { [K in NodeKind]: Role<K> };
+
 /** What each node kind does, keyed by the same literal as its schema and its canvas component. */
-export const ROLES: { [K in NodeKind]: Role<K> } = {
+export const ROLES: RoleTable = {
   summarizer: runSummarizer,
   agent: runAgent,
   corrector: runCorrector,

@@ -43,6 +43,7 @@ export const agentKind = defineNodeKind({
   kind: 'agent',
   label: 'Agent',
   description: 'Reasons over the context and writes the next Python action',
+  presentation: { glyph: '◆', color: '#2f6fdf', order: 20 },
   llm: true,
   config: AgentConfig,
   defaults: () =>

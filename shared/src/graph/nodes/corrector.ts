@@ -38,6 +38,7 @@ export const correctorKind = defineNodeKind({
   kind: 'corrector',
   label: 'Corrector',
   description: 'Fixes the proposed code in isolation: code, error and API docs, never the conversation',
+  presentation: { glyph: '✚', color: '#c05621', order: 30 },
   llm: true,
   config: CorrectorConfig,
   defaults: () =>

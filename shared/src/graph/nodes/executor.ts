@@ -15,6 +15,7 @@ export const executorKind = defineNodeKind({
   kind: 'executor',
   label: 'Executor',
   description: 'Runs the action in the environment; ends the turn',
+  presentation: { glyph: '▶', color: '#6b46c1', order: 40 },
   llm: false,
   config: ExecutorConfig,
   defaults: () => ExecutorConfig.parse({}),

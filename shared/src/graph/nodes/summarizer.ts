@@ -48,6 +48,7 @@ export const summarizerKind = defineNodeKind({
   kind: 'summarizer',
   label: 'Summarizer',
   description: 'Compresses history past a threshold, keeping credentials and ids verbatim',
+  presentation: { glyph: '≡', color: '#0f8b8d', order: 10 },
   llm: true,
   config: SummarizerConfig,
   defaults: () =>
