@@ -111,7 +111,7 @@ interface ProductRig {
   endpointId: string;
   /** Milliseconds spent inside the store's batched event inserts since the rig was made. */
   writeMs: () => number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 function productRig(dbFile: string): ProductRig {
@@ -153,8 +153,8 @@ function productRig(dbFile: string): ProductRig {
     version,
     endpointId: endpoint.id,
     writeMs: () => writeMs,
-    close() {
-      ctx.manager.shutdown();
+    async close() {
+      await ctx.manager.shutdown();
       shutdown.abort();
       db.close();
     },
@@ -315,7 +315,7 @@ async function engineOverhead(dir: string) {
         `(median; each round ${writes.map((ms) => ms.toFixed(1)).join(' ')})`,
     );
   } finally {
-    rig.close();
+    await rig.close();
   }
 }
 
