@@ -50,9 +50,7 @@ export interface NodeRegistry<R extends NodeKindMap<R>> {
  */
 export function defineNodeRegistry<const R extends NodeKindMap<R>>(kinds: R): NodeRegistry<R> {
   const names = Object.keys(kinds) as KindOf<R>[];
-  const specs = names.map(
-    (name) => kinds[name] as NodeKindSpec<string, z.ZodType> as NodeKindSpec<KindOf<R>>,
-  );
+  const specs = names.map((name) => kinds[name] as unknown as NodeKindSpec<KindOf<R>>);
   if (names.length === 0) throw new Error('a node registry needs at least one kind');
   for (const [i, spec] of specs.entries()) {
     if (spec.kind !== names[i]) throw new Error(`node kind '${spec.kind}' is registered as '${names[i]}'`);
@@ -66,7 +64,7 @@ export function defineNodeRegistry<const R extends NodeKindMap<R>>(kinds: R): No
     .map((spec) => spec.kind);
   return {
     kinds,
-    NodeKind: z.enum(names as [KindOf<R>, ...KindOf<R>[]]) as unknown as NodeRegistry<R>['NodeKind'],
+    NodeKind: z.enum(names as [KindOf<R>, ...KindOf<R>[]]),
     GraphNode: z.discriminatedUnion('kind', members),
     order,
   };

@@ -1,5 +1,5 @@
 import { type Graph, GraphEdge } from './graph.ts';
-import { createNode } from './registry.ts';
+import { createNode, type NodeKind } from './registry.ts';
 
 export const PRESET_IDS = ['react-baseline', 'three-roles', 'summarizer-only', 'corrector-only'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
@@ -16,12 +16,7 @@ const edge = (from: string, to: string) => GraphEdge.parse({ id: `${from}->${to}
 const ROW_Y = 160;
 const col = (i: number) => ({ x: 40 + i * 300, y: ROW_Y });
 
-function build(
-  id: PresetId,
-  name: string,
-  description: string,
-  kinds: ('summarizer' | 'agent' | 'corrector' | 'executor')[],
-): Preset {
+function build(id: PresetId, name: string, description: string, kinds: NodeKind[]): Preset {
   const nodes = kinds.map((kind, i) => createNode(kind, kind, col(i)));
   const edges = kinds.slice(1).map((kind, i) => edge(kinds[i]!, kind));
   return {

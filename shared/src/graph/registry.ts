@@ -8,9 +8,9 @@ import { summarizerKind } from './nodes/summarizer.ts';
 
 /**
  * The node kinds: the one place they are listed. The kind enum, the node union and the presentation order are
- * derived from it; per-kind tables elsewhere (the engine's roles, the canvas's components) are
- * `Record<NodeKind, …>` and fail to compile when a kind is missing. Adding a kind: its spec in nodes/<kind>.ts and
- * one line here, its role module on the server and its component in the web canvas.
+ * derived from it; the per-kind tables elsewhere (the engine's `ROLES`, the canvas's `nodeTypes`) are keyed by
+ * `NodeKind` and fail to compile when a kind is missing. Adding a kind: its spec in nodes/<kind>.ts and one line
+ * here, then its role module on the server and its component in the web canvas (docs/architecture.md).
  */
 const registry = defineNodeRegistry({
   summarizer: summarizerKind,

@@ -13,6 +13,7 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import '@xyflow/react/dist/style.css';
 import type { Endpoint } from '@trellis/shared';
 import { useEndpoints } from '../api/endpoints.ts';
+import { kindColor } from '../kindStyle.ts';
 import { applyEdgeChanges, applyNodeChanges, deriveEdges, FlowNodeCache } from './derive.ts';
 import { edgeTypes } from './edges/ConditionEdge.tsx';
 import type { CanvasNode, ConditionFlowEdge } from './flowTypes.ts';
@@ -26,13 +27,6 @@ import { useKeepGraphInView } from './useKeepGraphInView.ts';
 import { useValidation } from './validation.tsx';
 
 const NO_ENDPOINTS: Endpoint[] = [];
-
-const MINIMAP_COLOR: Record<string, string> = {
-  summarizer: '#0f8b8d',
-  agent: '#2f6fdf',
-  corrector: '#c05621',
-  executor: '#6b46c1',
-};
 
 /** The React Flow view of the document: nodes and edges derived from the graph, changes sent to the store. */
 export function FlowCanvas({
@@ -149,7 +143,7 @@ export function FlowCanvas({
           pannable
           zoomable
           ariaLabel="Minimap"
-          nodeColor={(node) => MINIMAP_COLOR[node.type ?? ''] ?? '#8a94a3'}
+          nodeColor={(node) => kindColor(node.type)}
           nodeStrokeWidth={2}
         />
         <Controls showInteractive={false} />

@@ -1,6 +1,6 @@
-import { NODE_KINDS, NodeKind } from '@trellis/shared';
+import { NODE_KIND_ORDER, NODE_KINDS, NodeKind } from '@trellis/shared';
 import type { DragEvent } from 'react';
-import { KIND_GLYPH } from './nodes/NodeShell.tsx';
+import { kindStyle } from '../kindStyle.ts';
 
 const MIME = 'application/x-trellis-node-kind';
 
@@ -19,19 +19,20 @@ export function Palette({ onAdd }: { onAdd: (kind: NodeKind) => void }) {
     <section className="palette" aria-label="Node palette">
       <h3>Add a node</h3>
       <ul>
-        {NodeKind.options.map((kind) => (
+        {NODE_KIND_ORDER.map((kind) => (
           <li key={kind}>
             <button
               type="button"
               draggable
-              className={`palette-item palette-${kind}`}
+              className="palette-item"
+              style={kindStyle(kind)}
               onDragStart={(event) => onDragStart(event, kind)}
               onClick={() => onAdd(kind)}
               title={`${NODE_KINDS[kind].description}. Drag onto the canvas, or click to add.`}
               data-testid={`palette-${kind}`}
             >
               <span className="palette-glyph" aria-hidden="true">
-                {KIND_GLYPH[kind]}
+                {NODE_KINDS[kind].presentation.glyph}
               </span>
               <span className="palette-text">
                 <strong>{NODE_KINDS[kind].label}</strong>

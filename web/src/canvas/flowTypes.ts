@@ -13,11 +13,10 @@ export type CanvasNodeData<K extends NodeKind> = {
   binding: string;
 };
 
-export type SummarizerFlowNode = Node<CanvasNodeData<'summarizer'>, 'summarizer'>;
-export type AgentFlowNode = Node<CanvasNodeData<'agent'>, 'agent'>;
-export type CorrectorFlowNode = Node<CanvasNodeData<'corrector'>, 'corrector'>;
-export type ExecutorFlowNode = Node<CanvasNodeData<'executor'>, 'executor'>;
-export type CanvasNode = SummarizerFlowNode | AgentFlowNode | CorrectorFlowNode | ExecutorFlowNode;
+/** A React Flow node of one kind, typed by its literal. */
+export type FlowNodeOf<K extends NodeKind> = Node<CanvasNodeData<K>, K>;
+/** A React Flow node of any registered kind. */
+export type CanvasNode = { [K in NodeKind]: FlowNodeOf<K> }[NodeKind];
 
 export type ConditionEdgeData = {
   when: EdgeCondition;

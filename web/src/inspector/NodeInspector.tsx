@@ -1,8 +1,8 @@
 import { callsModel, type EditorField, type GraphNode, nodeKindSpec } from '@trellis/shared';
 import { nodeIdProblem } from '../canvas/graphOps.ts';
-import { KIND_GLYPH } from '../canvas/nodes/NodeShell.tsx';
 import { useEditor, useEditorStore } from '../canvas/store/EditorProvider.tsx';
 import { useValidation } from '../canvas/validation.tsx';
+import { kindStyle } from '../kindStyle.ts';
 import { BindingFields, llmOf } from './BindingFields.tsx';
 import { FieldControl } from './FieldControl.tsx';
 import { BINDING_KEYS, editField, getPath, isFieldVisible } from './fieldPath.ts';
@@ -43,9 +43,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
 
   return (
     <section className="insp-section" aria-label={`${spec.label} settings`}>
-      <header className={`insp-head insp-head-${node.kind}`}>
+      <header className="insp-head" style={kindStyle(node.kind)}>
         <span className="insp-glyph" aria-hidden="true">
-          {KIND_GLYPH[node.kind]}
+          {spec.presentation.glyph}
         </span>
         <div>
           <h2>

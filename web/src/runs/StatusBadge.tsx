@@ -1,4 +1,5 @@
 import type { RunStatus } from '@trellis/shared';
+import { kindStyle } from '../kindStyle.ts';
 
 const LABELS: Record<RunStatus | 'connecting', string> = {
   connecting: 'Connecting',
@@ -21,5 +22,9 @@ export function StatusBadge({ status }: { status: RunStatus | 'connecting' }) {
 }
 
 export function RoleTag({ kind }: { kind: string }) {
-  return <span className={`role-tag role-${kind}`}>{kind}</span>;
+  return (
+    <span className="role-tag" style={kindStyle(kind)}>
+      {kind}
+    </span>
+  );
 }

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { kindStyle } from '../kindStyle.ts';
 import { formatMs } from './format.ts';
 import type { RunView } from './runView.ts';
 import { stackBackground, stepTiming } from './timeline.ts';
@@ -28,7 +29,7 @@ export function StepTimeline({
         <ul className="timeline-legend">
           {kinds.map((kind) => (
             <li key={kind}>
-              <span className={`timeline-swatch role-bg-${kind}`} aria-hidden="true" />
+              <span className="timeline-swatch" style={kindStyle(kind)} aria-hidden="true" />
               {kind}
             </li>
           ))}

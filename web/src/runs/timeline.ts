@@ -1,11 +1,12 @@
 import type { RoleTotals } from '@trellis/shared';
+import { KIND_ORDER } from '../kindTable.ts';
 import type { RunView, StepView } from './runView.ts';
 
-/** Roles in the order a turn runs them; kinds added later sort after these. */
-export const ROLE_ORDER = ['summarizer', 'agent', 'corrector', 'executor'] as const;
+/** Roles in the order a turn runs them, as the registry orders kinds; kinds no longer registered sort after these. */
+export const ROLE_ORDER: readonly string[] = KIND_ORDER;
 
 export function roleRank(kind: string): number {
-  const rank = (ROLE_ORDER as readonly string[]).indexOf(kind);
+  const rank = ROLE_ORDER.indexOf(kind);
   return rank < 0 ? ROLE_ORDER.length : rank;
 }
 

@@ -1,7 +1,7 @@
 import type { AgentConfig } from '@trellis/shared';
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import type { AgentFlowNode } from '../flowTypes.ts';
+import type { FlowNodeOf } from '../flowTypes.ts';
 import { formatTokens } from './format.ts';
 import { NodeShell, Setting } from './NodeShell.tsx';
 import { NodeToggle } from './NodeToggle.tsx';
@@ -21,7 +21,7 @@ function contextText(context: AgentConfig['context']): string {
 }
 
 /** Writes the next Python action; shows what context it sees and how it samples. */
-export const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<AgentFlowNode>) {
+export const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<FlowNodeOf<'agent'>>) {
   const { config } = data.node;
   const toggle = useNodeToggle();
   const temperature = config.llm.params.temperature;

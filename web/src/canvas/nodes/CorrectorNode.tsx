@@ -1,7 +1,7 @@
 import type { CorrectorConfig } from '@trellis/shared';
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import type { CorrectorFlowNode } from '../flowTypes.ts';
+import type { FlowNodeOf } from '../flowTypes.ts';
 import { NodeShell, Setting } from './NodeShell.tsx';
 import { NodeToggle } from './NodeToggle.tsx';
 import { useNodeToggle } from './useNodeToggle.ts';
@@ -13,7 +13,10 @@ const TRIGGER: Record<CorrectorConfig['trigger'], string> = {
 };
 
 /** Reviews code in isolation; shows when it steps in. */
-export const CorrectorNode = memo(function CorrectorNode({ data, selected }: NodeProps<CorrectorFlowNode>) {
+export const CorrectorNode = memo(function CorrectorNode({
+  data,
+  selected,
+}: NodeProps<FlowNodeOf<'corrector'>>) {
   const { config } = data.node;
   const toggle = useNodeToggle();
   return (

@@ -1,11 +1,14 @@
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import type { ExecutorFlowNode } from '../flowTypes.ts';
+import type { FlowNodeOf } from '../flowTypes.ts';
 import { formatMs, formatTokens } from './format.ts';
 import { NodeShell, Setting } from './NodeShell.tsx';
 
 /** Runs the action in the environment and ends the turn; shows its limits. */
-export const ExecutorNode = memo(function ExecutorNode({ data, selected }: NodeProps<ExecutorFlowNode>) {
+export const ExecutorNode = memo(function ExecutorNode({
+  data,
+  selected,
+}: NodeProps<FlowNodeOf<'executor'>>) {
   const { config } = data.node;
   return (
     <NodeShell data={data} selected={selected}>

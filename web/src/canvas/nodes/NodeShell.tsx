@@ -1,14 +1,8 @@
 import { NODE_KINDS, type NodeKind } from '@trellis/shared';
 import { Handle, Position } from '@xyflow/react';
 import type { ReactNode } from 'react';
+import { kindStyle } from '../../kindStyle.ts';
 import type { CanvasNodeData } from '../flowTypes.ts';
-
-export const KIND_GLYPH: Record<NodeKind, string> = {
-  summarizer: '≡',
-  agent: '◆',
-  corrector: '✚',
-  executor: '▶',
-};
 
 /** One key setting, shown as a label and a value on the node's face. */
 export function Setting({ label, value }: { label: string; value: ReactNode }) {
@@ -43,7 +37,8 @@ export function NodeShell<K extends NodeKind>({
   const spec = NODE_KINDS[node.kind];
   return (
     <article
-      className={`tnode tnode-${node.kind}`}
+      className="tnode"
+      style={kindStyle(node.kind)}
       data-selected={selected || undefined}
       data-active={active || undefined}
       data-severity={severity}
@@ -53,7 +48,7 @@ export function NodeShell<K extends NodeKind>({
       <Handle type="target" position={Position.Left} className="tnode-handle" />
       <header className="tnode-head">
         <span className="tnode-glyph" aria-hidden="true">
-          {KIND_GLYPH[node.kind]}
+          {spec.presentation.glyph}
         </span>
         <span className="tnode-kind">{spec.label}</span>
         {entry ? <span className="tnode-entry">entry</span> : null}

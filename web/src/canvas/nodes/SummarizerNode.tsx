@@ -1,6 +1,6 @@
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import type { SummarizerFlowNode } from '../flowTypes.ts';
+import type { FlowNodeOf } from '../flowTypes.ts';
 import { formatTokens } from './format.ts';
 import { NodeShell, Setting } from './NodeShell.tsx';
 import { NodeToggle } from './NodeToggle.tsx';
@@ -10,7 +10,7 @@ import { useNodeToggle } from './useNodeToggle.ts';
 export const SummarizerNode = memo(function SummarizerNode({
   data,
   selected,
-}: NodeProps<SummarizerFlowNode>) {
+}: NodeProps<FlowNodeOf<'summarizer'>>) {
   const { config } = data.node;
   const toggle = useNodeToggle();
   const trigger =

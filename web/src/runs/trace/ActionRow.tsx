@@ -1,5 +1,6 @@
 import type { RunEventOf } from '@trellis/shared';
 import { memo } from 'react';
+import { kindStyle } from '../../kindStyle.ts';
 import { ClippedText } from '../ClippedText.tsx';
 import { CODE_LIMITS } from '../clip.ts';
 import { formatMs } from '../format.ts';
@@ -12,7 +13,8 @@ export const ActionRow = memo(function ActionRow({ action, index }: { action: Ac
   const id = `${action.step}:${index}`;
   return (
     <article
-      className={`trace-item trace-action role-edge-executor${action.ok ? '' : ' is-error'}`}
+      className={`trace-item trace-action${action.ok ? '' : ' is-error'}`}
+      style={kindStyle('executor')}
       aria-label="Action"
     >
       <header className="trace-item-head">

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ChatMessage, RunEventOf } from '@trellis/shared';
 import { memo } from 'react';
+import { kindStyle } from '../../kindStyle.ts';
 import { ClippedText } from '../ClippedText.tsx';
 import { formatChars, formatMs, formatTokens } from '../format.ts';
 import type { CallView } from '../runView.ts';
@@ -87,7 +88,7 @@ function Prompt({ call }: { call: CallView }) {
 /** One model call: who asked which model, the exact prompt, the reasoning, the output as it streams, timings. */
 export const CallRow = memo(function CallRow({ call }: { call: CallView; rev: number }) {
   return (
-    <article className={`trace-item trace-call role-edge-${call.role}`} aria-label={`${call.role} call`}>
+    <article className="trace-item trace-call" style={kindStyle(call.role)} aria-label={`${call.role} call`}>
       <header className="trace-item-head">
         <RoleTag kind={call.role} />
         {call.nodeId !== call.role ? <code className="muted">{call.nodeId}</code> : null}

@@ -1,5 +1,6 @@
 import type { RunEventOf } from '@trellis/shared';
 import { memo } from 'react';
+import { kindStyle } from '../../kindStyle.ts';
 import { ClippedText } from '../ClippedText.tsx';
 import { RoleTag } from '../StatusBadge.tsx';
 
@@ -22,7 +23,7 @@ export const CorrectionRow = memo(function CorrectionRow({
   onDiff: (step: number) => void;
 }) {
   return (
-    <article className="trace-item trace-correction role-edge-corrector" aria-label="Correction">
+    <article className="trace-item trace-correction" style={kindStyle('corrector')} aria-label="Correction">
       <header className="trace-item-head">
         <RoleTag kind="corrector" />
         <strong>{correction.changed ? 'Revised the code' : 'No change'}</strong>

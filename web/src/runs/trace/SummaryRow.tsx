@@ -1,5 +1,6 @@
 import type { RunEventOf } from '@trellis/shared';
 import { memo } from 'react';
+import { kindStyle } from '../../kindStyle.ts';
 import { ClippedText } from '../ClippedText.tsx';
 import { formatTokens } from '../format.ts';
 import { RoleTag } from '../StatusBadge.tsx';
@@ -49,7 +50,11 @@ export const SummaryRow = memo(function SummaryRow({
 }) {
   const saved = summary.tokensBefore > 0 ? 1 - summary.tokensAfter / summary.tokensBefore : 0;
   return (
-    <article className="trace-item trace-summary role-edge-summarizer" aria-label="Summary applied">
+    <article
+      className="trace-item trace-summary"
+      style={kindStyle('summarizer')}
+      aria-label="Summary applied"
+    >
       <header className="trace-item-head">
         <RoleTag kind="summarizer" />
         <strong>Compressed {summary.turnsCompressed} turns</strong>
