@@ -16,8 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SseParser } from '../server/src/inference/sse.ts';
 import type { ScriptEntry } from '../server/src/testserver/script.ts';
+import { SseParser } from '../shared/src/sse.ts';
 import type { UpstreamCommand, UpstreamReply } from './relay-upstream.ts';
 import { type RunningServer, startTrellis } from './server.ts';
 

@@ -9,3 +9,4 @@ export * from './runs.ts';
 export * from './status.ts';
 export * from './trace.ts';
 export * from './world.ts';
+export * from './sse.ts';

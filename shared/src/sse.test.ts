@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type SseMessage, SseParser } from './sse.ts';
 
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+
 const encoder = new TextEncoder();
 
 function parseChunks(chunks: (Uint8Array | string)[]): { messages: SseMessage[]; comments: number } {

@@ -1,3 +1,12 @@
+/**
+ * The WHATWG decoder that every runtime Trellis runs on provides (Node, browsers). Declared here, for this module
+ * only, because shared/ is compiled without DOM or Node types.
+ */
+interface Utf8Decoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+declare const TextDecoder: new (label?: string) => Utf8Decoder;
+
 /** One dispatched server-sent event. */
 export interface SseMessage {
   /** The `event:` field; `undefined` means the default type, `message`. */

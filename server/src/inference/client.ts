@@ -7,6 +7,7 @@ import type {
   Timings,
   Usage,
 } from '@trellis/shared';
+import { SseParser } from '@trellis/shared';
 import { readChunk, readTimings, readUsage } from './chunk.ts';
 import {
   checkBaseUrl,
@@ -18,7 +19,6 @@ import {
   redactError,
 } from './errors.ts';
 import { RequestControl } from './request-control.ts';
-import { SseParser } from './sse.ts';
 import { ThinkSplitter } from './think.ts';
 
 export interface ChatStreamRequest {

@@ -1,6 +1,5 @@
-import { type InferenceErrorCode, PlaygroundEvent } from '@trellis/shared';
+import { type InferenceErrorCode, PlaygroundEvent, SseParser } from '@trellis/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SseParser } from '../inference/sse.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { type FaultCase, faultCases } from '../testing/faults.ts';
 import { collectGarbage } from '../testing/gc.ts';

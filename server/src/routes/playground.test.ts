@@ -5,11 +5,11 @@ import {
   PlaygroundEvent,
   type PlaygroundRequest,
   type SamplingParams,
+  SseParser,
 } from '@trellis/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installErrorHandling } from '../http/errors.ts';
-import { SseParser } from '../inference/sse.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { EndpointRepo } from '../store/endpoints.ts';
 import { freePort } from '../testing/net.ts';
