@@ -164,7 +164,8 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         return reply;
       }
       ctx.writer.flush();
-      return reply.type('application/json').send(ctx.runs.eventsJson(id, after, query.compact === '1'));
+      const body = ctx.runs.eventsJsonBytes(id, after, query.compact === '1');
+      return reply.type('application/json; charset=utf-8').send(body);
     });
   };
 }

@@ -1,6 +1,10 @@
 import type { Evaluation, RunDetail, RunEvent, RunStatus, RunSummary, RunTotals } from '@trellis/shared';
 import type { Db } from './db.ts';
 
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BRACKET = Buffer.from(']');
+
 interface RunRow {
   id: string;
   graph_version_id: string;
@@ -71,12 +75,31 @@ export const INTERRUPTED_BY_SHUTDOWN = 'the server stopped while this run was in
 export class RunRepo {
   private readonly insertEvent;
   private readonly bumpCount;
+  private readonly selectBodies;
+  private readonly selectCompactBodies;
 
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare(
       'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
     );
     this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
+    // CAST AS BLOB hands over the stored UTF-8 bytes as a Buffer, where a TEXT column would be decoded into a
+    // string (and encoded again to be sent).
+    this.selectBodies = db
+      .prepare('SELECT CAST(body AS BLOB) FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq')
+      .raw();
+    this.selectCompactBodies = db
+      .prepare(
+        `SELECT CAST(CASE WHEN type = 'llm.request' THEN json_set(body, '$.messages', json('[]'), '$.omitted',
+                   json_object('messages', json_array_length(body, '$.messages'),
+                               'chars', length(json_extract(body, '$.messages'))))
+                 ELSE body END AS BLOB)
+         FROM run_events WHERE run_id = ? AND seq > ?
+           AND NOT (type = 'llm.delta' AND json_extract(body, '$.callId') IN (
+             SELECT json_extract(body, '$.callId') FROM run_events WHERE run_id = ? AND type = 'llm.response'))
+         ORDER BY seq`,
+      )
+      .raw();
   }
 
   create(run: NewRun): RunDetail {
@@ -221,26 +244,27 @@ export class RunRepo {
   }
 
   /**
-   * The events as one JSON array text, without parsing each row (fast path for whole-trace loads). `compact`
-   * leaves out the streamed deltas of calls whose full response is recorded (`llm.response` repeats their text)
-   * and the messages of requests (prompts grow with the history; the views fetch one when it is opened).
+   * The events as the UTF-8 bytes of one JSON array: each row's stored JSON is copied as it is, never parsed,
+   * decoded into a string or encoded again (fast path for whole-trace loads). `compact` leaves out the streamed
+   * deltas of calls whose full response is recorded (`llm.response` repeats their text) and the messages of
+   * requests (prompts grow with the history; the views fetch one when it is opened).
    */
+  eventsJsonBytes(runId: string, after = 0, compact = false): Buffer {
+    const rows = (
+      compact ? this.selectCompactBodies.all(runId, after, runId) : this.selectBodies.all(runId, after)
+    ) as [Buffer][];
+    const parts: Buffer[] = new Array(rows.length * 2 + 1);
+    parts[0] = OPEN_BRACKET;
+    for (let i = 0; i < rows.length; i++) {
+      parts[2 * i + 1] = rows[i]![0];
+      parts[2 * i + 2] = i === rows.length - 1 ? CLOSE_BRACKET : COMMA;
+    }
+    if (rows.length === 0) parts.push(CLOSE_BRACKET);
+    return Buffer.concat(parts);
+  }
+
+  /** `eventsJsonBytes` as text. */
   eventsJson(runId: string, after = 0, compact = false): string {
-    const sql = compact
-      ? `SELECT CASE WHEN type = 'llm.request' THEN json_set(body, '$.messages', json('[]'), '$.omitted',
-                   json_object('messages', json_array_length(body, '$.messages'),
-                               'chars', length(json_extract(body, '$.messages'))))
-                 ELSE body END
-         FROM run_events WHERE run_id = ? AND seq > ?
-           AND NOT (type = 'llm.delta' AND json_extract(body, '$.callId') IN (
-             SELECT json_extract(body, '$.callId') FROM run_events WHERE run_id = ? AND type = 'llm.response'))
-         ORDER BY seq`
-      : 'SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq';
-    const args = compact ? [runId, after, runId] : [runId, after];
-    const rows = this.db
-      .prepare(sql)
-      .raw()
-      .all(...args) as [string][];
-    return `[${rows.map((r) => r[0]).join(',')}]`;
+    return this.eventsJsonBytes(runId, after, compact).toString('utf8');
   }
 }
