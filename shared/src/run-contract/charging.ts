@@ -1,22 +1,11 @@
-import { z } from 'zod';
 import type { ChatMessage, Usage } from '../inference.ts';
 import type { RoleTotals } from '../trace.ts';
+import type { ChargedTokens } from './charged-tokens.ts';
 
 /** The estimate used when a server reports no usage: about four characters a token. */
 export const CHARS_PER_TOKEN = 4;
 
-/** The tokens one model call is charged, as the run records them on its `llm.response`. */
-export const ChargedTokens = z.object({
-  /** Tokens read: the whole prompt, cached tokens included. */
-  prompt: z.number().int().nonnegative(),
-  /** Tokens written: answer and reasoning. */
-  completion: z.number().int().nonnegative(),
-  /** Of `prompt`, those the server said it served from its prefix cache (0 when it did not say). */
-  cached: z.number().int().nonnegative(),
-  /** True when the server reported no usage and both counts are estimated from characters. */
-  estimated: z.boolean(),
-});
-export type ChargedTokens = z.infer<typeof ChargedTokens>;
+export { ChargedTokens } from './charged-tokens.ts';
 
 /** Characters of a request's messages, what the prompt estimate is made from. */
 export function promptChars(messages: readonly ChatMessage[]): number {
