@@ -10,3 +10,4 @@ export * from './status.ts';
 export * from './trace.ts';
 export * from './world.ts';
 export * from './sse.ts';
+export * from './replay/index.ts';
