@@ -7,6 +7,7 @@ export * from './playground.ts';
 export * from './run-contract/index.ts';
 export * from './runs.ts';
 export * from './status.ts';
+export * from './test-doubles.ts';
 export * from './trace.ts';
 export * from './world.ts';
 export * from './sse.ts';

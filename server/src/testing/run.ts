@@ -11,6 +11,7 @@ import {
 } from '@trellis/shared';
 import type { ScriptEntry } from '../testserver/script.ts';
 import { type RecordedRequest, startTestServer, type TestServer } from '../testserver/server.ts';
+import { type SimulatedOptions, startSimulatedServer } from '../testserver/simulated/index.ts';
 import { getTask } from '../world/index.ts';
 import { createTestApp, type TestApp } from './app.ts';
 
@@ -38,21 +39,25 @@ export class TestRun {
     readonly endpointId: string,
   ) {}
 
+  /** With `simulated`, the endpoint is the simulated model (its first preset the default model). */
   static async start(
-    options: { paceMs?: number; dialect?: 'vllm' | 'sglang' | 'llamacpp' } = {},
+    options: { paceMs?: number; dialect?: 'vllm' | 'sglang' | 'llamacpp'; simulated?: SimulatedOptions } = {},
   ): Promise<TestRun> {
-    const server = await startTestServer({
-      dialect: options.dialect ?? 'vllm',
-      models: ['qwen3-8b'],
-      ...(options.paceMs ? { paceMs: options.paceMs } : {}),
-    });
+    const dialect = options.dialect ?? 'vllm';
+    const server = options.simulated
+      ? await startSimulatedServer({ ...options.simulated, dialect })
+      : await startTestServer({
+          dialect,
+          models: ['qwen3-8b'],
+          ...(options.paceMs ? { paceMs: options.paceMs } : {}),
+        });
     const t = await createTestApp();
     const endpoint = t.ctx.endpoints.create({
       name: 'scripted',
       baseUrl: server.url,
       kind: 'vllm',
       apiKey: null,
-      defaultModel: 'qwen3-8b',
+      defaultModel: options.simulated?.presets[0]?.model ?? 'qwen3-8b',
       defaultParams: {},
       timeouts: { connectMs: 5_000, firstTokenMs: 20_000, idleMs: 10_000 },
     });

@@ -1,9 +1,11 @@
+import { TEST_SERVER_OWNER } from '@trellis/shared';
+
 /** The inference servers the scripted test server can imitate, as far as Trellis can tell them apart. */
 export type Dialect = 'vllm' | 'sglang' | 'llamacpp' | 'ollama' | 'openai' | 'tgi';
 export const DIALECTS: readonly Dialect[] = ['vllm', 'sglang', 'llamacpp', 'ollama', 'openai', 'tgi'];
 
 /** Every `/v1/models` entry says so, so nobody mistakes the test server for a real one. */
-export const OWNED_BY = 'trellis-test-server';
+export const OWNED_BY = TEST_SERVER_OWNER;
 
 export type ErrorKind = 'auth' | 'not_found' | 'bad_request' | 'server' | 'loading' | 'rate_limited';
 

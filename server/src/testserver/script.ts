@@ -43,6 +43,8 @@ export const ScriptReply = z
       .optional(),
     /** Delay before each token, in milliseconds. */
     paceMs: z.number().min(0).max(60_000).optional(),
+    /** Delay before the first token (a prefill); with it, a reply that is not streamed also waits for its tokens. */
+    firstTokenMs: z.number().min(0).max(600_000).optional(),
     fault: Fault.optional(),
     /** Answer with this HTTP error in the dialect's shape instead of streaming. */
     error: z

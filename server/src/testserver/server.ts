@@ -8,10 +8,13 @@ import {
   type DialectSpec,
   type ErrorKind,
   metricsText,
+  OWNED_BY,
   unauthorizedMessage,
   unknownModelMessage,
   type WireUsage,
 } from './dialects.ts';
+import type { Persona } from './persona.ts';
+import { PrefixCache } from './prefix-cache.ts';
 import {
   type ChatInput,
   countTokens,
@@ -51,6 +54,11 @@ export interface TestServerOptions {
   pingMs?: number;
   /** Instrumentation for benchmarks: called with each content token as it is written. */
   onToken?: (token: string, at: number) => void;
+  /**
+   * Answers what the script does not, instead of the echo (e.g. the simulated model); its `ownedBy` labels the
+   * models in /v1/models and its models are served when `models` is not given.
+   */
+  persona?: Persona;
 }
 
 export type RequestOutcome = 'pending' | 'completed' | 'client_closed' | 'dropped';
@@ -144,7 +152,10 @@ const FAULT_AFTER = 2;
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   const dialect = options.dialect;
   const spec: DialectSpec = DIALECT_SPECS[dialect];
-  const models = options.models && options.models.length > 0 ? options.models : ['test-model'];
+  const persona = options.persona ?? null;
+  const models =
+    options.models && options.models.length > 0 ? options.models : (persona?.models ?? ['test-model']);
+  const ownedBy = persona?.ownedBy ?? OWNED_BY;
   const host = options.host ?? '127.0.0.1';
   const maxModelLen = options.maxModelLen ?? 32_768;
   const thinkInContent = spec.reasoningField === null || (options.thinkInContent ?? false);
@@ -169,7 +180,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const waiters: (() => void)[] = [];
   let prefixQueries = 0;
   let prefixHits = 0;
-  let lastPrompt = '';
+  const prefixCache = new PrefixCache(persona?.prefixCacheEntries ?? 1);
 
   const errorReply = (res: http.ServerResponse, kind: ErrorKind, status: number, message: string) => {
     sendJson(res, status, spec.errorBody(kind, status, message));
@@ -306,12 +317,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       if (method === 'GET' && path === '/v1/models') {
         sendJson(res, 200, {
           object: 'list',
-          data: models.map((id) => spec.modelEntry(id, created, maxModelLen)),
+          data: models.map((id) => ({ ...spec.modelEntry(id, created, maxModelLen), owned_by: ownedBy })),
         });
         return;
       }
       if (method === 'POST' && path === '/v1/chat/completions') {
-        await chat(exchange, body);
+        await chat(exchange, body, headers);
         return;
       }
     }
@@ -352,10 +363,10 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     records = [];
     prefixQueries = 0;
     prefixHits = 0;
-    lastPrompt = '';
+    prefixCache.clear();
   };
 
-  const chat = async (exchange: Exchange, body: unknown): Promise<void> => {
+  const chat = async (exchange: Exchange, body: unknown, headers: Record<string, string>): Promise<void> => {
     const { res } = exchange;
     if (!isJson(body)) {
       errorReply(res, 'bad_request', 400, 'the request body must be a JSON object');
@@ -383,7 +394,22 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       lastUser: lastUser ? contentOf(lastUser) : '',
       enableThinking: kwargs.enable_thinking !== false,
     };
-    const reply = takeReply(input) ?? defaultReply(input);
+    const prompt = messages.map(contentOf).join('\n');
+    const promptTokens = countTokens(prompt);
+    const cachedTokens = prefixCache.measure(prompt, promptTokens);
+    const reply =
+      takeReply(input) ??
+      (persona
+        ? persona.reply({
+            model,
+            messages: messages.map((m) => ({ role: String(m.role ?? ''), content: contentOf(m) })),
+            headers,
+            body,
+            enableThinking: input.enableThinking,
+            promptTokens,
+            cachedTokens,
+          })
+        : defaultReply(input));
     if (reply.error) {
       const status = reply.error.status;
       const kind: ErrorKind =
@@ -404,15 +430,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       return;
     }
 
-    const prompt = messages.map(contentOf).join('\n');
-    const promptTokens = countTokens(prompt);
-    let common = 0;
-    const limit = Math.min(prompt.length, lastPrompt.length);
-    while (common < limit && prompt.charCodeAt(common) === lastPrompt.charCodeAt(common)) common++;
-    const cachedTokens = Math.min(promptTokens, Math.floor(common / 4));
     prefixQueries += promptTokens;
     prefixHits += cachedTokens;
-    lastPrompt = prompt;
+    prefixCache.remember(prompt);
 
     if (!(await acquire(exchange))) return;
     try {
@@ -539,6 +559,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     if (spec.pings) buffered += ': ping\n\n';
     let unreported: string[] = [];
     const report = options.onToken;
+    const wait = (ms: number) =>
+      Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), exchange.whenClosed]);
 
     const flush = async (): Promise<void> => {
       if (exchange.closed || buffered === '') return;
@@ -565,6 +587,10 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       if (pinger) clearInterval(pinger);
     };
 
+    if (reply.firstTokenMs && faultAt !== 0) {
+      await flush();
+      await wait(reply.firstTokenMs);
+    }
     for (let i = 0; i < pieces.length; i++) {
       if (exchange.closed) return;
       if (i === faultAt) {
@@ -574,7 +600,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       const piece = pieces[i]!;
       if (job.pace > 0) {
         await flush();
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, job.pace)), exchange.whenClosed]);
+        await wait(job.pace);
         if (exchange.closed) return;
       }
       buffered += chunk(
@@ -665,6 +691,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
         break;
     }
     const pieces = piecesOf(reply);
+    if (reply.firstTokenMs !== undefined) {
+      const ms = reply.firstTokenMs + job.pace * pieces.length;
+      if (ms > 0)
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), exchange.whenClosed]);
+      if (exchange.closed) return;
+    }
     const message: Json = { role: 'assistant', content: '' };
     message.content = pieces
       .filter((p) => p.kind === 'content')
