@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { ChatModel } from './engine/model.ts';
 import type { Environment } from './environments/types.ts';
 import { EndpointService } from './inference/endpoint-service.ts';
+import { RunEvents } from './runs/events.ts';
 import { RunHub } from './runs/hub.ts';
 import { RunManager } from './runs/manager.ts';
 import type { Db } from './store/db.ts';
@@ -26,8 +27,12 @@ export interface AppContext {
   runs: RunRepo;
   writer: EventWriter;
   hub: RunHub;
+  /** A run's events, live or recorded, from one place. */
+  events: RunEvents;
   manager: RunManager;
   tasks: TaskCatalog;
+  /** A fresh environment for one run (the built-in world unless a deployment says otherwise). */
+  environment: () => Environment;
   /** Aborted when the server shuts down, so long-lived work (streams, runs) can stop. */
   shutdown: AbortSignal;
 }
@@ -64,6 +69,7 @@ export function createContext(
     ...(options.perEndpointRequests ? { perEndpointRequests: options.perEndpointRequests } : {}),
   });
   const registry = new EndpointService(endpoints, config.endpoints);
+  const events = new RunEvents(runs, writer, hub);
   return {
     config,
     db,
@@ -73,8 +79,10 @@ export function createContext(
     runs,
     writer,
     hub,
+    events,
     manager,
     tasks: options.tasks,
+    environment: options.environment,
     shutdown,
   };
 }

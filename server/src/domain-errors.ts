@@ -10,7 +10,11 @@ export type DomainErrorKind =
   /** The request is well-formed but clashes with the current state (a live run, a duplicate name). */
   | 'conflict'
   /** The request is well-formed but what it names cannot be done (a graph that cannot run). */
-  | 'unprocessable';
+  | 'unprocessable'
+  /** A service the request needs cannot be reached (an environment server). */
+  | 'unavailable'
+  /** A server this one depends on (an inference server) failed the request. */
+  | 'upstream';
 
 export class DomainError extends Error {
   constructor(

@@ -90,7 +90,14 @@ export const FinishReason = z.string().nullable();
  */
 export const InferenceEvent = z.discriminatedUnion('type', [
   /** The server accepted the request and began streaming. */
-  z.object({ type: z.literal('start'), model: z.string().optional(), at: z.number() }),
+  z.object({
+    type: z.literal('start'),
+    model: z.string().optional(),
+    /** When the headers arrived, by this server's clock (epoch ms); not relayed to the browser. */
+    at: z.number().optional(),
+    /** The endpoint that answers, when the stream is relayed by Trellis (the Playground). */
+    endpointId: z.string().optional(),
+  }),
   /** A fragment of the answer. */
   z.object({ type: z.literal('delta'), text: z.string() }),
   /** A fragment of the model's reasoning (reasoning field, reasoning_content, or <think> in content). */

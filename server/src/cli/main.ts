@@ -135,15 +135,17 @@ async function run(argv: string[]): Promise<number> {
         overrides: {},
       });
       const label = taskIds.length > 1 ? taskId : run.id;
-      ctx.hub.follow(run.id, 0, (event) => {
-        if (!values.quiet || event.type === 'run.finished') {
-          for (const line of formatEvent(label, event)) console.log(line);
-        }
-        if (event.type === 'run.finished') {
+      ctx.events.follow(run.id, 0, {
+        event: (event) => {
+          if (!values.quiet || event.type === 'run.finished') {
+            for (const line of formatEvent(label, event)) console.log(line);
+          }
+        },
+        end: (status) => {
           finished++;
-          outcomes.set(taskId, event.status);
+          outcomes.set(taskId, status);
           if (taskIds.length > 1) console.log(`progress: ${finished}/${taskIds.length} runs finished`);
-        }
+        },
       });
       return run;
     });

@@ -8,6 +8,8 @@ const STATUS_OF: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  unavailable: 503,
+  upstream: 424,
 };
 
 /** An error our API reports as `{error: {code, message, details?}}` with the given HTTP status. */

@@ -219,13 +219,19 @@ describe.each(DIALECTS)('streamChat against the %s dialect', (dialect) => {
   });
 
   it('reuses the connection for the next request after a complete answer', async () => {
-    await collectChat(streamChat(request('one')));
-    // fetch hands the socket back to its pool a tick after the body ends.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await collectChat(streamChat(request('two')));
-    const [first, second] = server.requests().filter((r) => r.path === '/v1/chat/completions');
-    expect(first?.outcome).toBe('completed');
-    expect(second?.connection).toBe(first?.connection);
+    // A server of its own, so the client's pool holds no idle connection from earlier tests to pick instead.
+    const own = await startTestServer({ dialect, models: [MODEL], apiKey: KEY });
+    try {
+      await collectChat(streamChat(request('one', { baseUrl: own.url })));
+      // fetch hands the socket back to its pool a tick after the body ends.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await collectChat(streamChat(request('two', { baseUrl: own.url })));
+      const [first, second] = own.requests().filter((r) => r.path === '/v1/chat/completions');
+      expect(first?.outcome).toBe('completed');
+      expect(second?.connection).toBe(first?.connection);
+    } finally {
+      await own.close();
+    }
   });
 
   it('aborts the upstream request when the consumer stops reading', async () => {

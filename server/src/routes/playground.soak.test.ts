@@ -1,4 +1,4 @@
-import { type InferenceErrorCode, PlaygroundEvent, SseParser } from '@trellis/shared';
+import { type InferenceErrorCode, InferenceEvent, SseParser } from '@trellis/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { type FaultCase, faultCases } from '../testing/faults.ts';
@@ -15,9 +15,12 @@ const KEY = 'sk-soak-secret-2468';
 const MODEL = 'qwen3-8b';
 const DEADLINE_MS = 800;
 /** Deadlines a case does not mean to trip. */
-const LONG_MS = 15_000;
-/** How late past its deadline a stall may end on a busy machine before that counts as a hang. */
-const SLACK_MS = 3_000;
+const LONG_MS = 20_000;
+/**
+ * How late past its deadline a stall may end before that counts as a hang: generous, because the tests share a
+ * busy machine, and still far short of the hang this guards against (until the server gives up: never, here).
+ */
+const SLACK_MS = 8_000;
 const REPEATS = 8;
 const IN_FLIGHT = 48;
 
@@ -95,11 +98,11 @@ async function outcomeOf(response: Response): Promise<string> {
   }
   const parser = new SseParser();
   const reader = response.body!.getReader();
-  let last: PlaygroundEvent | null = null;
+  let last: InferenceEvent | null = null;
   for (;;) {
     const chunk = await reader.read();
     const batch = chunk.done ? parser.finish() : parser.push(chunk.value);
-    for (const message of batch.messages) last = PlaygroundEvent.parse(JSON.parse(message.data));
+    for (const message of batch.messages) last = InferenceEvent.parse(JSON.parse(message.data));
     if (chunk.done) break;
   }
   if (last?.type === 'error') return `200 ${last.error.code}`;
@@ -201,7 +204,7 @@ describe('Playground streams under a soak of every dialect and fault', () => {
     } finally {
       clearInterval(collector);
     }
-    expect(failures, `seed ${seed} (SOAK_SEED=${seed} replays this order)`).toEqual([]);
+    expect(failures.join('\n'), `seed ${seed} (SOAK_SEED=${seed} replays this order)`).toBe('');
 
     // Every upstream request ended: none is still held open by a stream that was given up on.
     await vi.waitFor(

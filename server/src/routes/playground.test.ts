@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import {
   DEFAULT_TIMEOUTS,
   type EndpointTimeouts,
-  PlaygroundEvent,
+  InferenceEvent,
   type PlaygroundRequest,
   type SamplingParams,
   SseParser,
@@ -21,7 +21,7 @@ const KEY = 'sk-playground-secret-1357';
 const MODEL = 'qwen3-8b';
 
 interface SseRead {
-  events: { name: string | undefined; data: PlaygroundEvent }[];
+  events: { name: string | undefined; data: InferenceEvent }[];
   comments: number;
 }
 
@@ -71,7 +71,7 @@ describe('POST /api/playground/stream', () => {
       const batch = chunk.done ? parser.finish() : parser.push(chunk.value);
       read.comments += batch.comments;
       for (const message of batch.messages) {
-        read.events.push({ name: message.event, data: PlaygroundEvent.parse(JSON.parse(message.data)) });
+        read.events.push({ name: message.event, data: InferenceEvent.parse(JSON.parse(message.data)) });
       }
       if (chunk.done) return read;
       if (stop?.(read)) {

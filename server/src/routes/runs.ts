@@ -1,8 +1,9 @@
-import { FINISHED_STATUSES, type RunEvent, RunListQuery, StartRunRequest } from '@trellis/shared';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { FINISHED_STATUSES, RunListQuery, StartRunRequest } from '@trellis/shared';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound, parseWith } from '../http/errors.ts';
+import { SseStream } from '../http/sse.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
 const EventsQuery = z
@@ -13,85 +14,27 @@ const EventsQuery = z
   })
   .strict();
 
-const HEARTBEAT_MS = 15_000;
-
-function sseFrame(event: RunEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
 /**
  * Streams a run's events from any sequence number (`Last-Event-ID` or `?after=`), live or finished: the same
  * stream either way. Ends with an `end` event once the run has finished.
  */
-function streamEvents(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  runId: string,
-  after: number,
-) {
+function streamEvents(ctx: AppContext, reply: FastifyReply, runId: string, after: number): void {
   reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
+  const stream = new SseStream(reply.raw);
+  stream.write(': trellis run events\n\n');
+  const stop = ctx.events.follow(runId, after, {
+    event: (event) => stream.event(event.type, event, event.seq),
+    end: (status) => {
+      stream.event('end', { status });
+      stream.end();
+    },
   });
-  raw.write(': trellis run events\n\n');
-
-  let closed = false;
-  let unsubscribe: (() => void) | null = null;
-  const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearInterval(heartbeat);
-    unsubscribe?.();
-    raw.end();
-  };
-  request.raw.on('close', close);
-  ctx.shutdown.addEventListener('abort', close, { once: true });
-
-  // Backpressure: queue frames while the socket is full, and drop the reader if it falls hopelessly behind.
-  const pending: string[] = [];
-  let draining = false;
-  const send = (frame: string) => {
-    if (closed) return;
-    if (draining) {
-      pending.push(frame);
-      if (pending.length > 100_000) close();
-      return;
-    }
-    if (!raw.write(frame)) {
-      draining = true;
-      raw.once('drain', () => {
-        draining = false;
-        const queued = pending.splice(0);
-        for (const f of queued) send(f);
-        if (finishedSent && pending.length === 0 && !draining) close();
-      });
-    }
-  };
-  let finishedSent = false;
-  const end = (status: string) => {
-    send(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
-    finishedSent = true;
-    if (!draining) close();
-  };
-
-  const onEvent = (event: RunEvent) => {
-    send(sseFrame(event));
-    if (event.type === 'run.finished') end(event.status);
-  };
-  unsubscribe = ctx.hub.follow(runId, after, onEvent);
-  if (unsubscribe === null) {
-    // Not in memory: the store has the whole trace.
-    ctx.writer.flush();
-    for (const event of ctx.runs.events(runId, after)) send(sseFrame(event));
-    const run = ctx.runs.get(runId);
-    end(run?.status ?? 'unknown');
-  }
+  const onShutdown = () => stream.close();
+  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+  stream.onClose(() => {
+    stop();
+    ctx.shutdown.removeEventListener('abort', onShutdown);
+  });
 }
 
 export function runRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -144,8 +87,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         request.params,
         'path',
       );
-      ctx.writer.flush();
-      const event = ctx.runs.event(params.id, params.seq);
+      const event = ctx.events.event(params.id, params.seq);
       if (!event) throw notFound('event', `${params.id}#${params.seq}`);
       return event;
     });
@@ -160,11 +102,10 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         typeof lastEventId === 'string' && /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
       const after = fromHeader ?? query.after ?? 0;
       if (String(request.headers.accept ?? '').includes('text/event-stream')) {
-        streamEvents(ctx, request, reply, id, after);
+        streamEvents(ctx, reply, id, after);
         return reply;
       }
-      ctx.writer.flush();
-      const body = ctx.runs.eventsJsonBytes(id, after, query.compact === '1');
+      const body = ctx.events.snapshot(id, after, query.compact === '1');
       return reply.type('application/json; charset=utf-8').send(body);
     });
   };

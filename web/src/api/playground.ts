@@ -1,4 +1,4 @@
-import type { PlaygroundEvent, PlaygroundRequest, Usage } from '@trellis/shared';
+import type { InferenceEvent, PlaygroundRequest, Usage } from '@trellis/shared';
 import { useCallback, useReducer, useRef } from 'react';
 import { toApiError } from './client.ts';
 import { readSse } from './sse.ts';
@@ -38,7 +38,7 @@ const initial: StreamState = {
 
 type Action =
   | { type: 'begin'; at: number }
-  | { type: 'event'; event: PlaygroundEvent; at: number }
+  | { type: 'event'; event: InferenceEvent; at: number }
   | { type: 'stopped' }
   | { type: 'failed'; code: string; message: string };
 
@@ -65,7 +65,7 @@ function reduce(state: StreamState, action: Action): StreamState {
       };
       switch (event.type) {
         case 'start':
-          return { ...live, status: 'streaming', model: event.model };
+          return { ...live, status: 'streaming', model: event.model ?? null };
         case 'delta':
           return { ...live, text: state.text + event.text, tokensSeen: state.tokensSeen + 1 };
         case 'reasoning':
@@ -120,7 +120,7 @@ export function usePlaygroundStream() {
         return;
       }
       for await (const message of readSse(response.body)) {
-        const event = JSON.parse(message.data) as PlaygroundEvent;
+        const event = JSON.parse(message.data) as InferenceEvent;
         dispatch({ type: 'event', event, at: performance.now() });
       }
     } catch (error) {

@@ -1,21 +1,7 @@
-import type { RunEvent } from '@trellis/shared';
+import { RUN_EVENT_TYPES, type RunEvent } from '@trellis/shared';
 import { useEffect, useRef, useState } from 'react';
 import { loadRunSnapshot, takePreloadedSnapshot } from '../api/runSnapshot.ts';
 import { applyEvent, emptyRunView, foldEvents, type RunView } from './runView.ts';
-
-const EVENT_TYPES: RunEvent['type'][] = [
-  'run.started',
-  'step.started',
-  'node.started',
-  'node.finished',
-  'llm.request',
-  'llm.delta',
-  'llm.response',
-  'summary.applied',
-  'correction',
-  'action.executed',
-  'run.finished',
-];
 
 function eventsUrl(runId: string, after = 0): string {
   const base = `/api/runs/${encodeURIComponent(runId)}/events`;
@@ -71,7 +57,7 @@ export function useRunEvents(runId: string | null): {
         applyEvent(working.current, JSON.parse(message.data) as RunEvent);
         schedule();
       };
-      for (const type of EVENT_TYPES) source.addEventListener(type, onEvent as EventListener);
+      for (const type of RUN_EVENT_TYPES) source.addEventListener(type, onEvent as EventListener);
       source.addEventListener('end', () => {
         source?.close();
         setConnected(false);
