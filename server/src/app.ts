@@ -9,6 +9,8 @@ import { appworldRoutes } from './routes/appworld.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { graphRoutes } from './routes/graphs.ts';
 import { playgroundRoutes } from './routes/playground.ts';
+import { replayRoutes } from './routes/replay.ts';
+import { rescueRoutes } from './routes/rescues.ts';
 import { runRoutes } from './routes/runs.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
@@ -32,6 +34,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(playgroundRoutes(ctx), { prefix: '/api' });
   await app.register(graphRoutes(ctx), { prefix: '/api' });
   await app.register(runRoutes(ctx), { prefix: '/api' });
+  await app.register(replayRoutes(ctx), { prefix: '/api' });
+  await app.register(rescueRoutes(ctx), { prefix: '/api' });
   await app.register(taskRoutes(), { prefix: '/api' });
   if (options.appworldEnvironment) {
     await app.register(appworldRoutes(ctx, options.appworldEnvironment), { prefix: '/appworld' });

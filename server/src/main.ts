@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { BuiltinHost } from './environments/builtin.ts';
+import { replayServices } from './replay/services.ts';
 import { openDb } from './store/db.ts';
 import { builtinTasks } from './world/index.ts';
 
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
     );
   }
   ctx.registry.seedDeclared();
+  const resumed = replayServices(ctx).rescues.resume();
+  if (resumed.length > 0)
+    console.log(`trellis: resumed ${resumed.length} rescue(s) left running by the last server`);
   const app = await buildApp(ctx, {
     logger: process.env.TRELLIS_LOG === '1',
     appworldEnvironment: () => host.environment(),

@@ -23,6 +23,45 @@ export interface RunInput {
   seed: number;
   /** Sent with each model request as a label; absent where no run record exists (benchmarks). */
   runId?: string;
+  /** A fork's recorded part: the steps before `untilStep` run another graph against another model. */
+  prefix?: RecordedPrefix;
+}
+
+/**
+ * The steps a fork takes from its parent's record: they run the parent's graph against a model that answers from
+ * the record, so the environment and the history are rebuilt exactly; from `untilStep` on, the run's own graph
+ * and model take over.
+ */
+export interface RecordedPrefix {
+  untilStep: number;
+  graph: Graph;
+  model: ChatModel;
+}
+
+/** A graph ready to walk, with the model its nodes call. */
+interface Phase {
+  graph: Graph;
+  model: ChatModel;
+  nodes: Map<string, GraphNode>;
+  outgoing: Map<string, Graph['edges']>;
+}
+
+function phaseOf(graph: Graph, model: ChatModel): Phase {
+  const outgoing = new Map<string, Graph['edges']>();
+  for (const edge of graph.edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+  return { graph, model, nodes: new Map(graph.nodes.map((n) => [n.id, n])), outgoing };
+}
+
+/** The endpoints a phase's model nodes call, for `run.started` (never their keys). */
+function endpointsOf(
+  phase: Phase,
+  into: Map<string, { id: string; name: string; baseUrl: string; kind: string }>,
+) {
+  for (const node of phase.graph.nodes) {
+    if (!callsModel(node)) continue;
+    const resolved = phase.model.resolve(node.config.llm.endpointId, node.config.llm.model);
+    into.set(resolved.endpoint.id, resolved.endpoint);
+  }
 }
 
 export interface EngineDeps {
@@ -106,10 +145,10 @@ function totalsOf(state: RunState, started: number): RunTotals {
  */
 export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOutcome> {
   const started = performance.now();
-  const { graph } = input;
-  const nodes = new Map<string, GraphNode>(graph.nodes.map((n) => [n.id, n]));
-  const outgoing = new Map<string, typeof graph.edges>();
-  for (const edge of graph.edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+  const live = phaseOf(input.graph, deps.model);
+  const recorded =
+    input.prefix && input.prefix.untilStep > 1 ? phaseOf(input.prefix.graph, input.prefix.model) : null;
+  let phase = recorded ?? live;
 
   let state: RunState | null = null;
   const finish = (status: RunStatus, evaluation: Evaluation | null, error: string | null): RunOutcome => {
@@ -126,27 +165,24 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
   try {
     const task = await deps.env.initialize(input.taskId);
     const appDescriptions = await deps.env.appDescriptions();
-    state = newRunState(task, appDescriptions, graph.limits.maxSteps);
+    state = newRunState(task, appDescriptions, phase.graph.limits.maxSteps);
     const endpoints = new Map<string, { id: string; name: string; baseUrl: string; kind: string }>();
-    for (const node of graph.nodes) {
-      if (!callsModel(node)) continue;
-      const resolved = deps.model.resolve(node.config.llm.endpointId, node.config.llm.model);
-      endpoints.set(resolved.endpoint.id, resolved.endpoint);
-    }
+    if (recorded) endpointsOf(recorded, endpoints);
+    endpointsOf(live, endpoints);
     deps.emit({
       type: 'run.started',
       graphVersionId: input.graphVersionId,
-      graphName: graph.name,
+      graphName: input.graph.name,
       taskId: input.taskId,
       instruction: task.instruction,
       endpoints: [...endpoints.values()],
       seed: input.seed,
-      maxSteps: graph.limits.maxSteps,
+      maxSteps: input.graph.limits.maxSteps,
     });
 
     const ctx: RoleContext = {
       llm: {
-        model: deps.model,
+        model: phase.model,
         emit: deps.emit,
         signal: deps.signal,
         deltaWindowMs: deps.deltaWindowMs ?? 30,
@@ -158,9 +194,20 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
       signal: deps.signal,
     };
 
-    let current: string | null = graph.entry;
-    while (!state.completed && state.step < state.maxSteps) {
+    let current: string | null = phase.graph.entry;
+    // The executor that ended the last step and what it did: where the next step starts under a new graph.
+    let lastExecutor: { nodeId: string; result: RoleResult } | null = null;
+    for (;;) {
+      if (phase !== live && state.step + 1 >= input.prefix!.untilStep) {
+        phase = live;
+        ctx.llm.model = live.model;
+        state.maxSteps = live.graph.limits.maxSteps;
+        const edges = lastExecutor ? (live.outgoing.get(lastExecutor.nodeId) ?? []) : [];
+        current = edges.find((e) => conditionHolds(e.when, lastExecutor!.result, state!))?.to ?? null;
+      }
+      if (state.completed || state.step >= state.maxSteps) break;
       checkAbort();
+      const { graph, nodes, outgoing } = phase;
       state.step++;
       deps.emit({ type: 'step.started', step: state.step });
       let visits = 0;
@@ -201,6 +248,7 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
         const edge = (outgoing.get(node.id) ?? []).find((e) => conditionHolds(e.when, result, state!));
         if (node.kind === 'executor') {
           executed = true;
+          lastExecutor = { nodeId: node.id, result };
           if (state.completed) {
             current = null;
             break;

@@ -12,7 +12,16 @@ export interface AppWorldRemoteOptions {
 }
 
 /** An error from the remote environment server, carrying its `detail`. */
-export class AppWorldRemoteError extends Error {}
+export class AppWorldRemoteError extends Error {
+  constructor(
+    message: string,
+    /** The server could not be reached at all (as opposed to refusing a request). */
+    readonly unreachable = false,
+  ) {
+    super(message);
+    this.name = 'AppWorldRemoteError';
+  }
+}
 
 /**
  * A client for AppWorld's environment server (`appworld serve environment`). Every response is `{"output": …}`;
@@ -35,7 +44,7 @@ export class AppWorldRemoteEnvironment implements Environment {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new AppWorldRemoteError(`cannot reach the AppWorld environment server at ${url}: ${cause}`);
+      throw new AppWorldRemoteError(`cannot reach the AppWorld environment server at ${url}: ${cause}`, true);
     }
     const text = await response.text();
     let json: unknown;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   applyOverrides,
   callsModel,
-  type Graph,
   hasErrors,
   type RunDetail,
   type RunEvent,
@@ -11,7 +10,14 @@ import {
   validateGraph,
 } from '@trellis/shared';
 import { DomainError } from '../domain-errors.ts';
-import { emptyTotals, RunStop, runGraph, stopOf } from '../engine/engine.ts';
+import {
+  emptyTotals,
+  type RecordedPrefix,
+  type RunInput,
+  RunStop,
+  runGraph,
+  stopOf,
+} from '../engine/engine.ts';
 import type { ChatModel } from '../engine/model.ts';
 import type { Environment } from '../environments/types.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
@@ -30,6 +36,12 @@ export interface StartRun {
   model?: string | undefined;
   overrides: Record<string, { endpointId?: string | undefined; model?: string | undefined }>;
   seed?: number | undefined;
+  /** A fork's steps taken from its parent's record (see RecordedPrefix). */
+  prefix?: RecordedPrefix | undefined;
+  /** Wraps the run's live model (a fork answers its edited step's reply without a call). */
+  wrapModel?: ((model: ChatModel) => ChatModel) | undefined;
+  /** Where this run's actions run, instead of the default environment. */
+  environment?: (() => Environment) | undefined;
 }
 
 export interface RunManagerDeps {
@@ -53,6 +65,7 @@ export interface RunManagerDeps {
 export class RunManager {
   private readonly controllers = new Map<string, AbortController>();
   private readonly running = new Set<Promise<void>>();
+  private readonly jobs = new Map<string, Promise<void>>();
   private readonly slots: Semaphore;
   private readonly limits: EndpointLimits;
 
@@ -66,7 +79,13 @@ export class RunManager {
     return this.deps.runs.markInterrupted();
   }
 
-  start(request: StartRun): RunDetail {
+  /** Refuses, as start() would, a run that cannot start; starts nothing. */
+  check(request: Pick<StartRun, 'version' | 'overrides' | 'endpointId' | 'model'>): void {
+    this.prepare(request);
+  }
+
+  /** The run's graph and live model, or a domain error naming why it cannot run. */
+  private prepare(request: Pick<StartRun, 'version' | 'overrides' | 'endpointId' | 'model'>) {
     const unknown = Object.keys(request.overrides).filter(
       (id) => !request.version.graph.nodes.some((n) => n.id === id),
     );
@@ -95,12 +114,11 @@ export class RunManager {
         { issues },
       );
     }
-    const model =
-      this.deps.model?.(defaults) ?? new EndpointModel(this.deps.endpoints, this.limits, defaults);
+    const live = this.deps.model?.(defaults) ?? new EndpointModel(this.deps.endpoints, this.limits, defaults);
     for (const node of graph.nodes) {
       if (!callsModel(node)) continue;
       try {
-        model.resolve(node.config.llm.endpointId, node.config.llm.model);
+        live.resolve(node.config.llm.endpointId, node.config.llm.model);
       } catch (error) {
         throw new DomainError(
           'unprocessable',
@@ -109,6 +127,12 @@ export class RunManager {
         );
       }
     }
+    return { graph, live };
+  }
+
+  start(request: StartRun): RunDetail {
+    const { graph, live } = this.prepare(request);
+    const model = request.wrapModel ? request.wrapModel(live) : live;
     const id = `run_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
     const run = this.deps.runs.create({
@@ -129,25 +153,37 @@ export class RunManager {
     const controller = new AbortController();
     this.controllers.set(id, controller);
     this.deps.hub.open(id);
-    const job = this.execute(id, graph, request.version.id, request.taskId, seed, model, controller).finally(
-      () => {
-        this.running.delete(job);
-        this.controllers.delete(id);
-      },
-    );
+    const input = {
+      graph,
+      graphVersionId: request.version.id,
+      taskId: request.taskId,
+      seed,
+      runId: id,
+      ...(request.prefix ? { prefix: request.prefix } : {}),
+    };
+    const environment = request.environment ?? this.deps.environment;
+    const job = this.execute(input, model, environment, controller).finally(() => {
+      this.running.delete(job);
+      this.jobs.delete(id);
+      this.controllers.delete(id);
+    });
     this.running.add(job);
+    this.jobs.set(id, job);
     return run;
   }
 
+  /** Resolves when the run has ended (at once when it is not in flight in this process). */
+  async settled(runId: string): Promise<void> {
+    await this.jobs.get(runId);
+  }
+
   private async execute(
-    runId: string,
-    graph: Graph,
-    graphVersionId: string,
-    taskId: string,
-    seed: number,
+    input: RunInput & { runId: string },
     model: ChatModel,
+    environment: () => Environment,
     controller: AbortController,
   ): Promise<void> {
+    const { runId } = input;
     let seq = 0;
     const emit = (body: RunEventBody) => {
       const event = { ...body, runId, seq: ++seq, at: Date.now() } as RunEvent;
@@ -160,11 +196,14 @@ export class RunManager {
     try {
       release = await this.slots.acquire(controller.signal);
       this.deps.runs.markStarted(runId);
-      env = this.deps.environment();
-      const outcome = await runGraph(
-        { graph, graphVersionId, taskId, seed, runId },
-        { model, env, emit, signal: controller.signal, deltaWindowMs: this.deps.deltaWindowMs ?? 30 },
-      );
+      env = environment();
+      const outcome = await runGraph(input, {
+        model,
+        env,
+        emit,
+        signal: controller.signal,
+        deltaWindowMs: this.deps.deltaWindowMs ?? 30,
+      });
       this.deps.writer.flush();
       this.deps.runs.markFinished(runId, outcome);
     } catch (error) {

@@ -55,12 +55,20 @@ export class GraphRepo {
    * Saves a version. Saving content that already exists returns the existing version (and makes it the head of
    * its graph again), so re-saving never forks history.
    */
-  save(input: { graph: Graph; message: string; graphId?: string; parentId?: string | null }): StoredVersion {
+  save(input: {
+    graph: Graph;
+    message: string;
+    graphId?: string;
+    parentId?: string | null;
+    /** Leave the graph's head where it is (a fork's edited graph is not what the editor should open). */
+    keepHead?: boolean;
+  }): StoredVersion {
     const id = versionIdOf(input.graph);
     const now = new Date().toISOString();
     return this.db.transaction(() => {
       const existing = this.getVersion(id);
       if (existing) {
+        if (input.keepHead) return existing;
         this.db
           .prepare('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?')
           .run(id, now, existing.graphId);
@@ -93,9 +101,11 @@ export class GraphRepo {
           JSON.stringify(input.graph),
           now,
         );
-      this.db
-        .prepare('UPDATE graphs SET head_version_id = ?, name = ?, updated_at = ? WHERE id = ?')
-        .run(id, input.graph.name, now, graphId);
+      if (!input.keepHead) {
+        this.db
+          .prepare('UPDATE graphs SET head_version_id = ?, name = ?, updated_at = ? WHERE id = ?')
+          .run(id, input.graph.name, now, graphId);
+      }
       return this.getVersion(id)!;
     })();
   }

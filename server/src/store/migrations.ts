@@ -77,4 +77,44 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'run lineage and rescues',
+    sql: `
+      CREATE TABLE run_lineage (
+        run_id TEXT PRIMARY KEY REFERENCES runs(id),
+        parent_run_id TEXT NOT NULL REFERENCES runs(id),
+        fork_step INTEGER NOT NULL,
+        edit TEXT NOT NULL,
+        findings TEXT NOT NULL DEFAULT '[]',
+        rescue_id TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX run_lineage_by_parent ON run_lineage(parent_run_id);
+      CREATE TABLE rescues (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        change TEXT NOT NULL,
+        from_mode TEXT NOT NULL,
+        concurrency INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX rescues_by_created ON rescues(created_at DESC);
+      CREATE TABLE rescue_pairs (
+        rescue_id TEXT NOT NULL REFERENCES rescues(id),
+        position INTEGER NOT NULL,
+        source_run_id TEXT NOT NULL REFERENCES runs(id),
+        task_id TEXT NOT NULL,
+        fork_step INTEGER,
+        fork_run_id TEXT,
+        status TEXT NOT NULL,
+        run_status TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (rescue_id, position)
+      );
+    `,
+  },
 ];

@@ -16,7 +16,11 @@ export interface TestApp {
 /** A Trellis app over a private in-memory store and the built-in world, for `inject()` and live-server tests. */
 export async function createTestApp(
   overrides: Partial<Config> = {},
-  options: Partial<ContextOptions> & { poolSize?: number } = {},
+  options: Partial<ContextOptions> & {
+    poolSize?: number;
+    /** A store file that outlives the app (a restart); else a private in-memory store. */
+    dbFile?: string;
+  } = {},
 ): Promise<TestApp> {
   const config: Config = {
     host: '127.0.0.1',
@@ -28,7 +32,7 @@ export async function createTestApp(
     webDist: '/nonexistent',
     ...overrides,
   };
-  const db = openDb(':memory:');
+  const db = openDb(options.dbFile ?? ':memory:');
   const shutdown = new AbortController();
   const host = new BuiltinHost({ poolSize: options.poolSize ?? 1 });
   const ctx = createContext(config, db, shutdown.signal, {

@@ -1,0 +1,26 @@
+import { alignSteps, type CompareResult, stepsOf } from '@trellis/shared';
+import { DomainError } from '../domain-errors.ts';
+import type { EventWriter } from '../store/event-writer.ts';
+import type { RunRepo } from '../store/runs.ts';
+
+/** Compares two runs of the same task step by step (either may still be live: what is recorded so far). */
+export function compareRuns(
+  deps: { runs: RunRepo; writer: EventWriter },
+  leftId: string,
+  rightId: string,
+): CompareResult {
+  const left = deps.runs.get(leftId);
+  if (!left) throw new DomainError('not_found', 'not_found', `run '${leftId}' does not exist`);
+  const right = deps.runs.get(rightId);
+  if (!right) throw new DomainError('not_found', 'not_found', `run '${rightId}' does not exist`);
+  if (left.taskId !== right.taskId) {
+    throw new DomainError(
+      'unprocessable',
+      'different_tasks',
+      `run '${leftId}' is on task '${left.taskId}' and run '${rightId}' on task '${right.taskId}'; compare two runs of the same task`,
+    );
+  }
+  deps.writer.flush();
+  const steps = { left: stepsOf(deps.runs.events(leftId)), right: stepsOf(deps.runs.events(rightId)) };
+  return { left, right, alignment: alignSteps(steps.left, steps.right), steps };
+}

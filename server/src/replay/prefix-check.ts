@@ -1,0 +1,60 @@
+import type { ForkFinding, RunEvent, StepRecord } from '@trellis/shared';
+import type { RunHub } from '../runs/hub.ts';
+import type { LineageRepo } from '../store/lineage.ts';
+import type { RecordedModel } from './recorded-model.ts';
+
+/**
+ * Watches a fork rebuild its recorded steps and keeps, on its lineage, every way they differed from the record:
+ * an action that observed something else, or a request that differed (answered from the record all the same).
+ * The deterministic world makes these empty; when they are not, that is the finding.
+ */
+export function checkPrefix(options: {
+  hub: RunHub;
+  lineage: LineageRepo;
+  runId: string;
+  untilStep: number;
+  recorded: readonly StepRecord[];
+  model: RecordedModel;
+}): void {
+  const findings: ForkFinding[] = [];
+  const recorded = new Map(options.recorded.map((s) => [s.step, s]));
+  let unsubscribe: (() => void) | null = null;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    for (const divergence of options.model.findings) {
+      findings.push({
+        step: divergence.step,
+        kind: 'request',
+        message: divergence.message,
+        recorded: divergence.recorded,
+        replayed: divergence.replayed,
+      });
+    }
+    findings.sort((a, b) => a.step - b.step);
+    options.lineage.setFindings(options.runId, findings);
+    unsubscribe?.();
+  };
+  const onEvent = (event: RunEvent) => {
+    if (done) return;
+    if ((event.type === 'step.started' && event.step >= options.untilStep) || event.type === 'run.finished') {
+      finish();
+      return;
+    }
+    if (event.type !== 'action.executed') return;
+    const step = recorded.get(event.step);
+    if (step && step.observation === event.observation && step.ok === event.ok) return;
+    findings.push({
+      step: event.step,
+      kind: 'observation',
+      message: step
+        ? `step ${event.step} observed something else than the record`
+        : `step ${event.step} ran an action the record does not have`,
+      recorded: step ? { code: step.code, observation: step.observation, ok: step.ok } : null,
+      replayed: { code: event.code || null, observation: event.observation, ok: event.ok },
+    });
+  };
+  unsubscribe = options.hub.follow(options.runId, 0, onEvent);
+  if (done) unsubscribe?.();
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import {
+  progressEstimate,
+  type Rescue,
+  type RescuePair,
+  type RescueProgress,
+  type RescueRequest,
+  type RescueSummary,
+} from '@trellis/shared';
+import type { z } from 'zod';
+import { DomainError } from '../domain-errors.ts';
+import { Semaphore } from '../runs/limiter.ts';
+import type { RescueRepo, StoredPair } from '../store/rescues.ts';
+import type { ForkService } from './fork.ts';
+import { type SelectionDeps, selectForRescue } from './rescue-selection.ts';
+
+export interface RescueDeps extends SelectionDeps {
+  rescues: RescueRepo;
+  forks: ForkService;
+  /** Aborted when the process stops: pairs then in flight are left to be resumed. */
+  shutdown: AbortSignal;
+}
+
+/** What a rescue's followers are told: its progress, and the pair that just changed. */
+export interface RescueUpdate {
+  progress: RescueProgress;
+  pair?: RescuePair;
+}
+
+/** A rescue being worked on by this process. */
+interface Active {
+  controller: AbortController;
+  startedAt: number;
+  /** Pairs already done when this process took the rescue up (a resumed rescue's rate counts only its own). */
+  doneBefore: number;
+  listeners: Set<(update: RescueUpdate) => void>;
+  finished: Promise<void>;
+}
+
+const DONE: readonly RescuePair['status'][] = ['rescued', 'failing', 'error', 'cancelled'];
+const publicPair = ({ position: _position, ...pair }: StoredPair): RescuePair => pair;
+
+/**
+ * Re-runs a set of failed runs under one change, each as a fork (from its first step, or from the step before its
+ * first failure), a bounded number at a time. The rescue and its pairs are stored as they go, so it reopens with
+ * "N of M rescued" and resumes after a restart: a pair whose run finished is never run again; one whose run a stop
+ * cut short is started afresh (its attempts counted).
+ */
+export class RescueService {
+  private readonly active = new Map<string, Active>();
+
+  constructor(private readonly deps: RescueDeps) {}
+
+  /** Selects, checks and stores a rescue, and starts it. Bad input changes nothing. */
+  create(order: z.output<typeof RescueRequest>): Rescue {
+    const pairs = selectForRescue(this.deps, order);
+    const id = `rsc_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    this.deps.rescues.create({
+      id,
+      name: order.name ?? `rescue of ${pairs.length} run${pairs.length === 1 ? '' : 's'}`,
+      change: order.change,
+      from: order.from,
+      concurrency: order.concurrency,
+      pairs,
+    });
+    this.launch(id);
+    return this.get(id)!;
+  }
+
+  get(id: string): Rescue | null {
+    const summary = this.deps.rescues.summary(id);
+    if (!summary) return null;
+    const pairs = this.deps.rescues.pairs(id);
+    return { ...summary, pairs: pairs.map(publicPair), progress: this.progressOf(summary, pairs) };
+  }
+
+  list(): RescueSummary[] {
+    return this.deps.rescues.list();
+  }
+
+  /** Takes up every rescue a previous process left running. */
+  resume(): string[] {
+    const ids = this.deps.rescues.runningIds().filter((id) => !this.active.has(id));
+    for (const id of ids) {
+      for (const pair of this.deps.rescues.pairs(id)) {
+        if (pair.status !== 'running') continue;
+        const run = pair.forkRunId ? this.deps.runs.get(pair.forkRunId) : null;
+        if (run && run.status !== 'interrupted' && run.status !== 'queued' && run.status !== 'running') {
+          this.settlePair(id, pair, run.status);
+        } else {
+          this.deps.rescues.updatePair(id, pair.position, { status: 'pending' });
+        }
+      }
+      this.launch(id);
+    }
+    return ids;
+  }
+
+  cancel(id: string): Rescue {
+    const summary = this.deps.rescues.summary(id);
+    if (!summary) throw new DomainError('not_found', 'not_found', `rescue '${id}' does not exist`);
+    if (summary.status !== 'running') {
+      throw new DomainError(
+        'conflict',
+        'not_running',
+        `rescue '${id}' is not running (status: ${summary.status})`,
+      );
+    }
+    const active = this.active.get(id);
+    if (active) {
+      active.controller.abort();
+    } else {
+      for (const pair of this.deps.rescues.pairs(id)) {
+        if (!DONE.includes(pair.status))
+          this.deps.rescues.updatePair(id, pair.position, { status: 'cancelled' });
+      }
+      this.deps.rescues.finish(id, 'cancelled');
+    }
+    return this.get(id)!;
+  }
+
+  /** Follows a rescue's progress; null when it is not being worked on here (read it with get). */
+  follow(id: string, listener: (update: RescueUpdate) => void): (() => void) | null {
+    const active = this.active.get(id);
+    if (!active) return null;
+    active.listeners.add(listener);
+    return () => active.listeners.delete(listener);
+  }
+
+  /** Resolves when the rescue is no longer being worked on here (finished, cancelled or stopped). */
+  async settled(id: string): Promise<void> {
+    await this.active.get(id)?.finished;
+  }
+
+  private progressOf(summary: RescueSummary, pairs: readonly StoredPair[]): RescueProgress {
+    const active = this.active.get(summary.id);
+    const done = pairs.filter((p) => DONE.includes(p.status)).length;
+    const elapsedMs = active ? performance.now() - active.startedAt : 0;
+    return {
+      rescueId: summary.id,
+      status: summary.status,
+      total: pairs.length,
+      done,
+      running: pairs.filter((p) => p.status === 'running').length,
+      rescued: pairs.filter((p) => p.status === 'rescued').length,
+      ...progressEstimate({ total: pairs.length, done, doneBefore: active?.doneBefore ?? done, elapsedMs }),
+      elapsedMs,
+    };
+  }
+
+  private publish(id: string, pair?: StoredPair): void {
+    const active = this.active.get(id);
+    const summary = this.deps.rescues.summary(id);
+    if (!active || !summary) return;
+    const update: RescueUpdate = {
+      progress: this.progressOf(summary, this.deps.rescues.pairs(id)),
+      ...(pair ? { pair: publicPair(pair) } : {}),
+    };
+    for (const listener of active.listeners) listener(update);
+  }
+
+  private settlePair(id: string, pair: StoredPair, runStatus: NonNullable<RescuePair['runStatus']>): void {
+    const status =
+      runStatus === 'succeeded' ? 'rescued' : runStatus === 'cancelled' ? 'cancelled' : 'failing';
+    this.deps.rescues.updatePair(id, pair.position, { status, runStatus });
+  }
+
+  private launch(id: string): void {
+    const pairs = this.deps.rescues.pairs(id);
+    const active: Active = {
+      controller: new AbortController(),
+      startedAt: performance.now(),
+      doneBefore: pairs.filter((p) => DONE.includes(p.status)).length,
+      listeners: new Set(),
+      finished: Promise.resolve(),
+    };
+    this.active.set(id, active);
+    active.finished = this.work(id, active).finally(() => {
+      this.publish(id);
+      this.active.delete(id);
+    });
+  }
+
+  private async work(id: string, active: Active): Promise<void> {
+    const summary = this.deps.rescues.summary(id)!;
+    const slots = new Semaphore(summary.concurrency);
+    const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
+    const jobs: Promise<void>[] = [];
+    for (const pair of this.deps.rescues.pairs(id)) {
+      if (pair.status !== 'pending') continue;
+      const release = await slots.acquire();
+      if (stopping()) {
+        release();
+        break;
+      }
+      jobs.push(this.runPair(id, summary, pair, active).finally(release));
+    }
+    await Promise.all(jobs);
+    if (this.deps.shutdown.aborted) return;
+    if (active.controller.signal.aborted) {
+      for (const pair of this.deps.rescues.pairs(id)) {
+        if (!DONE.includes(pair.status))
+          this.deps.rescues.updatePair(id, pair.position, { status: 'cancelled' });
+      }
+      this.deps.rescues.finish(id, 'cancelled');
+    } else if (this.deps.rescues.pairs(id).every((p) => DONE.includes(p.status))) {
+      this.deps.rescues.finish(id, 'finished');
+    }
+  }
+
+  private async runPair(id: string, summary: RescueSummary, pair: StoredPair, active: Active): Promise<void> {
+    const attempts = pair.attempts + 1;
+    let forkRunId: string;
+    try {
+      const { run } = await this.deps.forks.fork(
+        pair.sourceRunId,
+        { step: pair.forkStep ?? 1, change: summary.change, environment: { kind: 'builtin' } },
+        { rescueId: id, signal: this.deps.shutdown },
+      );
+      forkRunId = run.id;
+    } catch (error) {
+      if (this.deps.shutdown.aborted) return;
+      this.deps.rescues.updatePair(id, pair.position, {
+        status: 'error',
+        error: error instanceof Error ? error.message : String(error),
+        attempts,
+      });
+      this.publish(id, { ...pair, status: 'error', attempts });
+      return;
+    }
+    this.deps.rescues.updatePair(id, pair.position, {
+      status: 'running',
+      forkRunId,
+      attempts,
+      runStatus: null,
+    });
+    this.publish(id, { ...pair, status: 'running', forkRunId, attempts });
+    const onCancel = () => this.deps.manager.cancel(forkRunId);
+    active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    await this.deps.manager.settled(forkRunId);
+    active.controller.signal.removeEventListener('abort', onCancel);
+    const run = this.deps.runs.get(forkRunId)!;
+    // A run a stop cut short is left to be resumed; the next process starts the pair afresh.
+    if (run.status === 'interrupted') return;
+    this.settlePair(id, pair, run.status);
+    this.publish(id, this.deps.rescues.pairs(id)[pair.position]);
+  }
+}
