@@ -150,11 +150,12 @@ function decide(t: Turn): Action {
   const last = view.turns.at(-1);
   const part = nextPart(plan, view.done);
 
-  if (last?.noCode && !last.reminded && t.chance('no-code-streak') < rates.noCodeStreak) {
-    return { type: 'no_code', style: t.chance('no-code-style') < 0.5 ? 'prose' : 'fence', part };
-  }
-  if (t.chance('no-code') < rates.noCode) {
-    return { type: 'no_code', style: t.chance('no-code-style') < 0.5 ? 'prose' : 'fence', part };
+  // A reminder that names its replies without code (the loop-breaker's) is followed: this turn has code.
+  if (!last?.reminded) {
+    const streak = last?.noCode === true && t.chance('no-code-streak') < rates.noCodeStreak;
+    if (streak || t.chance('no-code') < rates.noCode) {
+      return { type: 'no_code', style: t.chance('no-code-style') < 0.5 ? 'prose' : 'fence', part };
+    }
   }
   const loop = repeating(view.turns);
   if (loop !== null) return { type: 'repeat', code: loop, stuck: true };
