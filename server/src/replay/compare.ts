@@ -1,11 +1,11 @@
 import { alignSteps, type CompareResult, stepsOf } from '@trellis/shared';
 import { DomainError } from '../domain-errors.ts';
-import type { EventWriter } from '../store/event-writer.ts';
+import type { RunEvents } from '../runs/events.ts';
 import type { RunRepo } from '../store/runs.ts';
 
 /** Compares two runs of the same task step by step (either may still be live: what is recorded so far). */
 export function compareRuns(
-  deps: { runs: RunRepo; writer: EventWriter },
+  deps: { runs: RunRepo; events: RunEvents },
   leftId: string,
   rightId: string,
 ): CompareResult {
@@ -20,7 +20,6 @@ export function compareRuns(
       `run '${leftId}' is on task '${left.taskId}' and run '${rightId}' on task '${right.taskId}'; compare two runs of the same task`,
     );
   }
-  deps.writer.flush();
-  const steps = { left: stepsOf(deps.runs.events(leftId)), right: stepsOf(deps.runs.events(rightId)) };
+  const steps = { left: stepsOf(deps.events.list(leftId)), right: stepsOf(deps.events.list(rightId)) };
   return { left, right, alignment: alignSteps(steps.left, steps.right), steps };
 }

@@ -9,7 +9,6 @@ import type { TaskCatalog } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
 import { replaceCode, splitThinking } from '../engine/code.ts';
 import type { Environment } from '../environments/types.ts';
-import type { RunHub } from '../runs/hub.ts';
 import type { RunManager } from '../runs/manager.ts';
 import type { Db } from '../store/db.ts';
 import { type ChangePlan, planChange, summaryOf } from './change-plan.ts';
@@ -22,7 +21,6 @@ import { RecordedModel } from './recorded-model.ts';
 export interface ForkDeps extends RecordDeps {
   db: Db;
   manager: RunManager;
-  hub: RunHub;
   tasks: TaskCatalog;
   environment: () => Environment;
 }
@@ -168,7 +166,7 @@ export class ForkService {
     const result = start();
     if (prefix) {
       checkPrefix({
-        hub: this.deps.hub,
+        events: this.deps.events,
         lineage: this.deps.lineage,
         runId: result.run.id,
         untilStep: order.step,

@@ -1,5 +1,5 @@
 import type { ForkFinding, RunEvent, StepRecord } from '@trellis/shared';
-import type { RunHub } from '../runs/hub.ts';
+import type { RunEvents } from '../runs/events.ts';
 import type { LineageRepo } from '../store/lineage.ts';
 import type { RecordedModel } from './recorded-model.ts';
 
@@ -9,7 +9,7 @@ import type { RecordedModel } from './recorded-model.ts';
  * The deterministic world makes these empty; when they are not, that is the finding.
  */
 export function checkPrefix(options: {
-  hub: RunHub;
+  events: RunEvents;
   lineage: LineageRepo;
   runId: string;
   untilStep: number;
@@ -55,6 +55,6 @@ export function checkPrefix(options: {
       replayed: { code: event.code || null, observation: event.observation, ok: event.ok },
     });
   };
-  unsubscribe = options.hub.follow(options.runId, 0, onEvent);
-  if (done) unsubscribe?.();
+  unsubscribe = options.events.follow(options.runId, 0, { event: onEvent, end: finish });
+  if (done) unsubscribe();
 }

@@ -11,7 +11,7 @@ import {
   stepsOf,
 } from '@trellis/shared';
 import { DomainError } from '../domain-errors.ts';
-import type { EventWriter } from '../store/event-writer.ts';
+import type { RunEvents } from '../runs/events.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
 import type { LineageRepo, StoredRunRequest } from '../store/lineage.ts';
 import type { RunRepo } from '../store/runs.ts';
@@ -36,7 +36,7 @@ export interface RunRecord {
 
 export interface RecordDeps {
   runs: RunRepo;
-  writer: EventWriter;
+  events: RunEvents;
   graphs: GraphRepo;
   lineage: LineageRepo;
 }
@@ -45,8 +45,7 @@ export interface RecordDeps {
 export function loadRecord(deps: RecordDeps, runId: string): RunRecord {
   const run = deps.runs.get(runId);
   if (!run) throw new DomainError('not_found', 'not_found', `run '${runId}' does not exist`);
-  deps.writer.flush();
-  const events = deps.runs.events(runId);
+  const events = deps.events.list(runId);
   const version = deps.graphs.getVersion(run.graphVersionId);
   if (!version) {
     throw new DomainError('not_found', 'not_found', `graph version '${run.graphVersionId}' does not exist`);

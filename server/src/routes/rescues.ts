@@ -4,61 +4,44 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
 import { parseWith } from '../http/errors.ts';
+import { SseStream } from '../http/sse.ts';
 import type { RescueService, RescueUpdate } from '../replay/rescue.ts';
 import { replayServices } from '../replay/services.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
-const HEARTBEAT_MS = 15_000;
-
-const frame = (type: string, payload: unknown) => `event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`;
-
 /**
  * A rescue's progress as server-sent events: `progress` now, then `pair` and `progress` as pairs start and end,
  * and `end` once the rescue is no longer being worked on (finished, cancelled, or the server stopping).
  */
 function streamProgress(ctx: AppContext, rescues: RescueService, reply: FastifyReply, id: string): void {
   reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  let closed = false;
+  const stream = new SseStream(reply.raw);
   let unsubscribe: (() => void) | null = null;
-  const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearInterval(heartbeat);
-    unsubscribe?.();
-    ctx.shutdown.removeEventListener('abort', close);
-    raw.end();
-  };
-  raw.on('close', close);
-  ctx.shutdown.addEventListener('abort', close, { once: true });
   const end = () => {
+    if (stream.closed) return;
     const rescue = rescues.get(id)!;
-    raw.write(frame('progress', rescue.progress));
-    raw.write(frame('end', { status: rescue.status }));
-    close();
+    stream.event('progress', rescue.progress);
+    stream.event('end', { status: rescue.status });
+    stream.end();
   };
   const onUpdate = (update: RescueUpdate) => {
-    if (closed) return;
-    if (update.pair) raw.write(frame('pair', update.pair));
-    raw.write(frame('progress', update.progress));
+    if (update.pair) stream.event('pair', update.pair);
+    stream.event('progress', update.progress);
     if (update.progress.status !== 'running') end();
   };
+  const onShutdown = () => stream.close();
+  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+  stream.onClose(() => {
+    unsubscribe?.();
+    ctx.shutdown.removeEventListener('abort', onShutdown);
+  });
   unsubscribe = rescues.follow(id, onUpdate);
   if (unsubscribe === null) {
     end();
     return;
   }
-  raw.write(frame('progress', rescues.get(id)!.progress));
-  void rescues.settled(id).then(() => {
-    if (!closed) end();
-  });
+  stream.event('progress', rescues.get(id)!.progress);
+  void rescues.settled(id).then(end);
 }
 
 /** Rescues: re-running a set of failed runs under one change. */
