@@ -1,35 +1,12 @@
-import {
-  defineNodeKind,
-  defineNodeRegistry,
-  type KindOf,
-  NODE_KIND_ORDER,
-  NODE_KINDS,
-  NodeKind,
-} from '@trellis/shared';
+import { NODE_KIND_ORDER, NODE_KINDS, NodeKind, PROBE_REGISTRY, type ProbeKind } from '@trellis/shared';
 import type { NodeTypes } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { nodeTypes } from './canvas/nodes/nodeTypes.ts';
 import { kindColor, kindStyle } from './kindStyle.ts';
 import { KIND_COLORS, KIND_ORDER } from './kindTable.ts';
 import { byRoleOrder, ROLE_ORDER } from './runs/timeline.ts';
 
-/** A throwaway kind in a registry of its own: the canvas has no component for it. */
-const probe = defineNodeRegistry({
-  ...NODE_KINDS,
-  probe: defineNodeKind({
-    kind: 'probe',
-    label: 'Probe',
-    description: 'Exists only in this test',
-    presentation: { glyph: '?', color: '#808080', order: 25 },
-    llm: false,
-    config: z.object({}).strict(),
-    defaults: () => ({}),
-    variables: [],
-    fields: [],
-  }),
-});
-type ProbeKind = KindOf<typeof probe.kinds>;
+const probe = PROBE_REGISTRY;
 
 describe('node kinds in the web app', () => {
   it('draws each registered kind with its own component', () => {

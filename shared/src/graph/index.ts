@@ -8,6 +8,7 @@ export * from './nodes/executor.ts';
 export * from './nodes/spec.ts';
 export * from './nodes/summarizer.ts';
 export * from './presets.ts';
+export * from './probeKind.ts';
 export * from './registry.ts';
 export * from './templates.ts';
 export * from './validate.ts';

@@ -1,24 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Graph } from './graph.ts';
 import { defineNodeRegistry, type KindOf } from './kindRegistry.ts';
-import { defineNodeKind } from './nodes/spec.ts';
+import { PROBE_REGISTRY } from './probeKind.ts';
 import { NODE_KIND_ORDER, NODE_KINDS, NodeKind } from './registry.ts';
 
-/** A throwaway kind, registered in a registry of its own: nothing outside this file knows it. */
-const ProbeConfig = z.object({ depth: z.number().int().min(1).default(1) }).strict();
-const probeKind = defineNodeKind({
-  kind: 'probe',
-  label: 'Probe',
-  description: 'Exists only in this test',
-  presentation: { glyph: '?', color: '#808080', order: 25 },
-  llm: false,
-  config: ProbeConfig,
-  defaults: () => ProbeConfig.parse({}),
-  variables: [],
-  fields: [],
-});
-const probe = defineNodeRegistry({ ...NODE_KINDS, probe: probeKind });
+const probe = PROBE_REGISTRY;
 
 describe('the node-kind registry', () => {
   it('lists every kind once: the enum is the registry keys, the order sorts them by presentation', () => {
@@ -69,7 +56,7 @@ describe('the node-kind registry', () => {
   });
 
   it('refuses a spec registered under another name', () => {
-    expect(() => defineNodeRegistry({ probe: { ...probeKind, kind: 'other' as 'probe' } })).toThrow(
+    expect(() => defineNodeRegistry({ probe: { ...probe.kinds.probe, kind: 'other' as 'probe' } })).toThrow(
       "node kind 'other' is registered as 'probe'",
     );
   });

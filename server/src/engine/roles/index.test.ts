@@ -1,24 +1,8 @@
-import { defineNodeKind, defineNodeRegistry, type KindOf, NODE_KINDS, NodeKind } from '@trellis/shared';
+import { NodeKind, PROBE_REGISTRY, type ProbeKind } from '@trellis/shared';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
 import { ROLES, type RoleTable } from './index.ts';
 
-/** A throwaway kind in a registry of its own: the engine has no role for it. */
-const probe = defineNodeRegistry({
-  ...NODE_KINDS,
-  probe: defineNodeKind({
-    kind: 'probe',
-    label: 'Probe',
-    description: 'Exists only in this test',
-    presentation: { glyph: '?', color: '#808080', order: 25 },
-    llm: false,
-    config: z.object({}).strict(),
-    defaults: () => ({}),
-    variables: [],
-    fields: [],
-  }),
-});
-type ProbeKind = KindOf<typeof probe.kinds>;
+const probe = PROBE_REGISTRY;
 
 describe("the engine's role table", () => {
   it('has one role for each registered kind', () => {
