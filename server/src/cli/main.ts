@@ -1,13 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import {
-  DEFAULT_TIMEOUTS,
-  describeZodError,
-  Graph,
-  PRESET_IDS,
-  type PresetId,
-  preset,
-} from '@trellis/shared';
+import { PRESET_IDS, preset } from '@trellis/shared';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createContext } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
@@ -17,50 +9,8 @@ import { builtinTasks, listTasks } from '../world/index.ts';
 import { parseCommand, UsageError, usageOf } from './args.ts';
 import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
 import { formatEvent } from './print.ts';
-
-class CliError extends Error {}
-
-function loadGraph(spec: string, ctx: ReturnType<typeof createContext>) {
-  if ((PRESET_IDS as readonly string[]).includes(spec)) {
-    return ctx.graphs.save({ graph: preset(spec as PresetId).graph, message: `preset ${spec}` });
-  }
-  const stored = ctx.graphs.getVersion(spec);
-  if (stored) return stored;
-  if (!fs.existsSync(spec))
-    throw new CliError(`--graph '${spec}' is not a preset, a saved version id or a file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(spec, 'utf8'));
-  } catch (error) {
-    throw new CliError(`--graph ${spec} is not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = Graph.safeParse(json);
-  if (!parsed.success) throw new CliError(`--graph ${spec}: ${describeZodError(parsed.error)}`);
-  return ctx.graphs.save({ graph: parsed.data, message: `from ${path.basename(spec)}` });
-}
-
-function resolveEndpoint(spec: string, ctx: ReturnType<typeof createContext>): string {
-  const found = ctx.endpoints.get(spec) ?? ctx.endpoints.getByName(spec);
-  if (found) return found.id;
-  if (/^https?:\/\//.test(spec)) {
-    const name = `cli ${spec}`;
-    const existing = ctx.endpoints.getByName(name);
-    if (existing) return existing.id;
-    return ctx.endpoints.create({
-      name,
-      baseUrl: spec.replace(/\/+$/, ''),
-      kind: 'other',
-      apiKey: process.env.TRELLIS_API_KEY ?? null,
-      defaultModel: null,
-      defaultParams: {},
-      timeouts: DEFAULT_TIMEOUTS,
-    }).id;
-  }
-  const names = ctx.endpoints.list().map((e) => e.name);
-  throw new CliError(
-    `--endpoint '${spec}' is not a registered endpoint${names.length ? ` (registered: ${names.join(', ')})` : ''}; give a name, an id or a base URL`,
-  );
-}
+import { compare, fork, replay, rescue } from './replay-run.ts';
+import { CliError, loadGraph, resolveEndpoint } from './setup.ts';
 
 function tasks(argv: string[]): number {
   const parsed = parseCommand(TASKS, argv);
@@ -196,6 +146,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'run') return await run(rest);
     if (command === 'tasks') return tasks(rest);
     if (command === 'presets') return presets(rest);
+    if (command === 'replay') return await replay(rest);
+    if (command === 'fork') return await fork(rest);
+    if (command === 'rescue') return await rescue(rest);
+    if (command === 'compare') return await compare(rest);
     return topLevel(command, rest);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -78,9 +78,11 @@ export class RescueService {
     return this.deps.rescues.list();
   }
 
-  /** Takes up every rescue a previous process left running. */
-  resume(): string[] {
-    const ids = this.deps.rescues.runningIds().filter((id) => !this.active.has(id));
+  /** Takes up the rescues a previous process left running (all of them, or those named). */
+  resume(only?: readonly string[]): string[] {
+    const ids = this.deps.rescues
+      .runningIds()
+      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
     for (const id of ids) {
       for (const pair of this.deps.rescues.pairs(id)) {
         if (pair.status !== 'running') continue;

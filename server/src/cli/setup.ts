@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DEFAULT_TIMEOUTS,
+  describeZodError,
+  Graph,
+  PRESET_IDS,
+  type PresetId,
+  preset,
+} from '@trellis/shared';
+import { loadConfig } from '../config.ts';
+import { type AppContext, createContext } from '../context.ts';
+import { BuiltinHost } from '../environments/builtin.ts';
+import { openDb } from '../store/db.ts';
+import { builtinTasks } from '../world/index.ts';
+
+/** A mistake in what the CLI was asked to do (a graph file that does not parse, an unknown endpoint). */
+export class CliError extends Error {}
+
+/** A preset, a saved version id or a graph JSON file, saved as a version. `option` names the flag in errors. */
+export function loadGraph(spec: string, ctx: AppContext, option = '--graph') {
+  if ((PRESET_IDS as readonly string[]).includes(spec)) {
+    return ctx.graphs.save({ graph: preset(spec as PresetId).graph, message: `preset ${spec}` });
+  }
+  const stored = ctx.graphs.getVersion(spec);
+  if (stored) return stored;
+  if (!fs.existsSync(spec))
+    throw new CliError(`${option} '${spec}' is not a preset, a saved version id or a file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(spec, 'utf8'));
+  } catch (error) {
+    throw new CliError(`${option} ${spec} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = Graph.safeParse(json);
+  if (!parsed.success) throw new CliError(`${option} ${spec}: ${describeZodError(parsed.error)}`);
+  return ctx.graphs.save({ graph: parsed.data, message: `from ${path.basename(spec)}` });
+}
+
+/** A registered endpoint's id, name or a base URL (registered on first use, its key from TRELLIS_API_KEY). */
+export function resolveEndpoint(spec: string, ctx: AppContext, option = '--endpoint'): string {
+  const found = ctx.endpoints.get(spec) ?? ctx.endpoints.getByName(spec);
+  if (found) return found.id;
+  if (/^https?:\/\//.test(spec)) {
+    const name = `cli ${spec}`;
+    const existing = ctx.endpoints.getByName(name);
+    if (existing) return existing.id;
+    return ctx.endpoints.create({
+      name,
+      baseUrl: spec.replace(/\/+$/, ''),
+      kind: 'other',
+      apiKey: process.env.TRELLIS_API_KEY ?? null,
+      defaultModel: null,
+      defaultParams: {},
+      timeouts: DEFAULT_TIMEOUTS,
+    }).id;
+  }
+  const names = ctx.endpoints.list().map((e) => e.name);
+  throw new CliError(
+    `${option} '${spec}' is not a registered endpoint${names.length ? ` (registered: ${names.join(', ')})` : ''}; give a name, an id or a base URL`,
+  );
+}
+
+/** The data directory's store with the built-in world, as the server would open it. */
+export interface CliStore {
+  ctx: AppContext;
+  /** Stops what is in flight: runs end `interrupted` with `reason`, long jobs are left to be resumed. */
+  stop(reason?: string): Promise<void>;
+  /** Stops what is still in flight and closes the store. */
+  close(): Promise<void>;
+}
+
+export function openStore(
+  dataDir: string | undefined,
+  options: { maxConcurrentRuns?: number } = {},
+): CliStore {
+  const config = loadConfig({ ...process.env, ...(dataDir ? { TRELLIS_DATA_DIR: dataDir } : {}) });
+  const db = openDb(path.join(config.dataDir, 'trellis.db'));
+  const shutdown = new AbortController();
+  const host = new BuiltinHost();
+  const ctx = createContext(config, db, shutdown.signal, {
+    tasks: builtinTasks,
+    environment: () => host.environment(),
+    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
+  });
+  let stopping: Promise<void> | null = null;
+  const stop = (reason?: string) => {
+    stopping ??= (async () => {
+      const stopped = ctx.manager.shutdown(reason);
+      shutdown.abort();
+      await stopped;
+    })();
+    return stopping;
+  };
+  return {
+    ctx,
+    stop,
+    async close() {
+      await stop();
+      ctx.writer.flush();
+      await host.close();
+      db.close();
+    },
+  };
+}
