@@ -7,57 +7,17 @@
  *   node --import tsx bench/events-fetch.ts
  *   EVENTS_BASELINE_DIR=/tmp/trellis-base EVENTS_ROUNDS=31 node --import tsx bench/events-fetch.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { seedSyntheticRun } from './seed-run.ts';
-import { freePort } from './server.ts';
+import { type RunningServer, startTrellis } from './server.ts';
 
 const STEPS = Number(process.env.EVENTS_STEPS ?? 200);
 const EVENTS = Number(process.env.EVENTS_EVENTS ?? 5_000);
 const ROUNDS = Number(process.env.EVENTS_ROUNDS ?? 21);
 const BASELINE_DIR = process.env.EVENTS_BASELINE_DIR;
 const TARGET_MS = 50;
-
-interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Starts the server of the checkout in `root` on `dataDir` and waits until it answers. */
-async function startServer(root: string, dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TRELLIS_DATA_DIR: dataDir,
-      TRELLIS_PORT: String(port),
-      TRELLIS_HOST: '127.0.0.1',
-      TRELLIS_DISCOVERY: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    if (child.exitCode !== null) throw new Error(`the server in ${root} exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  await stop();
-  throw new Error(`the server in ${root} did not answer within 60 s`);
-}
 
 /** Request sent to last byte received, in ms, and the body's size. */
 async function fetchOnce(url: string): Promise<{ ms: number; bytes: number }> {
@@ -79,10 +39,12 @@ const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').sl
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-events-fetch-'));
   const seeded = seedSyntheticRun(dataDir, STEPS, EVENTS);
-  const servers: { name: string; server: Server }[] = [];
+  const servers: { name: string; server: RunningServer }[] = [];
   try {
-    servers.push({ name: 'this build', server: await startServer(process.cwd(), dataDir) });
-    if (BASELINE_DIR) servers.push({ name: 'baseline', server: await startServer(BASELINE_DIR, dataDir) });
+    servers.push({ name: 'this build', server: await startTrellis(dataDir) });
+    if (BASELINE_DIR) {
+      servers.push({ name: 'baseline', server: await startTrellis(dataDir, {}, BASELINE_DIR) });
+    }
     const variants = [
       { name: 'full', query: '' },
       { name: 'compact', query: '?compact=1' },

@@ -21,13 +21,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts the real Trellis server (serving the built web app) on a data directory and waits until it answers. */
+/**
+ * Starts the real Trellis server (serving the built web app) on a data directory and waits until it answers.
+ * `root` is the checkout whose server runs (another commit's, to measure side by side), by default this one.
+ */
 export async function startTrellis(
   dataDir: string,
   env: Record<string, string> = {},
+  root = process.cwd(),
 ): Promise<RunningServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: root,
     env: {
       ...process.env,
       TRELLIS_DATA_DIR: dataDir,

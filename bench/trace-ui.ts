@@ -6,6 +6,8 @@
  *   pnpm bench:trace-ui            (builds the web app first)
  *   TRACE_STEPS=400 TRACE_EVENTS=10000 TRACE_LOADS=9 pnpm bench:trace-ui
  *   TRACE_BASELINE_DIST=/path/to/other/web/dist pnpm bench:trace-ui   (adds that build, loads interleaved)
+ *   TRACE_DIST=/path/to/web/dist ...   (measures that build instead of web/dist)
+ *   TRACE_BASELINE_DIR=/path/to/other/checkout ...   (that checkout's server and web/dist as the baseline)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +18,9 @@ import { startTrellis } from './server.ts';
 
 const STEPS = Number(process.env.TRACE_STEPS ?? 200);
 const EVENTS = Number(process.env.TRACE_EVENTS ?? 5_000);
-const LOADS = Number(process.env.TRACE_LOADS ?? 7);
+const LOADS = Number(process.env.TRACE_LOADS ?? 11);
+/** How long the trace must stay unchanged before a load counts as done. */
+const QUIET_MS = 1_000;
 /** Pixels moved per frame while scrolling: a fast fling, well past what a reader does. */
 const SCROLL_PX_PER_FRAME = Number(process.env.TRACE_SCROLL_PX ?? 240);
 type Viewport = { width: number; height: number };
@@ -27,7 +31,15 @@ const VIEWPORTS: Viewport[] = [
 ];
 /** Another build of the web app (a directory like web/dist) to measure side by side with this one. */
 const BASELINE_DIST = process.env.TRACE_BASELINE_DIST;
+/** The build measured as "this build", when not the repository's own web/dist. */
+const DIST = process.env.TRACE_DIST;
+/**
+ * A checkout of another commit whose server, serving its own web/dist (or TRACE_BASELINE_DIST), is the
+ * baseline: the previous implementation as a whole, server included.
+ */
+const BASELINE_DIR = process.env.TRACE_BASELINE_DIR;
 const TARGET_OPEN_MS = 500;
+const TARGET_WORST_MS = 600;
 const TARGET_FRAME_MS = 50;
 
 function chromiumPath(): string | undefined {
@@ -36,13 +48,35 @@ function chromiumPath(): string | undefined {
 }
 
 /**
- * Installed before the page loads: notes when the first trace row appears, when the trace shows the run's end
- * (every event folded and rendered), and when the rest of the page (timeline bars, step inspector) is there too,
- * each stamped after the frame that paints it.
+ * Installed before the page loads. What a reader waits for is the trace's rows on screen, where they stay. The
+ * probe gives every element of a trace row an `elementtiming` name, so Chromium reports when each was first
+ * painted and presented on screen; records at the start of every frame which trace rows are in view and where
+ * (a change made during a frame, say by a ResizeObserver, shows at the next frame's start); and notes when
+ * anything inside the trace changes (DOM or styles), which tells a change painted in one frame from one made
+ * by a task after it. It also keeps the earlier marks (the frame after the DOM first holds a row, the run's end
+ * row, the whole page), to compare with figures measured that way.
  */
-function markTraceProgress(): void {
-  const marks: Record<string, number> = {};
-  (window as unknown as { __traceMarks: Record<string, number> }).__traceMarks = marks;
+function probeTrace(): void {
+  interface Frame {
+    start: number;
+    view: string;
+  }
+  const state = {
+    marks: {} as Record<string, number>,
+    frames: [] as Frame[],
+    presented: [] as { row: number; paint: number; presented: number }[],
+    /** When something inside the trace changed. */
+    changes: [] as number[],
+    stopped: false,
+    /** Ends the probe, so it costs nothing while the trace is scrolled afterwards. */
+    stop: () => {
+      state.stopped = true;
+      mutations.disconnect();
+      elements.disconnect();
+    },
+  };
+  (window as unknown as { __trace: typeof state }).__trace = state;
+  const { marks } = state;
   const afterPaint = (name: string) => {
     if (name in marks) return;
     marks[name] = -1;
@@ -54,14 +88,123 @@ function markTraceProgress(): void {
       channel.port2.postMessage(null);
     });
   };
-  new MutationObserver(() => {
+  const nameRowElements = (node: Element) => {
+    const row = node.closest<HTMLElement>('.trace-row');
+    const rows = row ? [row] : Array.from(node.querySelectorAll<HTMLElement>('.trace-row'));
+    for (const r of rows) {
+      const name = `row:${r.dataset.index ?? ''}`;
+      r.setAttribute('elementtiming', name);
+      for (const el of Array.from(r.querySelectorAll('*'))) el.setAttribute('elementtiming', name);
+    }
+  };
+  const mutations = new MutationObserver((records) => {
     const trace = document.querySelector('[data-testid="trace-scroll"]');
+    let traceChanged = false;
+    for (const record of records) {
+      if (trace?.contains(record.target)) traceChanged = true;
+      for (const node of Array.from(record.addedNodes)) if (node instanceof Element) nameRowElements(node);
+    }
     if (!trace) return;
+    if (traceChanged) state.changes.push(performance.now());
     if (trace.querySelector('.trace-row')) afterPaint('firstRow');
     if (trace.querySelector('.trace-end')) afterPaint('complete');
     if (document.querySelector('.timeline-col') && document.querySelector('.step-inspector-head'))
       afterPaint('page');
-  }).observe(document, { subtree: true, childList: true });
+  });
+  mutations.observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['style', 'class'],
+    characterData: true,
+  });
+  const elements = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & {
+      identifier: string;
+      renderTime: number;
+      paintTime?: number;
+      presentationTime?: number;
+    })[]) {
+      if (!entry.identifier.startsWith('row:')) continue;
+      state.presented.push({
+        row: Number(entry.identifier.slice(4)),
+        paint: entry.paintTime ?? entry.renderTime,
+        presented: entry.presentationTime ?? entry.renderTime,
+      });
+    }
+  });
+  elements.observe({ type: 'element', buffered: true });
+  /** The trace rows in view (inside both the trace and the window): index, top and height of each. */
+  const rowsInView = () => {
+    const trace = document.querySelector('[data-testid="trace-scroll"]');
+    if (!trace) return '';
+    const box = trace.getBoundingClientRect();
+    const top = Math.max(0, box.top);
+    const bottom = Math.min(window.innerHeight, box.bottom);
+    let view = '';
+    for (const row of Array.from(trace.querySelectorAll<HTMLElement>('.trace-row'))) {
+      const r = row.getBoundingClientRect();
+      if (r.bottom > top && r.top < bottom && r.height > 0)
+        view += `${row.dataset.index}@${Math.round(r.top)}+${Math.round(r.height)} `;
+    }
+    return view + (trace.querySelector('.trace-end') ? 'end' : '');
+  };
+  const frame = () => {
+    if (state.stopped) return;
+    state.frames.push({ start: performance.now(), view: rowsInView() });
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+/**
+ * When the trace rows a reader sees were presented where they stay (ms from navigation start). The rows in view
+ * at the end, with the run's end row mounted, are the final view. If the frame that first painted the last of
+ * those rows already showed the final view (the next frame starts with it, and nothing in the trace changed
+ * between that paint and the next frame's start), the answer is that frame's presentation time, from element
+ * timing. Otherwise the rows moved after they were first shown: the answer is then bounded from above by the
+ * start of the frame after the one that begins with the final view, plus this load's delay from paint to
+ * presentation, and the load is counted as estimated.
+ */
+function traceSettled(): { shown: number; estimated: boolean; error?: string } {
+  const state = (
+    window as unknown as {
+      __trace: {
+        frames: { start: number; view: string }[];
+        presented: { row: number; paint: number; presented: number }[];
+        changes: number[];
+        stop(): void;
+      };
+    }
+  ).__trace;
+  state.stop();
+  const { frames, presented, changes } = state;
+  const last = frames[frames.length - 1];
+  if (!last?.view.endsWith('end') || last.view === 'end') {
+    return { shown: Number.NaN, estimated: false, error: `the trace is not at its end: "${last?.view}"` };
+  }
+  const rowsInView = new Set(
+    last.view
+      .split(' ')
+      .filter((cell) => cell.includes('@'))
+      .map((cell) => Number(cell.split('@')[0])),
+  );
+  const rowPaints = presented.filter((p) => rowsInView.has(p.row));
+  if (rowPaints.length === 0) return { shown: Number.NaN, estimated: false, error: 'no row was presented' };
+  const lastPaint = rowPaints.reduce((a, b) => (b.paint > a.paint ? b : a));
+  const shownAt = Math.max(...rowPaints.map((p) => p.presented));
+  // The view at the start of the first frame after that paint is what the paint showed, unless something in the
+  // trace changed in between.
+  const after = frames.findIndex((f) => f.start > lastPaint.paint);
+  const changedBetween = after >= 0 && changes.some((t) => t > lastPaint.paint && t < frames[after]!.start);
+  const stayed = after >= 0 && frames.slice(after).every((f) => f.view === last.view);
+  if (stayed && !changedBetween) return { shown: shownAt, estimated: false };
+  let first = frames.length - 1;
+  while (first > 0 && frames[first - 1]!.view === last.view) first--;
+  const bound = frames[first + 1]?.start ?? frames[first]!.start;
+  const lags = presented.map((p) => p.presented - p.paint).sort((a, b) => a - b);
+  const lag = lags[Math.floor(lags.length / 2)] ?? 0;
+  return { shown: Math.max(shownAt, bound + lag), estimated: true };
 }
 
 interface ScrollResult {
@@ -116,36 +259,56 @@ function percentile(values: number[], p: number): number {
 
 const median = (opens: OpenTiming[], key: keyof OpenTiming) =>
   percentile(
-    opens.map((o) => o[key]),
+    opens.map((o) => Number(o[key])),
     50,
   );
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : '–');
+const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-/**
- * From navigation start: the app's script has run, the recorded events have arrived, the trace is painted, the
- * whole page is painted.
- */
+/** From navigation start (the moment the browser starts the navigation), in ms. */
 interface OpenTiming {
+  /** The trace rows in view presented where they stay (see traceSettled). */
+  shown: number;
+  /** Whether `shown` was estimated from the frame's start and this load's paint-to-presentation delay. */
+  estimated: boolean;
+  /** First contentful paint, as presented. */
+  firstPaint: number;
   appReady: number;
   eventsReceived: number;
-  firstRow: number;
-  complete: number;
+  /** The earlier measure: the frame after the DOM first held the run's end row (main thread, not presented). */
+  endRowInDom: number;
+  /** The frame after the timeline's bars and the step inspector are in the DOM (main thread). */
   page: number;
+  /** Script the page downloaded, in kB. */
+  scriptKb: number;
 }
 
+/** Waits until the page is complete and its trace has not moved for QUIET_MS, then reads the timings. */
 async function openRun(page: Page, url: string): Promise<OpenTiming> {
   await page.goto(url);
   await page.waitForFunction(
-    () => {
-      const marks = (window as unknown as { __traceMarks?: Record<string, number> }).__traceMarks;
-      return (marks?.complete ?? -1) > 0 && (marks?.page ?? -1) > 0;
+    (quietMs) => {
+      const state = (
+        window as unknown as {
+          __trace?: { marks: Record<string, number>; frames: { start: number; view: string }[] };
+        }
+      ).__trace;
+      if (!state || !((state.marks.complete ?? -1) > 0 && (state.marks.page ?? -1) > 0)) return false;
+      const { frames } = state;
+      const last = frames[frames.length - 1];
+      if (!last) return false;
+      let first = frames.length - 1;
+      while (first > 0 && frames[first - 1]!.view === last.view) first--;
+      return last.start - frames[first]!.start >= quietMs;
     },
-    undefined,
-    { timeout: 60_000 },
+    QUIET_MS,
+    { timeout: 60_000, polling: 100 },
   );
-  return page.evaluate(() => {
-    const marks = (window as unknown as { __traceMarks: Record<string, number> }).__traceMarks;
+  const settled = await page.evaluate(traceSettled);
+  if (settled.error) throw new Error(settled.error);
+  const rest = await page.evaluate(() => {
+    const state = (window as unknown as { __trace: { marks: Record<string, number> } }).__trace;
     const navigation = performance.getEntriesByType('navigation')[0] as
       | PerformanceNavigationTiming
       | undefined;
@@ -154,14 +317,22 @@ async function openRun(page: Page, url: string): Promise<OpenTiming> {
       .find((entry) => /\/api\/runs\/[^/]+\/events(\?compact=1)?$/.test(entry.name)) as
       | PerformanceResourceTiming
       | undefined;
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0] as
+      | (PerformanceEntry & { presentationTime?: number })
+      | undefined;
     return {
+      firstPaint: fcp ? (fcp.presentationTime ?? fcp.startTime) : Number.NaN,
       appReady: navigation?.domContentLoadedEventEnd ?? Number.NaN,
       eventsReceived: events?.responseEnd ?? Number.NaN,
-      firstRow: marks.firstRow ?? Number.NaN,
-      complete: marks.complete ?? Number.NaN,
-      page: marks.page ?? Number.NaN,
+      endRowInDom: state.marks.complete ?? Number.NaN,
+      page: state.marks.page ?? Number.NaN,
+      scriptKb:
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((entry) => entry.name.endsWith('.js'))
+          .reduce((n, entry) => n + entry.encodedBodySize, 0) / 1000,
     };
   });
+  return { shown: settled.shown, estimated: settled.estimated, ...rest };
 }
 
 interface Measured {
@@ -180,7 +351,7 @@ async function loadOnce(browser: Browser, url: string, viewport: Viewport, last:
   });
   // tsx compiles with keepNames, wrapping named inner functions in __name(), a helper the page lacks.
   await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
-  await page.addInitScript(markTraceProgress);
+  await page.addInitScript(probeTrace);
   const open = await openRun(page, url);
   let scroll: ScrollResult | null = null;
   let shown = '';
@@ -193,18 +364,22 @@ async function loadOnce(browser: Browser, url: string, viewport: Viewport, last:
   return { open, scroll, shown };
 }
 
-/** Loads each build LOADS times, alternating between them so both see the same machine load. */
+/**
+ * Loads each build LOADS times, alternating between them (the order rotating each round) so both see the same
+ * machine load. Every load is in a fresh browser context: nothing cached from an earlier load.
+ */
 async function measureViewport(browser: Browser, urls: string[], viewport: Viewport): Promise<Measured[]> {
   const opens = urls.map(() => [] as OpenTiming[]);
   const results = urls.map(() => ({ scroll: null as ScrollResult | null, shown: '' }));
   for (let i = 0; i < LOADS; i++) {
-    for (const [b, url] of urls.entries()) {
-      const once = await loadOnce(browser, url, viewport, i === LOADS - 1);
+    const order = urls.map((_, b) => (b + i) % urls.length);
+    for (const b of order) {
+      const once = await loadOnce(browser, urls[b]!, viewport, i === LOADS - 1);
       opens[b]!.push(once.open);
       if (once.scroll) results[b] = { scroll: once.scroll, shown: once.shown };
     }
   }
-  // The first load also warms the server's and browser's caches; report it apart from the rest.
+  // The first load also warms the server's and the browser's caches; report it apart from the rest.
   return urls.map((_, b) => ({
     cold: opens[b]![0]!,
     warm: opens[b]!.slice(1),
@@ -217,15 +392,17 @@ async function measureViewport(browser: Browser, urls: string[], viewport: Viewp
 function rowsFor(size: string, builds: Measured[]): string[][] {
   const figures = (m: Measured) => {
     const frames = m.scroll.frames.slice(2);
-    const worst = Math.max(...m.warm.map((o) => o.complete));
     return [
-      ['trace shown (cold first load)', m.cold.complete, `< ${TARGET_OPEN_MS} ms`],
-      ['app script run (median of warm loads)', median(m.warm, 'appReady'), ''],
+      ['trace shown (cold first load)', m.cold.shown, `< ${TARGET_OPEN_MS} ms`],
+      ['trace shown (median of warm loads)', median(m.warm, 'shown'), `< ${TARGET_OPEN_MS} ms`],
+      ['trace shown (worst warm load)', Math.max(...m.warm.map((o) => o.shown)), `< ${TARGET_WORST_MS} ms`],
+      ['warm loads with the last frame estimated', m.warm.filter((o) => o.estimated).length, ''],
+      ['app script run (median of warm)', median(m.warm, 'appReady'), ''],
       ['recorded events received (median of warm)', median(m.warm, 'eventsReceived'), ''],
-      ['first trace rows painted (median of warm)', median(m.warm, 'firstRow'), ''],
-      ['trace shown (median of warm loads)', median(m.warm, 'complete'), `< ${TARGET_OPEN_MS} ms`],
-      ['trace shown (worst warm load)', worst, `< ${TARGET_OPEN_MS} ms`],
-      ['whole page shown (median of warm loads)', median(m.warm, 'page'), ''],
+      ['first contentful paint (median of warm)', median(m.warm, 'firstPaint'), ''],
+      ['earlier measure: end row in DOM (median of warm)', median(m.warm, 'endRowInDom'), ''],
+      ['whole page in DOM, frame after (median of warm)', median(m.warm, 'page'), ''],
+      ['script downloaded (kB)', m.cold.scriptKb, ''],
       ['scroll: frame time, median', percentile(frames, 50), ''],
       ['scroll: frame time, p99', percentile(frames, 99), ''],
       ['scroll: longest frame', Math.max(...frames), `< ${TARGET_FRAME_MS} ms`],
@@ -234,8 +411,9 @@ function rowsFor(size: string, builds: Measured[]): string[][] {
   };
   const [current, baseline] = builds.map(figures);
   return current!.map(([measure, value, target], r) => {
-    const count = measure.includes('frames over');
-    const show = (n: number) => (count ? String(n) : ms(n));
+    const count = measure.includes('frames over') || measure.includes('loads with');
+    const kb = measure.includes('(kB)');
+    const show = (n: number) => (count ? String(n) : kb ? n.toFixed(0) : ms(n));
     const row = [size, measure, show(value)];
     if (baseline) {
       const base = baseline[r]![1];
@@ -249,9 +427,16 @@ function rowsFor(size: string, builds: Measured[]): string[][] {
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-trace-ui-'));
   const seeded = seedSyntheticRun(dataDir, STEPS, EVENTS);
-  const server = await startTrellis(dataDir);
+  const server = await startTrellis(dataDir, DIST ? { TRELLIS_WEB_DIST: DIST } : {});
   // A second server on the same data, serving another build of the web app (both only read the run).
-  const baseline = BASELINE_DIST ? await startTrellis(dataDir, { TRELLIS_WEB_DIST: BASELINE_DIST }) : null;
+  const baseline =
+    BASELINE_DIST || BASELINE_DIR
+      ? await startTrellis(
+          dataDir,
+          BASELINE_DIST ? { TRELLIS_WEB_DIST: BASELINE_DIST } : {},
+          BASELINE_DIR ?? process.cwd(),
+        )
+      : null;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [
@@ -263,25 +448,39 @@ async function main(): Promise<void> {
     ],
   });
   try {
+    const names = ['this build', ...(baseline ? ['baseline'] : [])];
     const urls = [server.url, ...(baseline ? [baseline.url] : [])].map(
       (base) => `${base}/runs/${seeded.runId}`,
     );
     console.log(
-      `Trace UI: a finished run of ${STEPS} steps and ${seeded.eventCount} events, ${LOADS} loads per viewport`,
+      `Trace UI: a finished run of ${STEPS} steps and ${seeded.eventCount} events, ${LOADS} loads per viewport and build`,
     );
-    if (BASELINE_DIST) console.log(`baseline: the web app built in ${BASELINE_DIST}, loads interleaved`);
+    if (DIST) console.log(`this build: the web app built in ${DIST}`);
+    if (baseline) {
+      const web = BASELINE_DIST ?? path.join(BASELINE_DIR!, 'web', 'dist');
+      const server = BASELINE_DIR ? `the server of ${BASELINE_DIR}` : 'this server';
+      console.log(`baseline: ${server} serving the web app built in ${web}, loads interleaved`);
+    }
     console.log(
-      `Chromium ${browser.version()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`,
+      `Chromium ${browser.version()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
     );
+    console.log(`load average at the start: ${loadAverage()}\n`);
     const rows: string[][] = [];
+    const everyLoad: string[] = [];
     for (const viewport of VIEWPORTS) {
       const builds = await measureViewport(browser, urls, viewport);
-      for (const build of builds) {
+      const size = `${viewport.width}×${viewport.height}`;
+      for (const [b, build] of builds.entries()) {
         if (!build.shown.includes(`${seeded.eventCount.toLocaleString('en-US')} events`)) {
           throw new Error(`the page shows "${build.shown}", not all ${seeded.eventCount} events`);
         }
+        const list = [build.cold, ...build.warm]
+          .map((o) => `${o.shown.toFixed(0)}${o.estimated ? '*' : ''}`)
+          .join(' ');
+        everyLoad.push(`${size}, ${names[b]}: ${list}`);
       }
-      rows.push(...rowsFor(`${viewport.width}×${viewport.height}`, builds));
+      rows.push(...rowsFor(size, builds));
+      console.error(`${size} done, load average ${loadAverage()}`);
     }
     const header = baseline
       ? ['viewport', 'measure', 'this build', 'baseline', 'ratio', 'target']
@@ -291,6 +490,11 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(line(widths.map((w) => '-'.repeat(w))));
     for (const row of rows) console.log(line(row));
+    console.log(
+      '\nTrace shown, every load in order (ms; the first is the cold one; * estimated last frame):',
+    );
+    for (const entry of everyLoad) console.log(entry);
+    console.log(`\nload average at the end: ${loadAverage()}`);
   } finally {
     await browser.close();
     await server.stop();
