@@ -23,33 +23,37 @@ export interface RunInput {
   seed: number;
   /** Sent with each model request as a label; absent where no run record exists (benchmarks). */
   runId?: string;
-  /** A fork's recorded part: the steps before `untilStep` run another graph against another model. */
-  prefix?: RecordedPrefix;
+  /**
+   * Steps taken from a record before the run's own graph and model take over (a fork's recorded part, or a
+   * replay of a fork's record), in step order.
+   */
+  prefix?: RecordedSegment[];
 }
 
 /**
- * The steps a fork takes from its parent's record: they run the parent's graph against a model that answers from
- * the record, so the environment and the history are rebuilt exactly; from `untilStep` on, the run's own graph
- * and model take over.
+ * Steps a run takes from a record: the steps before `untilStep` (and after the previous segment's) run the graph
+ * that recorded them against a model that answers from the record, so the environment and the history are rebuilt
+ * exactly.
  */
-export interface RecordedPrefix {
+export interface RecordedSegment {
   untilStep: number;
   graph: Graph;
   model: ChatModel;
 }
 
-/** A graph ready to walk, with the model its nodes call. */
+/** A graph ready to walk, with the model its nodes call, up to the step where the next phase takes over. */
 interface Phase {
   graph: Graph;
   model: ChatModel;
   nodes: Map<string, GraphNode>;
   outgoing: Map<string, Graph['edges']>;
+  untilStep: number;
 }
 
-function phaseOf(graph: Graph, model: ChatModel): Phase {
+function phaseOf(graph: Graph, model: ChatModel, untilStep = Number.POSITIVE_INFINITY): Phase {
   const outgoing = new Map<string, Graph['edges']>();
   for (const edge of graph.edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
-  return { graph, model, nodes: new Map(graph.nodes.map((n) => [n.id, n])), outgoing };
+  return { graph, model, nodes: new Map(graph.nodes.map((n) => [n.id, n])), outgoing, untilStep };
 }
 
 /** The endpoints a phase's model nodes call, for `run.started` (never their keys). */
@@ -145,10 +149,11 @@ function totalsOf(state: RunState, started: number): RunTotals {
  */
 export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOutcome> {
   const started = performance.now();
-  const live = phaseOf(input.graph, deps.model);
-  const recorded =
-    input.prefix && input.prefix.untilStep > 1 ? phaseOf(input.prefix.graph, input.prefix.model) : null;
-  let phase = recorded ?? live;
+  const phases = [
+    ...(input.prefix ?? []).map((segment) => phaseOf(segment.graph, segment.model, segment.untilStep)),
+    phaseOf(input.graph, deps.model),
+  ];
+  let phase = phases.find((p) => p.untilStep > 1)!;
 
   let state: RunState | null = null;
   const finish = (status: RunStatus, evaluation: Evaluation | null, error: string | null): RunOutcome => {
@@ -167,8 +172,7 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
     const appDescriptions = await deps.env.appDescriptions();
     state = newRunState(task, appDescriptions, phase.graph.limits.maxSteps);
     const endpoints = new Map<string, { id: string; name: string; baseUrl: string; kind: string }>();
-    if (recorded) endpointsOf(recorded, endpoints);
-    endpointsOf(live, endpoints);
+    for (const p of phases) if (p.untilStep > 1) endpointsOf(p, endpoints);
     deps.emit({
       type: 'run.started',
       graphVersionId: input.graphVersionId,
@@ -198,11 +202,12 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
     // The executor that ended the last step and what it did: where the next step starts under a new graph.
     let lastExecutor: { nodeId: string; result: RoleResult } | null = null;
     for (;;) {
-      if (phase !== live && state.step + 1 >= input.prefix!.untilStep) {
-        phase = live;
-        ctx.llm.model = live.model;
-        state.maxSteps = live.graph.limits.maxSteps;
-        const edges = lastExecutor ? (live.outgoing.get(lastExecutor.nodeId) ?? []) : [];
+      if (state.step + 1 >= phase.untilStep) {
+        // The next phase takes over: its graph decides where this step starts, from how the last one ended.
+        phase = phases.find((p) => p.untilStep > state!.step + 1)!;
+        ctx.llm.model = phase.model;
+        state.maxSteps = phase.graph.limits.maxSteps;
+        const edges = lastExecutor ? (phase.outgoing.get(lastExecutor.nodeId) ?? []) : [];
         current = edges.find((e) => conditionHolds(e.when, lastExecutor!.result, state!))?.to ?? null;
       }
       if (state.completed || state.step >= state.maxSteps) break;

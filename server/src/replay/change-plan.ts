@@ -11,7 +11,7 @@ import {
 } from '@trellis/shared';
 import { DomainError } from '../domain-errors.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
-import type { RunRecord } from './record.ts';
+import { type RunRecord, segmentAt } from './record.ts';
 
 /** What a change makes of a recorded run: the graph to run, its binding, and the difference as a readable diff. */
 export interface ChangePlan {
@@ -62,7 +62,13 @@ function mergedOverrides(graph: Graph, record: RunRecord, change: RunChange): Re
  * Applies a change to a recorded run, checking every part against the graph it names: unknown nodes, unknown
  * settings and refused values are located errors; nothing is saved here.
  */
-export function planChange(graphs: GraphRepo, record: RunRecord, change: RunChange): ChangePlan {
+export function planChange(
+  graphs: GraphRepo,
+  record: RunRecord,
+  change: RunChange,
+  /** The step the change applies from: the difference is taken from the graph that recorded it. */
+  step = 1,
+): ChangePlan {
   const base = change.graphVersionId ? graphs.getVersion(change.graphVersionId) : record.version;
   if (!base) {
     throw new DomainError(
@@ -76,7 +82,7 @@ export function planChange(graphs: GraphRepo, record: RunRecord, change: RunChan
   const overrides = mergedOverrides(applied.graph, record, change);
   const endpointId = change.endpointId ?? record.request.endpointId ?? undefined;
   const model = change.model ?? (change.endpointId ? undefined : (record.request.model ?? undefined));
-  const changes = diffGraphs(record.graph, applyOverrides(applied.graph, overrides));
+  const changes = diffGraphs(segmentAt(record, step).graph, applyOverrides(applied.graph, overrides));
   if ((record.request.endpointId ?? undefined) !== endpointId) {
     changes.push({ path: 'run.endpointId', before: record.request.endpointId, after: endpointId ?? null });
   }

@@ -169,6 +169,47 @@ describe('forking a recorded run at a step', () => {
     expect(summary).toContain(`nodes.agent.llm.endpointId: null → "${other.id}"`);
   });
 
+  it('replays and forks a fork whose recorded steps came from two graphs', async () => {
+    const parent = await failedRun();
+    const threeRoles = { ...preset('three-roles').graph, limits: { maxSteps: 4, tokenBudget: null } };
+    const version = r.t.ctx.graphs.save({ graph: threeRoles, message: 'three roles, four steps' });
+    r.server.script({
+      match: { system: 'You are an agent' },
+      repeat: true,
+      reply: { content: pythonBlock(failing) },
+    });
+    r.server.script({ match: { system: 'You review' }, repeat: true, reply: { content: 'NO CHANGE' } });
+    const child = await r.finished(
+      (
+        await fork(parent.id, {
+          step: 3,
+          change: { graphVersionId: version.id, nodes: { agent: { 'prompts.system': CAREFUL } } },
+        })
+      ).body.run.id,
+    );
+    expect(child).toMatchObject({ status: 'failed', steps: 4 });
+    r.server.reset();
+
+    const replayed = await r.t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${child.id}/replay`,
+      payload: {},
+    });
+    expect(replayed.json()).toMatchObject({ match: true, firstDivergence: null });
+
+    r.server.script({ match: { system: 'You review' }, repeat: true, reply: { content: 'NO CHANGE' } });
+    const created = await fork(child.id, { step: 4, code: task(TASK).solution });
+    expect(created.status).toBe(201);
+    const grandchild = await r.finished(created.body.run.id);
+    expect(grandchild.status).toBe('succeeded');
+    expect(r.requests().every((q) => Number(q.record.headers['x-trellis-step']) >= 4)).toBe(true);
+    const lineage = (
+      await r.t.app.inject({ url: `/api/runs/${grandchild.id}/lineage` })
+    ).json() as LineageTree;
+    expect(lineage.lineage.findings).toEqual([]);
+    expect(lineage.root.runId).toBe(parent.id);
+  });
+
   describe('bad input', () => {
     it('names the cause with a 4xx and changes nothing', async () => {
       const parent = await failedRun();

@@ -16,7 +16,7 @@ import { EditedReplyModel } from './edited-reply.ts';
 import { ensureReachable, environmentFactory } from './environment.ts';
 import { checkPrefix } from './prefix-check.ts';
 import { loadRecord, type RecordDeps, type RunRecord } from './record.ts';
-import { RecordedModel } from './recorded-model.ts';
+import { recordedPhases } from './recorded-model.ts';
 
 export interface ForkDeps extends RecordDeps {
   db: Db;
@@ -114,20 +114,11 @@ export class ForkService {
   ): Promise<ForkResult> {
     const record = loadRecord(this.deps, runId);
     checkStep(record, order.step);
-    const plan = planChange(this.deps.graphs, record, order.change);
+    const plan = planChange(this.deps.graphs, record, order.change, order.step);
     const reply = editedReply(record, order);
     await ensureReachable(order.environment, record.run.taskId);
 
-    const prefix =
-      order.step > 1
-        ? new RecordedModel({
-            graph: record.graph,
-            defaults: record.defaults,
-            events: record.events,
-            untilStep: order.step,
-            strict: false,
-          })
-        : null;
+    const prefix = recordedPhases(record, { untilStep: order.step, strict: false });
     if (options.signal?.aborted) {
       throw new DomainError('unavailable', 'stopping', 'the server is stopping; no fork was started');
     }
@@ -150,7 +141,7 @@ export class ForkService {
         model: plan.model,
         overrides: plan.overrides,
         seed: record.run.seed,
-        prefix: prefix ? { untilStep: order.step, graph: record.graph, model: prefix } : undefined,
+        prefix,
         wrapModel: reply ? (live) => new EditedReplyModel(live, order.step, reply.after) : undefined,
         environment: environmentFactory(order.environment, this.deps.environment),
       });
@@ -164,14 +155,14 @@ export class ForkService {
       return { run, lineage };
     });
     const result = start();
-    if (prefix) {
+    if (prefix.length > 0) {
       checkPrefix({
         events: this.deps.events,
         lineage: this.deps.lineage,
         runId: result.run.id,
         untilStep: order.step,
         recorded: record.steps,
-        model: prefix,
+        models: prefix.map((p) => p.model),
       });
     }
     return result;

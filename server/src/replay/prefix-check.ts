@@ -14,7 +14,8 @@ export function checkPrefix(options: {
   runId: string;
   untilStep: number;
   recorded: readonly StepRecord[];
-  model: RecordedModel;
+  /** The models that answered the recorded steps, with what they noticed. */
+  models: readonly RecordedModel[];
 }): void {
   const findings: ForkFinding[] = [];
   const recorded = new Map(options.recorded.map((s) => [s.step, s]));
@@ -23,7 +24,7 @@ export function checkPrefix(options: {
   const finish = () => {
     if (done) return;
     done = true;
-    for (const divergence of options.model.findings) {
+    for (const divergence of options.models.flatMap((m) => m.findings)) {
       findings.push({
         step: divergence.step,
         kind: 'request',

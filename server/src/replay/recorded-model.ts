@@ -14,6 +14,7 @@ import {
 } from '@trellis/shared';
 import { messagesHash } from '../engine/llm-call.ts';
 import type { ChatModel, ModelRequest, ResolvedBinding } from '../engine/model.ts';
+import type { RunRecord } from './record.ts';
 
 type TraceEndpoint = ResolvedBinding['endpoint'];
 
@@ -62,7 +63,9 @@ export interface RecordedModelOptions {
   defaults: BindingChoice;
   /** The whole record of the run. */
   events: readonly RunEvent[];
-  /** Answer only the calls made before this step (a fork's recorded part). */
+  /** Answer only the calls made from this step… */
+  fromStep?: number;
+  /** …and before this one (a fork's recorded part, or one segment of a fork's record). */
   untilStep?: number;
   /**
    * Strict (replay): a request that differs from the recorded one is refused with a RecordDivergence. Lenient
@@ -117,8 +120,11 @@ export class RecordedModel implements ChatModel {
   divergence: RequestDivergence | null = null;
 
   constructor(private readonly options: RecordedModelOptions) {
+    const from = options.fromStep ?? 1;
     const until = options.untilStep ?? Number.POSITIVE_INFINITY;
-    this.calls = recordedCalls(options.events).filter((call) => call.request.step < until);
+    this.calls = recordedCalls(options.events).filter(
+      (call) => call.request.step >= from && call.request.step < until,
+    );
     this.learnBindings();
   }
 
@@ -133,7 +139,7 @@ export class RecordedModel implements ChatModel {
       if (event.type === 'run.started') for (const e of event.endpoints) this.endpoints.set(e.id, e);
     }
     const nodes = new Map(this.options.graph.nodes.map((n) => [n.id, n]));
-    for (const { request } of recordedCalls(this.options.events)) {
+    for (const { request } of this.calls) {
       if (request.endpoint) this.endpoints.set(request.endpointId, request.endpoint);
       const node = nodes.get(request.nodeId);
       if (!node || !callsModel(node)) continue;
@@ -242,11 +248,10 @@ export class RecordedModel implements ChatModel {
     }
     const differs = this.compare(call, request, step);
     if (differs && this.options.strict) this.refuse(differs);
-    if (differs) this.findings.push(differs);
-    this.next++;
-
     const response = call.response;
     if (!response || response.error?.code === 'aborted') this.end(step);
+    if (differs) this.findings.push(differs);
+    this.next++;
     yield { type: 'start', model: request.model, at: Date.now() };
     if (response.reasoning) yield { type: 'reasoning', text: response.reasoning };
     if (response.text) yield { type: 'delta', text: response.text };
@@ -263,4 +268,31 @@ export class RecordedModel implements ChatModel {
       completionTokens: response.usage?.completionTokens ?? 0,
     };
   }
+}
+
+/** A recorded model for each graph that recorded part of a run, in step order, up to `untilStep`. */
+export function recordedPhases(
+  record: Pick<RunRecord, 'segments' | 'events'>,
+  options: { untilStep?: number; strict: boolean; onRecordEnd?: (step: number) => void },
+): { untilStep: number; graph: Graph; model: RecordedModel }[] {
+  const until = options.untilStep ?? Number.POSITIVE_INFINITY;
+  return record.segments
+    .filter((segment) => segment.fromStep < until)
+    .map((segment, i, all) => {
+      const untilStep = Math.min(segment.untilStep, until);
+      const last = i === all.length - 1;
+      return {
+        untilStep,
+        graph: segment.graph,
+        model: new RecordedModel({
+          graph: segment.graph,
+          defaults: segment.defaults,
+          events: record.events,
+          fromStep: segment.fromStep,
+          untilStep,
+          strict: options.strict,
+          ...(last && options.onRecordEnd ? { onRecordEnd: options.onRecordEnd } : {}),
+        }),
+      };
+    });
 }

@@ -155,6 +155,24 @@ describe('replaying a recorded run', () => {
     expect(r.server.requests()).toHaveLength(0);
   });
 
+  it('replays an interrupted run up to where it stopped, also one a crash left without an ending', async () => {
+    r.script('agent', pythonBlock('x = 1'), { content: pythonBlock('print("slow")'), paceMs: 200 });
+    const started = await r.run(r.graph('react-baseline'), TASK);
+    await eventually(() => expect(r.eventsOf(started.id, 'llm.request')).toHaveLength(2));
+    await r.t.ctx.manager.shutdown('stopped for the test', 5_000);
+    const run = await r.finished(started.id);
+    expect(run.status).toBe('interrupted');
+    r.server.reset();
+    const { body } = await replay(run.id);
+    expect(body).toMatchObject({ match: true, recordedStatus: 'interrupted', stoppedAt: 2, modelCalls: 1 });
+
+    // A crash records no ending: the next start marks the run interrupted, its trace as it was.
+    r.t.ctx.db.prepare("DELETE FROM run_events WHERE run_id = ? AND type = 'run.finished'").run(run.id);
+    const crashed = await replay(run.id);
+    expect(crashed.body).toMatchObject({ match: true, stoppedAt: 2 });
+    expect(r.server.requests()).toHaveLength(0);
+  });
+
   it('refuses a run that is still live, and a run that does not exist', async () => {
     r.script('agent', { content: pythonBlock('print("slow")'), paceMs: 100 });
     const live = await r.run(r.graph('react-baseline'), TASK);

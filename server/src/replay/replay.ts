@@ -4,7 +4,7 @@ import { RunStop, runGraph } from '../engine/engine.ts';
 import type { Environment } from '../environments/types.ts';
 import { environmentFactory, unreachable, WatchedEnvironment } from './environment.ts';
 import { loadRecord, type RecordDeps } from './record.ts';
-import { RecordedModel } from './recorded-model.ts';
+import { recordedPhases } from './recorded-model.ts';
 import { replayVerdict } from './verdict.ts';
 
 export interface ReplayDeps extends RecordDeps {
@@ -34,15 +34,13 @@ export class ReplayService {
       );
     }
     const controller = new AbortController();
-    const model = new RecordedModel({
-      graph: record.graph,
-      defaults: record.defaults,
-      events: record.events,
+    const phases = recordedPhases(record, {
       strict: true,
       ...(record.stopped
         ? { onRecordEnd: () => controller.abort(new RunStop('interrupted', RECORD_ENDS)) }
         : {}),
     });
+    const last = phases.at(-1)!;
     const env = new WatchedEnvironment(environmentFactory(request.environment, this.deps.environment)());
     const emitted: RunEventBody[] = [];
     const started = performance.now();
@@ -50,12 +48,19 @@ export class ReplayService {
     try {
       outcome = await runGraph(
         {
-          graph: record.graph,
+          graph: last.graph,
           graphVersionId: record.version.id,
           taskId: record.run.taskId,
           seed: record.run.seed,
+          prefix: phases.slice(0, -1),
         },
-        { model, env, emit: (body) => emitted.push(body), signal: controller.signal, deltaWindowMs: 0 },
+        {
+          model: last.model,
+          env,
+          emit: (body) => emitted.push(body),
+          signal: controller.signal,
+          deltaWindowMs: 0,
+        },
       );
     } finally {
       await env.close().catch(() => undefined);
@@ -69,7 +74,7 @@ export class ReplayService {
         stopped: record.stopped,
       },
       replayed: { steps: stepsOf(emitted), status: outcome.status, evaluation: outcome.evaluation },
-      refused: model.divergence,
+      refused: phases.find((p) => p.model.divergence)?.model.divergence ?? null,
     });
     return {
       runId,
@@ -77,7 +82,7 @@ export class ReplayService {
       graphVersionId: record.version.id,
       recordedStatus: record.run.status,
       replayedStatus: outcome.status,
-      modelCalls: model.answered,
+      modelCalls: phases.reduce((n, p) => n + p.model.answered, 0),
       durationMs: performance.now() - started,
       recordedDurationMs: record.run.totals?.durationMs ?? null,
       ...verdict,

@@ -12,7 +12,7 @@ import {
 import { DomainError } from '../domain-errors.ts';
 import {
   emptyTotals,
-  type RecordedPrefix,
+  type RecordedSegment,
   type RunInput,
   RunStop,
   runGraph,
@@ -36,8 +36,8 @@ export interface StartRun {
   model?: string | undefined;
   overrides: Record<string, { endpointId?: string | undefined; model?: string | undefined }>;
   seed?: number | undefined;
-  /** A fork's steps taken from its parent's record (see RecordedPrefix). */
-  prefix?: RecordedPrefix | undefined;
+  /** A fork's steps taken from its parent's record (see RecordedSegment). */
+  prefix?: RecordedSegment[] | undefined;
   /** Wraps the run's live model (a fork answers its edited step's reply without a call). */
   wrapModel?: ((model: ChatModel) => ChatModel) | undefined;
   /** Where this run's actions run, instead of the default environment. */
