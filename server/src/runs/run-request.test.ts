@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, DEFAULT_TIMEOUTS, type SamplingParams } from '@trellis/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildChatBody } from '../inference/client.ts';
-import { pythonBlock, TestRun, task } from '../testing/run.ts';
+import { pythonBlock, task } from '../testing/run.ts';
+import { useTestRun } from '../testing/use-test-run.ts';
 
 const TASK = 'notes_pin_1';
 const KEY = 'sk-run-request-secret-2468';
@@ -17,12 +18,7 @@ const DEFAULTS: SamplingParams = {
 };
 
 describe('the request a run sends', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
-  beforeEach(() => r.server.reset());
+  const r = useTestRun();
 
   const withDefaults = () =>
     r.t.ctx.endpoints.create({

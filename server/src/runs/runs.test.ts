@@ -1,18 +1,14 @@
 import type { RunEvent } from '@trellis/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_BY_SHUTDOWN } from '../store/runs.ts';
 import { collectGarbage } from '../testing/gc.ts';
-import { pythonBlock, TestRun, task } from '../testing/run.ts';
+import { pythonBlock, task } from '../testing/run.ts';
+import { useTestRun } from '../testing/use-test-run.ts';
 
 const TASK = 'notes_pin_1';
 
 describe('running scaffolds on built-in tasks', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
-  beforeEach(() => r.server.reset());
+  const r = useTestRun();
 
   const loginCode = () => {
     const t = task(TASK);
@@ -186,11 +182,7 @@ describe('running scaffolds on built-in tasks', () => {
 });
 
 describe('run API input', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
+  const r = useTestRun({}, { resetEach: false });
 
   it('rejects an invalid graph with located messages', async () => {
     const graph = r.graph('three-roles', (nodes) => {
@@ -310,11 +302,7 @@ async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> 
 }
 
 describe('stopping the server while a run is in flight', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
+  const r = useTestRun({}, { resetEach: false });
 
   it('ends the run as interrupted with that cause, not as cancelled by the user, trace kept', async () => {
     r.script('agent', { content: 'thinking it over', fault: 'stall_between' });
