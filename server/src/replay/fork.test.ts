@@ -6,20 +6,16 @@ import {
   type RunDetail,
   type RunLineage,
 } from '@trellis/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pythonBlock, TestRun, task } from '../testing/run.ts';
+import { describe, expect, it } from 'vitest';
+import { pythonBlock, task } from '../testing/run.ts';
+import { useTestRun } from '../testing/use-test-run.ts';
 import { eventually } from '../testing/wait.ts';
 
 const TASK = 'notes_pin_1';
 const CAREFUL = 'You are an agent. Read the docs before each call.';
 
 describe('forking a recorded run at a step', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
-  beforeEach(() => r.server.reset());
+  const r = useTestRun();
 
   const login = () =>
     [

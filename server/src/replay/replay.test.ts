@@ -1,9 +1,10 @@
 import type { ReplayResult } from '@trellis/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Environment } from '../environments/types.ts';
 import { LineageRepo } from '../store/lineage.ts';
 import { freePort } from '../testing/net.ts';
-import { pythonBlock, TestRun, task } from '../testing/run.ts';
+import { pythonBlock, task } from '../testing/run.ts';
+import { useTestRun } from '../testing/use-test-run.ts';
 import { eventually } from '../testing/wait.ts';
 import { ReplayService } from './replay.ts';
 
@@ -32,12 +33,7 @@ function noisyAt(inner: Environment, action: number): Environment {
 }
 
 describe('replaying a recorded run', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
-  beforeEach(() => r.server.reset());
+  const r = useTestRun();
 
   const replay = async (runId: string, body: unknown = {}) => {
     const res = await r.t.app.inject({

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { preset, type Rescue, type RescueProgress, type RunLineage } from '@trellis/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../testing/app.ts';
-import { pythonBlock, TestRun, task } from '../testing/run.ts';
+import { pythonBlock, task } from '../testing/run.ts';
+import { useTestRun } from '../testing/use-test-run.ts';
 import { eventually } from '../testing/wait.ts';
 import { startTestServer } from '../testserver/server.ts';
 import { replayServices } from './services.ts';
@@ -22,12 +23,7 @@ function rescueReplies(tasks: string[], paceMs = 0) {
 }
 
 describe('rescuing failed runs', () => {
-  let r: TestRun;
-  beforeAll(async () => {
-    r = await TestRun.start();
-  }, 120_000);
-  afterAll(() => r.close());
-  beforeEach(() => r.server.reset());
+  const r = useTestRun();
 
   /** Runs that print and never finish the task: each fails at its step limit of 2. */
   const failedRuns = async (tasks = TASKS) => {
