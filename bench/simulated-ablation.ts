@@ -14,6 +14,7 @@ import { runGraph } from '../server/src/engine/engine.ts';
 import type { ChatModel, ModelRequest } from '../server/src/engine/model.ts';
 import { BuiltinHost } from '../server/src/environments/builtin.ts';
 import { streamChat } from '../server/src/inference/client.ts';
+import { labelHeaders } from '../server/src/inference/labels.ts';
 import {
   parseRates,
   presetsByName,
@@ -112,7 +113,7 @@ function options() {
   };
 }
 
-/** The engine's model access, straight to the simulated server with the real streaming client. */
+/** The engine's model access, straight to the simulated server with the real streaming client and labels. */
 function httpModel(baseUrl: string, model: string, seed: number): ChatModel {
   return {
     resolve: () => ({
@@ -127,7 +128,7 @@ function httpModel(baseUrl: string, model: string, seed: number): ChatModel {
         model: request.model,
         messages: request.messages,
         params: request.params,
-        headers: { 'x-trellis-seed': String(seed) },
+        headers: request.labels ? labelHeaders(request.labels) : { 'x-trellis-seed': String(seed) },
         timeouts: DEFAULT_TIMEOUTS,
         signal: request.signal,
       }),
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
   }
   if (!opts.modes) return;
 
-  console.log('\nEach failure mode alone (the other mistakes at rate 0), TGC:\n');
+  console.log('\nEach failure mode alone (the other mistakes at rate 0), TGC (mean steps):\n');
   console.log(`| Failure mode on | ${opts.graphs.join(' | ')} |`);
   console.log(`| --- | ${opts.graphs.map(() => '--:').join(' | ')} |`);
   for (const alone of ALONE) {
@@ -265,7 +266,10 @@ async function main(): Promise<void> {
       opts.seed,
       opts.concurrency,
     );
-    const cells = opts.graphs.map((g) => tgc(isolated.filter((o) => o.graph === g)));
+    const cells = opts.graphs.map((g) => {
+      const rows = isolated.filter((o) => o.graph === g);
+      return `${tgc(rows)} (${mean(rows, (o) => o.steps).toFixed(1)})`;
+    });
     console.log(`| ${alone.label} (${alone.rates.join(', ')}) | ${cells.join(' | ')} |`);
   }
 }

@@ -66,10 +66,11 @@ export function summarizerReply(req: SimRequest): SimReply {
   const task = placeTask(`Task: ${instruction}\n${history}`);
   const plan = task ? planFor(task) : null;
   const covered = Math.max(coveredSteps(earlier), ...steps.map((s) => s.number), 0);
-  const step = req.step ?? covered + 1;
+  // Keyed by what it summarises, not by the step: like the greedy summarizer it plays (temperature 0), the same
+  // history gets the same summary whether or not the request is labelled.
   const key = task?.id ?? instruction;
   const keep = (value: string) =>
-    draw(req.seed, key, step, 'summary-drop', value) >= req.preset.rates.summaryDrop;
+    draw(req.seed, key, covered, 'summary-drop', value) >= req.preset.rates.summaryDrop;
 
   const done = new Map<number, string>();
   for (const line of earlier.split('\n')) {
