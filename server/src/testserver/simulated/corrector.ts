@@ -1,6 +1,6 @@
 import { codeOf } from './context.ts';
 import { draw } from './draw.ts';
-import { readDocs, repairFromDocs } from './misuse.ts';
+import { readDocs, repairFromDocs } from './repair.ts';
 import type { SimReply, SimRequest } from './request.ts';
 
 function section(text: string, start: RegExp, end: RegExp | null): string {

@@ -13,9 +13,10 @@ import {
   startSimulatedServer,
   withRates,
 } from './index.ts';
-import { applyMisuse, type MisuseKind, misuseOptions, readDocs, repairFromDocs } from './misuse.ts';
+import { applyMisuse, type MisuseKind, misuseOptions } from './misuse.ts';
 import { simulatedPersona } from './persona.ts';
 import { planFor, renderPart } from './plan.ts';
+import { readDocs, repairFromDocs } from './repair.ts';
 import type { SimRequest } from './request.ts';
 import { summarizerReply } from './summarizer.ts';
 
