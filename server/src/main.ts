@@ -31,7 +31,8 @@ async function main(): Promise<void> {
       `trellis: marked ${interrupted.length} run(s) left in flight by the last server as interrupted`,
     );
   }
-  ctx.registry.seedDeclared();
+  // Not awaited: a declared server may come up after Trellis; its model is filled in when it answers.
+  void ctx.registry.seedDeclared();
   const resumed = replayServices(ctx).rescues.resume();
   if (resumed.length > 0)
     console.log(`trellis: resumed ${resumed.length} rescue(s) left running by the last server`);

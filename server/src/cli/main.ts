@@ -64,6 +64,7 @@ async function run(argv: string[]): Promise<number> {
     maxConcurrentRuns: concurrency,
   });
   try {
+    await ctx.registry.seedDeclared();
     const version = loadGraph(values.graph, ctx);
     const endpointId = resolveEndpoint(values.endpoint, ctx);
     const taskIds = values.task

@@ -72,6 +72,7 @@ async function withStore(
   options: { maxConcurrentRuns?: number } = {},
 ): Promise<number> {
   const store = openStore(dataDir, options);
+  await store.ctx.registry.seedDeclared();
   let stopped: string | null = null;
   const stop = (signal: NodeJS.Signals) => {
     if (stopped !== null) return;

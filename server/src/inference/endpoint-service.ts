@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { DomainError } from '../domain-errors.ts';
 import { type EndpointFields, type EndpointRecord, type EndpointRepo, toPublic } from '../store/endpoints.ts';
 import { discoverLocalServers } from './discovery.ts';
-import { probeEndpoint } from './probe.ts';
+import { getText, probeEndpoint, readModels } from './probe.ts';
 import { verifyEndpoint } from './verify.ts';
 
 function fieldsFromInput(input: EndpointInputParsed, source: 'store' | 'config'): EndpointFields {
@@ -62,14 +62,27 @@ export class EndpointService {
     private readonly declared: readonly EndpointInputParsed[],
   ) {}
 
-  /** Declared endpoints (config file or TRELLIS_ENDPOINTS) are upserted by name at start-up. */
-  seedDeclared(): void {
+  /**
+   * Declared endpoints (config file or TRELLIS_ENDPOINTS) are upserted by name at start-up. One declared without a
+   * default model (the short form `name=url`) gets the model its server serves, when it serves exactly one; the
+   * promise settles once those servers have answered or timed out.
+   */
+  async seedDeclared(): Promise<void> {
+    const unnamed: { id: string; fields: EndpointFields }[] = [];
     for (const input of this.declared) {
       const fields = fieldsFromInput(input, 'config');
       const existing = this.repo.getByName(input.name);
-      if (existing) this.repo.update(existing.id, fields);
-      else this.repo.create(fields);
+      const record = existing ? this.repo.update(existing.id, fields) : this.repo.create(fields);
+      if (fields.defaultModel === null) unnamed.push({ id: record.id, fields });
     }
+    await Promise.all(
+      unnamed.map(async ({ id, fields }) => {
+        const url = `${fields.baseUrl.replace(/\/+$/, '')}/models`;
+        const answer = await getText(url, fields.apiKey, fields.timeouts.connectMs);
+        const models = answer.ok && answer.status === 200 ? readModels(answer.body) : null;
+        if (models?.length === 1) this.repo.update(id, { ...fields, defaultModel: models[0]!.id });
+      }),
+    );
   }
 
   get(id: string): EndpointRecord {

@@ -255,8 +255,8 @@ describe('endpoints declared at start-up', () => {
         },
       ],
     });
-    t.ctx.registry.seedDeclared();
-    t.ctx.registry.seedDeclared();
+    await t.ctx.registry.seedDeclared();
+    await t.ctx.registry.seedDeclared();
     const listed = (await t.app.inject({ method: 'GET', url: '/api/endpoints' })).json();
     expect(listed).toHaveLength(1);
     expect(listed[0].source).toBe('config');
@@ -264,5 +264,28 @@ describe('endpoints declared at start-up', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toContain('TRELLIS_ENDPOINTS');
     await t.close();
+  });
+
+  it('takes the one model its server serves as the default when declared without one (name=url)', async () => {
+    const upstream = await startTestServer({ dialect: 'vllm', models: ['qwen3-8b'] });
+    const t = await createTestApp({
+      endpoints: [
+        {
+          name: 'short',
+          baseUrl: upstream.url,
+          kind: 'other',
+          defaultParams: {},
+          timeouts: {},
+          verify: false,
+        },
+      ],
+    });
+    try {
+      await t.ctx.registry.seedDeclared();
+      expect(t.ctx.endpoints.getByName('short')?.defaultModel).toBe('qwen3-8b');
+    } finally {
+      await t.close();
+      await upstream.close();
+    }
   });
 });
