@@ -49,6 +49,8 @@ export const RunSummary = z.object({
   error: z.string().nullable(),
   eventCount: z.number().int(),
   totals: RunTotals.nullable(),
+  /** The models the run's requests named (its `llm.request` events), in the order each was first called. */
+  models: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -117,4 +117,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'the models each run called',
+    sql: `
+      ALTER TABLE runs ADD COLUMN models TEXT NOT NULL DEFAULT '[]';
+      UPDATE runs SET models = (
+        SELECT json_group_array(model) FROM (
+          SELECT json_extract(body, '$.model') AS model, MIN(seq) AS first
+          FROM run_events WHERE run_id = runs.id AND type = 'llm.request'
+          GROUP BY model ORDER BY first
+        )
+      );
+    `,
+  },
 ];

@@ -1,6 +1,6 @@
 import { preset, type RunEvent } from '@trellis/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDb } from './db.ts';
+import { type Db, migrate, openDb } from './db.ts';
 import { GraphRepo } from './graphs.ts';
 import { RunRepo } from './runs.ts';
 
@@ -95,5 +95,51 @@ describe('RunRepo event reads', () => {
     if (request?.type !== 'llm.request') throw new Error('no request');
     expect(request.messages).toEqual([]);
     expect(request.omitted?.messages).toBe(2);
+  });
+});
+
+describe('RunRepo models', () => {
+  let db: Db;
+  let runs: RunRepo;
+  const request = (seq: number, model: string): RunEvent => {
+    const first = events()[1]!;
+    if (first.type !== 'llm.request') throw new Error('no request');
+    return { ...first, seq, callId: `call_${seq}`, model };
+  };
+  beforeEach(() => {
+    db = openDb(':memory:');
+    runs = new RunRepo(db);
+    const version = new GraphRepo(db).save({ graph: preset('three-roles').graph, message: 'test' });
+    runs.create({
+      id: RUN,
+      graphVersionId: version.id,
+      graphId: version.graphId,
+      graphName: version.graph.name,
+      taskId: 't',
+      difficulty: null,
+      seed: 1,
+      request: {},
+    });
+  });
+  afterEach(() => db.close());
+
+  it('lists the models a run called, each once, in the order first called, across batches', () => {
+    expect(runs.get(RUN)?.models).toEqual([]);
+    runs.appendEvents([request(1, 'simulated-small'), request(2, 'simulated-small'), request(3, 'qwen3-8b')]);
+    runs.appendEvents([request(4, 'qwen3-8b'), request(5, 'simulated-large')]);
+    expect(runs.get(RUN)?.models).toEqual(['simulated-small', 'qwen3-8b', 'simulated-large']);
+    expect(runs.list({ limit: 10, offset: 0 }).runs[0]?.models).toEqual([
+      'simulated-small',
+      'qwen3-8b',
+      'simulated-large',
+    ]);
+  });
+
+  it('fills in the models of runs recorded before the store kept them', () => {
+    runs.appendEvents([request(1, 'simulated-small'), request(2, 'qwen3-8b'), request(3, 'simulated-small')]);
+    db.exec('DELETE FROM schema_migrations WHERE version = 4');
+    db.exec('ALTER TABLE runs DROP COLUMN models');
+    migrate(db);
+    expect(runs.get(RUN)?.models).toEqual(['simulated-small', 'qwen3-8b']);
   });
 });

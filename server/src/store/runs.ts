@@ -24,6 +24,7 @@ interface RunRow {
   totals: string | null;
   evaluation: string | null;
   event_count: number;
+  models: string;
 }
 
 function toDetail(row: RunRow): RunDetail {
@@ -44,6 +45,7 @@ function toDetail(row: RunRow): RunDetail {
     totals: row.totals ? (JSON.parse(row.totals) as RunTotals) : null,
     evaluation: row.evaluation ? (JSON.parse(row.evaluation) as Evaluation) : null,
     seed: row.seed,
+    models: JSON.parse(row.models) as string[],
   };
 }
 
@@ -75,6 +77,7 @@ export const INTERRUPTED_BY_SHUTDOWN = 'the server stopped while this run was in
 export class RunRepo {
   private readonly insertEvent;
   private readonly bumpCount;
+  private readonly noteModel;
   private readonly selectBodies;
   private readonly selectCompactBodies;
 
@@ -83,6 +86,10 @@ export class RunRepo {
       'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
     );
     this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
+    this.noteModel = db.prepare(
+      `UPDATE runs SET models = json_insert(models, '$[#]', @model)
+       WHERE id = @runId AND NOT EXISTS (SELECT 1 FROM json_each(runs.models) WHERE value = @model)`,
+    );
     // CAST AS BLOB hands over the stored UTF-8 bytes as a Buffer, where a TEXT column would be decoded into a
     // string (and encoded again to be sent).
     this.selectBodies = db
@@ -211,16 +218,21 @@ export class RunRepo {
     };
   }
 
-  /** Appends events in one transaction. */
+  /** Appends events in one transaction, and notes in each run the models its requests named. */
   appendEvents(events: RunEvent[]): void {
     if (events.length === 0) return;
     const last = new Map<string, number>();
+    const models = new Set<string>();
     this.db.transaction(() => {
       // One row per statement: measured faster here than multi-row VALUES lists, whose argument arrays cost more
       // than the statements they save.
       for (const event of events) {
         this.insertEvent.run(event.runId, event.seq, event.type, event.at, JSON.stringify(event));
         last.set(event.runId, event.seq);
+        if (event.type === 'llm.request' && !models.has(`${event.runId}\n${event.model}`)) {
+          models.add(`${event.runId}\n${event.model}`);
+          this.noteModel.run({ model: event.model, runId: event.runId });
+        }
       }
       for (const [runId, seq] of last) this.bumpCount.run(seq, runId);
     })();
