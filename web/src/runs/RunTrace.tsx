@@ -1,5 +1,5 @@
 import { measureElement, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { RunView } from './runView.ts';
 import { ActionRow } from './trace/ActionRow.tsx';
 import { CallRow } from './trace/CallRow.tsx';
@@ -105,7 +105,7 @@ function measureRow(
  * only the rows in view are mounted, so a run of thousands of events scrolls like a short one. It fills the
  * height of its container.
  */
-export function RunTrace(props: Props) {
+export const RunTrace = memo(function RunTrace(props: Props) {
   const rows = useMemo(() => traceRows(props.view), [props.view]);
   return (
     <ExpansionProvider key={props.runId}>
@@ -122,7 +122,7 @@ export function RunTrace(props: Props) {
       </section>
     </ExpansionProvider>
   );
-}
+});
 
 /** The rows of a trace that has at least one; mounted at its end, where a followed trace starts. */
 function TraceList({
@@ -156,11 +156,14 @@ function TraceList({
     lastScrollTop.current = el.scrollTop;
   }, []);
 
+  // The virtualizer recomputes every row's position when these change, so they change only with the rows.
+  const estimateSize = useCallback((index: number) => ESTIMATES[rows[index]?.type ?? 'call'], [rows]);
+  const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => ESTIMATES[rows[index]?.type ?? 'call'],
-    getItemKey: (index) => rows[index]?.key ?? index,
+    estimateSize,
+    getItemKey,
     overscan: 4,
     measureElement: measureRow,
     // The first render lays out the rows at the end of the trace, in a viewport of about the window's height, so
