@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointHealth } from '@trellis/shared';
 import { useEndpointHealth } from '../api/endpoints.ts';
-import { isTestServer, TestServerNotice } from './TestServerNotice.tsx';
+import { TestDoubleNotice, testDoubleOf } from './TestDoubleNotice.tsx';
 
 const STATUS_TEXT: Record<EndpointHealth['status'], string> = {
   ok: 'Healthy',
@@ -49,6 +49,7 @@ export function EndpointCard({
 }) {
   const health = useEndpointHealth(endpoint.id);
   const status = health.data?.status;
+  const testDouble = testDoubleOf(health.data?.models);
   return (
     <article className="card endpoint" aria-label={`Endpoint ${endpoint.name}`}>
       <header className="endpoint-head">
@@ -61,7 +62,7 @@ export function EndpointCard({
         </span>
       </header>
       {health.data?.message ? <p className="endpoint-message">{health.data.message}</p> : null}
-      {isTestServer(health.data?.models) ? <TestServerNotice /> : null}
+      <TestDoubleNotice kind={testDouble} />
       <div className="endpoint-body">
         <div>
           <h3>Served models</h3>

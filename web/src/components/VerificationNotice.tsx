@@ -1,6 +1,6 @@
 import type { EndpointVerification, VerificationCheck } from '@trellis/shared';
 import { useEffect, useRef } from 'react';
-import { isTestServer } from './TestServerNotice.tsx';
+import { TestDoubleTag, testDoubleOf } from './TestDoubleNotice.tsx';
 
 /** What saving an endpoint answered, kept to tell the user what was checked. */
 export interface SaveOutcome {
@@ -95,9 +95,7 @@ export function VerificationNotice({
       <header className="verification-head">
         <div className="verification-title">
           <strong>{title}</strong>
-          {isTestServer(outcome.verification?.models) ? (
-            <span className="verification-test-server">scripted test server</span>
-          ) : null}
+          <TestDoubleTag kind={testDoubleOf(outcome.verification?.models)} />
         </div>
         <button type="button" className="ghost small" onClick={onDismiss}>
           Dismiss

@@ -1,7 +1,8 @@
 import type { ServedModel } from '@trellis/shared';
-import { isTestServer } from '../components/TestServerNotice.tsx';
+import { TEST_DOUBLE_SUFFIX, testDoubleOf } from '../components/TestDoubleNotice.tsx';
 
-/** An endpoint's name as lists show it: the scripted test server says what it is, so nobody takes it for a model. */
+/** An endpoint's name as lists show it: a test double says what it is, so nobody takes it for a model. */
 export function endpointName(endpoint: { name: string }, served: ServedModel[] | undefined): string {
-  return isTestServer(served) ? `${endpoint.name} (test server)` : endpoint.name;
+  const testDouble = testDoubleOf(served);
+  return testDouble ? `${endpoint.name} (${TEST_DOUBLE_SUFFIX[testDouble]})` : endpoint.name;
 }

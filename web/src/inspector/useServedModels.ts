@@ -25,7 +25,7 @@ export function useServedModels(endpointId: string | null) {
 
 /**
  * What each of several endpoints serves, by endpoint id; absent while its probe is pending or failed. Lists of
- * endpoints use it to mark the scripted test server and to offer models.
+ * endpoints use it to mark test doubles (scripted, simulated) and to offer models.
  */
 export function useServedModelsOf(endpointIds: readonly string[]): ReadonlyMap<string, ServedModel[]> {
   return useQueries({

@@ -11,6 +11,7 @@ import {
 import { EndpointCard } from '../components/EndpointCard.tsx';
 import { EndpointForm, type EndpointFormValues, toInput } from '../components/EndpointForm.tsx';
 import { ErrorBanner } from '../components/Field.tsx';
+import { TestDoubleTag, testDoubleOf } from '../components/TestDoubleNotice.tsx';
 import { type SaveOutcome, VerificationNotice } from '../components/VerificationNotice.tsx';
 
 type Editing =
@@ -56,7 +57,8 @@ function Discovery({ onAdd }: { onAdd: (preset: Partial<EndpointFormValues>) => 
                 <strong>{server.kind}</strong> <code>{server.baseUrl}</code>
                 {server.models[0] ? (
                   <span className="muted"> · {server.models.map((m) => m.id).join(', ')}</span>
-                ) : null}
+                ) : null}{' '}
+                <TestDoubleTag kind={testDoubleOf(server.models)} />
               </span>
               <button
                 type="button"

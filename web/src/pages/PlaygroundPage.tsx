@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useEndpointHealth, useEndpoints } from '../api/endpoints.ts';
 import { type StreamState, usePlaygroundStream } from '../api/playground.ts';
 import { ErrorBanner, Field } from '../components/Field.tsx';
-import { isTestServer, TestServerNotice } from '../components/TestServerNotice.tsx';
+import { type TestDouble, TestDoubleNotice, testDoubleOf } from '../components/TestDoubleNotice.tsx';
 
 interface ParamsForm {
   temperature: string;
@@ -66,7 +66,7 @@ const STATUS_LABEL: Record<StreamState['status'], string> = {
   error: 'Failed',
 };
 
-function Output({ state, scripted }: { state: StreamState; scripted: boolean }) {
+function Output({ state, testDouble }: { state: StreamState; testDouble: TestDouble | null }) {
   const [showReasoning, setShowReasoning] = useState(true);
   const fmt = (value: number | null, unit: string, digits = 0) =>
     value === null ? '—' : `${value.toFixed(digits)} ${unit}`;
@@ -83,7 +83,7 @@ function Output({ state, scripted }: { state: StreamState; scripted: boolean }) 
         />
         <Stat label="Finish reason" value={state.finishReason ?? '—'} testId="finish-reason" />
       </div>
-      {scripted ? <TestServerNotice /> : null}
+      <TestDoubleNotice kind={testDouble} />
       {state.error ? (
         <ErrorBanner title={`Generation failed (${state.error.code})`} message={state.error.message} />
       ) : null}
@@ -253,7 +253,7 @@ export function PlaygroundPage() {
             )}
           </div>
         </form>
-        <Output state={state} scripted={isTestServer(models)} />
+        <Output state={state} testDouble={testDoubleOf(models)} />
       </div>
     </section>
   );
