@@ -8,6 +8,7 @@ import { openDb } from '../store/db.ts';
 import { RunRepo } from '../store/runs.ts';
 import { pythonBlock, task } from '../testing/run.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
+import { presetsByName, startSimulatedServer } from '../testserver/simulated/index.ts';
 import { main } from './main.ts';
 
 describe('headless CLI', () => {
@@ -60,9 +61,36 @@ describe('headless CLI', () => {
     expect(out).toMatch(/agent\s+\d+ tok in/);
     expect(out).toContain('progress: 2/2 runs finished');
     expect(out).toMatch(/\[notes_pin_1\] SUCCEEDED after 1 steps/);
-    expect(out).toContain('2/2 tasks succeeded');
+    expect(out).toContain('2/2 tasks succeeded. Runs:');
+    expect(out).not.toContain('SIMULATED');
     expect(code).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'trellis.db'))).toBe(true);
+  });
+
+  it('says SIMULATED when the runs call the simulated model, also when quiet', async () => {
+    const simulated = await startSimulatedServer({
+      presets: presetsByName(['small']),
+      seed: 7,
+      timeScale: 0,
+    });
+    try {
+      const { out } = await capture([
+        'run',
+        '--graph',
+        'three-roles',
+        '--task',
+        'notes_pin_1,notes_pin_2',
+        '--endpoint',
+        simulated.url,
+        '--model',
+        'simulated-small',
+        '--quiet',
+      ]);
+      expect(out.match(/^SIMULATED: simulated-small is the simulated model/gm)).toHaveLength(1);
+      expect(out).toMatch(/tasks succeeded \(SIMULATED model simulated-small: not a real model's results\)/);
+    } finally {
+      await simulated.close();
+    }
   });
 
   it('names what is wrong with its arguments', async () => {

@@ -8,7 +8,7 @@ import { openDb } from '../store/db.ts';
 import { builtinTasks, listTasks } from '../world/index.ts';
 import { parseCommand, UsageError, usageOf } from './args.ts';
 import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
-import { formatEvent } from './print.ts';
+import { formatEvent, simulatedNotice, simulatedSuffix } from './print.ts';
 import { compare, fork, replay, rescue } from './replay-run.ts';
 import { CliError, loadGraph, resolveEndpoint } from './setup.ts';
 
@@ -76,6 +76,7 @@ async function run(argv: string[]): Promise<number> {
 
     let finished = 0;
     const outcomes = new Map<string, string>();
+    const simulated = new Set<string>();
     const runs = taskIds.map((taskId) => {
       const run = ctx.manager.start({
         version,
@@ -88,6 +89,8 @@ async function run(argv: string[]): Promise<number> {
       const label = taskIds.length > 1 ? taskId : run.id;
       ctx.events.follow(run.id, 0, {
         event: (event) => {
+          const notice = simulatedNotice(event, simulated);
+          if (notice) console.log(notice);
           if (!values.quiet || event.type === 'run.finished') {
             for (const line of formatEvent(label, event)) console.log(line);
           }
@@ -113,7 +116,7 @@ async function run(argv: string[]): Promise<number> {
     await ctx.manager.idle();
     const succeeded = [...outcomes.values()].filter((s) => s === 'succeeded').length;
     console.log(
-      `\n${succeeded}/${taskIds.length} tasks succeeded. Runs: ${runs.map((r) => r.id).join(', ')}`,
+      `\n${succeeded}/${taskIds.length} tasks succeeded${simulatedSuffix(simulated)}. Runs: ${runs.map((r) => r.id).join(', ')}`,
     );
     if (stopped !== null) {
       console.log(`Stopped by ${stopped}: runs still in flight were marked interrupted, their traces kept.`);

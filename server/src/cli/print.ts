@@ -1,4 +1,4 @@
-import type { RunEvent } from '@trellis/shared';
+import { isSimulatedModel, type RunEvent } from '@trellis/shared';
 
 const pad = (text: string, width: number) =>
   text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -58,4 +58,20 @@ export function formatEvent(label: string, event: RunEvent): string[] {
     default:
       return [];
   }
+}
+
+/**
+ * Says, once per command, that a run called the simulated model: the first `llm.request` naming each simulated model
+ * gets a line, printed even with --quiet, so nobody reads its results as a model's. `seen` holds the models named.
+ */
+export function simulatedNotice(event: RunEvent, seen: Set<string>): string | null {
+  if (event.type !== 'llm.request' || seen.has(event.model) || !isSimulatedModel({ id: event.model }))
+    return null;
+  seen.add(event.model);
+  return `SIMULATED: ${event.model} is the simulated model, a seeded test double that plays a weak agent — these results are not a real model's.`;
+}
+
+/** What the closing line adds when the runs called the simulated model. */
+export function simulatedSuffix(seen: ReadonlySet<string>): string {
+  return seen.size === 0 ? '' : ` (SIMULATED model ${[...seen].join(', ')}: not a real model's results)`;
 }
