@@ -5,5 +5,6 @@
 export * from './align.ts';
 export * from './api.ts';
 export * from './change.ts';
+export * from './failure.ts';
 export * from './progress.ts';
 export * from './steps.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEventBody } from '../trace.ts';
-import { firstFailedStep, lastFinishedStep, stepsOf } from './steps.ts';
+import { firstFailedStep, lastFinishedStep } from './failure.ts';
+import { stepsOf } from './steps.ts';
 
 const request = (step: number, callId: string): RunEventBody => ({
   type: 'llm.request',

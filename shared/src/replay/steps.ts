@@ -123,19 +123,3 @@ export function stepsOf(events: readonly TimedEvent[]): StepRecord[] {
   }
   return steps;
 }
-
-/**
- * The first step that went wrong: the first whose action failed, else (a run that ended in error) its last step.
- * Null when no step did, such as a run that only failed its evaluation.
- */
-export function firstFailedStep(steps: readonly StepRecord[], status?: string): number | null {
-  const failed = steps.find((s) => s.executed && s.ok === false);
-  if (failed) return failed.step;
-  if (status === 'errored' && steps.length > 0) return steps.at(-1)!.step;
-  return null;
-}
-
-/** The last step whose action was recorded; 0 when none was. */
-export function lastFinishedStep(steps: readonly StepRecord[]): number {
-  return steps.filter((s) => s.executed).at(-1)?.step ?? 0;
-}
