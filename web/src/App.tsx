@@ -7,14 +7,20 @@ import { navigate, usePath } from './router.ts';
 // Each page loads on demand: opening a run should not pay for React Flow, nor the canvas for the trace views.
 const pages = {
   canvas: lazyPage(() => import('./canvas/CanvasPage.tsx').then((m) => m.CanvasPage)),
+  compare: lazyPage(() => import('./replay/ComparePage.tsx').then((m) => m.ComparePage)),
   endpoints: lazyPage(() => import('./pages/EndpointsPage.tsx').then((m) => m.EndpointsPage)),
   playground: lazyPage(() => import('./pages/PlaygroundPage.tsx').then((m) => m.PlaygroundPage)),
+  rescue: lazyPage(() => import('./replay/RescuePage.tsx').then((m) => m.RescuePage)),
+  rescues: lazyPage(() => import('./replay/RescuesPage.tsx').then((m) => m.RescuesPage)),
   run: lazyPage(() => import('./runs/RunPage.tsx').then((m) => m.RunPage)),
   runs: lazyPage(() => import('./runs/RunsPage.tsx').then((m) => m.RunsPage)),
   tasks: lazyPage(() => import('./tasks/TasksPage.tsx').then((m) => m.TasksPage)),
 };
 
-type Route = { page: 'run'; runId: string } | { page: Exclude<keyof typeof pages, 'run'> };
+type Route =
+  | { page: 'run'; runId: string }
+  | { page: 'rescue'; rescueId: string }
+  | { page: Exclude<keyof typeof pages, 'run' | 'rescue'> };
 
 function route(path: string): Route {
   if (path.startsWith('/playground')) return { page: 'playground' };
@@ -23,6 +29,10 @@ function route(path: string): Route {
   if (run) return { page: 'run', runId: decodeURIComponent(run[1]!) };
   if (path.startsWith('/runs')) return { page: 'runs' };
   if (path.startsWith('/tasks')) return { page: 'tasks' };
+  if (path.startsWith('/compare')) return { page: 'compare' };
+  const rescue = /^\/rescues\/([^/]+)/.exec(path);
+  if (rescue) return { page: 'rescue', rescueId: decodeURIComponent(rescue[1]!) };
+  if (path.startsWith('/rescues')) return { page: 'rescues' };
   return { page: 'endpoints' };
 }
 
@@ -43,6 +53,7 @@ export function preloadPage(path: string): Promise<void> {
 const NAV = [
   { path: '/canvas', label: 'Canvas' },
   { path: '/runs', label: 'Runs' },
+  { path: '/rescues', label: 'Rescues' },
   { path: '/tasks', label: 'Tasks' },
   { path: '/endpoints', label: 'Endpoints' },
   { path: '/playground', label: 'Playground' },
@@ -51,6 +62,7 @@ const NAV = [
 function Page({ path }: { path: string }) {
   const target = route(path);
   if (target.page === 'run') return <PageView page={pages.run} props={{ runId: target.runId }} />;
+  if (target.page === 'rescue') return <PageView page={pages.rescue} props={{ rescueId: target.rescueId }} />;
   return <PageView page={pages[target.page]} props={{}} />;
 }
 

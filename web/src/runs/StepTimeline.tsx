@@ -12,11 +12,14 @@ import { stackBackground, stepTiming } from './timeline.ts';
 export function StepTimeline({
   view,
   selectedStep,
+  firstFailure = null,
   onSelect,
 }: {
   /** null while the page's first paint is under way: the card keeps its size, empty. */
   view: RunView | null;
   selectedStep: number | null;
+  /** The step where the run first failed, marked on its column. */
+  firstFailure?: number | null;
   onSelect: (step: number) => void;
 }) {
   const timings = useMemo(() => view?.steps.map(stepTiming) ?? [], [view]);
@@ -33,6 +36,11 @@ export function StepTimeline({
               {kind}
             </li>
           ))}
+          {firstFailure !== null ? (
+            <li className="timeline-legend-failure">
+              <span aria-hidden="true">✗</span> first failure: step {firstFailure}
+            </li>
+          ) : null}
         </ul>
         {view ? <span className="muted small">longest {formatMs(longest)}</span> : null}
       </header>
@@ -46,14 +54,24 @@ export function StepTimeline({
             <button
               key={timing.step}
               type="button"
-              className={`timeline-col${selectedStep === timing.step ? ' is-selected' : ''}`}
-              aria-label={`Step ${timing.step}: ${formatMs(timing.totalMs)}`}
+              className={`timeline-col${selectedStep === timing.step ? ' is-selected' : ''}${
+                firstFailure === timing.step ? ' is-first-failure' : ''
+              }`}
+              aria-label={`Step ${timing.step}: ${formatMs(timing.totalMs)}${
+                firstFailure === timing.step ? ', first failure' : ''
+              }`}
               title={`Step ${timing.step} · ${formatMs(timing.totalMs)}\n${timing.segments
                 .map((s) => `${s.kind}: ${formatMs(s.ms)}`)
                 .join('\n')}`}
               style={{ backgroundImage: stackBackground(timing, longest) }}
               onClick={() => onSelect(timing.step)}
-            />
+            >
+              {firstFailure === timing.step ? (
+                <span className="timeline-marker" data-testid="first-failure-marker" aria-hidden="true">
+                  ✗
+                </span>
+              ) : null}
+            </button>
           ))}
         </div>
       )}

@@ -10,7 +10,8 @@ function loadMonaco(): Promise<Monaco> {
   return import('../../monaco/setup.ts').then((module) => module.monaco);
 }
 
-function DiffEditorView({ before, after }: { before: string; after: string }) {
+/** A read-only side-by-side diff of two blocks of Python, Monaco loaded on first use. */
+export function DiffEditorView({ before, after }: { before: string; after: string }) {
   const host = useRef<HTMLDivElement>(null);
   const [editor, setEditor] = useState<{ monaco: Monaco; diff: DiffEditor } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);

@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, useContext } from 'react';
+import { FirstFailureContext } from '../../replay/firstFailure.ts';
 import { formatMs } from '../format.ts';
 import type { NodeVisit, StepView } from '../runView.ts';
 
@@ -21,8 +22,9 @@ export const StepHeader = memo(function StepHeader({
   onSelect: (step: number) => void;
 }) {
   const running = step.visits.some((v) => v.outcome === 'running');
+  const firstFailure = useContext(FirstFailureContext) === step.step;
   return (
-    <div className={`trace-step${selected ? ' is-selected' : ''}`}>
+    <div className={`trace-step${selected ? ' is-selected' : ''}${firstFailure ? ' is-first-failure' : ''}`}>
       <button
         type="button"
         className="trace-step-button"
@@ -31,6 +33,7 @@ export const StepHeader = memo(function StepHeader({
       >
         Step {step.step}
       </button>
+      {firstFailure ? <span className="first-failure-badge">first failure</span> : null}
       <ul className="step-visits" aria-label={`Step ${step.step} nodes`}>
         {step.visits.map((visit, i) => (
           <li
