@@ -1,4 +1,5 @@
 import { isScriptedTestModel, isSimulatedModel, type ServedModel } from '@trellis/shared';
+import type { ReactNode } from 'react';
 
 /**
  * A server whose replies are not a model's: the scripted test server (canned replies) or the simulated model (a
@@ -43,13 +44,28 @@ const NOTICE: Record<TestDouble, { title: string; text: string }> = {
   },
 };
 
-/** A sentence saying where replies come from, shown wherever a test double answers. */
-export function TestDoubleNotice({ kind }: { kind: TestDouble | null }) {
+/**
+ * A sentence saying where replies come from, shown wherever a test double answers; `children` says it for a view
+ * that mixes such results with others.
+ */
+export function TestDoubleNotice({
+  kind,
+  className = '',
+  children,
+}: {
+  kind: TestDouble | null;
+  className?: string;
+  children?: ReactNode;
+}) {
   if (!kind) return null;
   const { title, text } = NOTICE[kind];
   return (
-    <p className={`test-double-notice test-double-${kind}`} role="note" data-testid="test-double-notice">
-      <strong>{title}</strong>: {text}
+    <p
+      className={`test-double-notice test-double-${kind} ${className}`.trim()}
+      role="note"
+      data-testid="test-double-notice"
+    >
+      <strong>{title}</strong>: {children ?? text}
     </p>
   );
 }

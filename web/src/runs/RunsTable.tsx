@@ -1,4 +1,5 @@
 import type { RunSummary } from '@trellis/shared';
+import { simulatedModelsOf, TestDoubleNotice, TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { navigate } from '../router.ts';
 import { formatMs, formatTokens, formatWhen } from './format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -19,59 +20,81 @@ function Result({ success }: { success: boolean | null }) {
   );
 }
 
+/** The models a run called; one that is a test double says so. */
+function Models({ models }: { models: string[] }) {
+  if (models.length === 0) return <span className="muted">–</span>;
+  return (
+    <>
+      <code>{models.join(', ')}</code>{' '}
+      <TestDoubleTag kind={simulatedModelsOf(models).length > 0 ? 'simulated' : null} short />
+    </>
+  );
+}
+
 /** The runs of one page; a row opens its run. */
 export function RunsTable({ runs }: { runs: RunSummary[] }) {
+  const anySimulated = runs.some((run) => simulatedModelsOf(run.models).length > 0);
   return (
-    <table className="runs-table">
-      <thead>
-        <tr>
-          <th>Status</th>
-          <th>Graph</th>
-          <th>Task</th>
-          <th className="num">Difficulty</th>
-          <th>Result</th>
-          <th className="num">Steps</th>
-          <th className="num">Tokens</th>
-          <th className="num">Duration</th>
-          <th>Created</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((run) => {
-          const href = `/runs/${encodeURIComponent(run.id)}`;
-          const tokens = run.totals ? run.totals.promptTokens + run.totals.completionTokens : null;
-          return (
-            <tr key={run.id} className="run-row" onClick={() => navigate(href)}>
-              <td>
-                <StatusBadge status={run.status} />
-              </td>
-              <td>
-                <a
-                  href={href}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    event.stopPropagation();
-                    navigate(href);
-                  }}
-                >
-                  {run.graphName}
-                </a>
-              </td>
-              <td>
-                <code>{run.taskId}</code>
-              </td>
-              <td className="num">{run.difficulty ?? '–'}</td>
-              <td>
-                <Result success={run.success} />
-              </td>
-              <td className="num">{run.steps}</td>
-              <td className="num">{formatTokens(tokens)}</td>
-              <td className="num">{formatMs(duration(run))}</td>
-              <td className="muted small">{formatWhen(run.createdAt)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <>
+      <table className="runs-table">
+        <thead>
+          <tr>
+            <th>Status</th>
+            <th>Graph</th>
+            <th>Task</th>
+            <th>Model</th>
+            <th className="num">Difficulty</th>
+            <th>Result</th>
+            <th className="num">Steps</th>
+            <th className="num">Tokens</th>
+            <th className="num">Duration</th>
+            <th>Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => {
+            const href = `/runs/${encodeURIComponent(run.id)}`;
+            const tokens = run.totals ? run.totals.promptTokens + run.totals.completionTokens : null;
+            return (
+              <tr key={run.id} className="run-row" onClick={() => navigate(href)}>
+                <td>
+                  <StatusBadge status={run.status} />
+                </td>
+                <td>
+                  <a
+                    href={href}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      event.stopPropagation();
+                      navigate(href);
+                    }}
+                  >
+                    {run.graphName}
+                  </a>
+                </td>
+                <td>
+                  <code>{run.taskId}</code>
+                </td>
+                <td>
+                  <Models models={run.models} />
+                </td>
+                <td className="num">{run.difficulty ?? '–'}</td>
+                <td>
+                  <Result success={run.success} />
+                </td>
+                <td className="num">{run.steps}</td>
+                <td className="num">{formatTokens(tokens)}</td>
+                <td className="num">{formatMs(duration(run))}</td>
+                <td className="muted small">{formatWhen(run.createdAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <TestDoubleNotice kind={anySimulated ? 'simulated' : null} className="is-inset">
+        the runs marked simulated called a seeded test double that plays a weak code agent. They show how a
+        scaffold copes with its mistakes, never how a model performs.
+      </TestDoubleNotice>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import { useCancelRun } from '../../api/runs.ts';
+import { simulatedModelsOf, TestDoubleTag } from '../../components/TestDoubleNotice.tsx';
 import { navigate } from '../../router.ts';
 import { RunTrace } from '../../runs/RunTrace.tsx';
 import type { RunView } from '../../runs/runView.ts';
@@ -9,6 +10,7 @@ export function RunPanel({ runId, view, onClose }: { runId: string; view: RunVie
   const cancel = useCancelRun();
   const live = view.finished === null;
   const step = view.steps[view.steps.length - 1]?.step;
+  const simulated = simulatedModelsOf(Object.values(view.calls).map((call) => call.model)).length > 0;
   return (
     <section className="run-panel" aria-label="Live run">
       <header className="run-panel-head">
@@ -29,6 +31,7 @@ export function RunPanel({ runId, view, onClose }: { runId: string; view: RunVie
             </span>
           ) : null}
         </span>
+        <TestDoubleTag kind={simulated ? 'simulated' : null} />
         <span className="toolbar-spacer" />
         {live ? (
           <button
