@@ -1,6 +1,7 @@
 import type { Evaluation, RunDetail, RunStatus } from '@trellis/shared';
 import { useState } from 'react';
 import { isLive, useCancelRun } from '../api/runs.ts';
+import { simulatedModelsOf, TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { ClippedText } from './ClippedText.tsx';
 import { formatMs, formatTokens, formatWhen } from './format.ts';
 import type { RunView } from './runView.ts';
@@ -69,6 +70,9 @@ export function RunHeader({
   const error = view.finished?.error ?? run?.error ?? null;
   const totals = view.finished?.totals ?? run?.totals ?? liveTokens(view);
   const live = status !== 'connecting' && isLive(status);
+  // The stored run lists its models once it is read; a live run's calls name them as they are made.
+  const models = [...new Set([...(run?.models ?? []), ...Object.values(view.calls).map((c) => c.model)])];
+  const simulated = simulatedModelsOf(models).length > 0;
   const elapsed =
     totals?.durationMs ?? (view.firstAt !== null && view.lastAt !== null ? view.lastAt - view.firstAt : null);
   return (
@@ -77,12 +81,18 @@ export function RunHeader({
         <div className="run-title">
           <h1>{view.started?.graphName ?? run?.graphName ?? 'Run'}</h1>
           <StatusBadge status={status} />
+          <TestDoubleTag kind={simulated ? 'simulated' : null} />
         </div>
         <div className="run-facts small">
           <span>
             Task <code>{view.started?.taskId ?? run?.taskId ?? '…'}</code>
           </span>
           {run?.difficulty ? <span>difficulty {run.difficulty}</span> : null}
+          {models.length > 0 ? (
+            <span>
+              model{models.length === 1 ? '' : 's'} <code>{models.join(', ')}</code>
+            </span>
+          ) : null}
           <span>
             {view.steps.length || run?.steps || 0} step{(view.steps.length || run?.steps) === 1 ? '' : 's'}
           </span>
