@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { test as base, expect } from '@playwright/test';
 
 export const TEST_SERVER = `http://127.0.0.1:${process.env.E2E_TEST_SERVER_PORT ?? 18001}`;
@@ -60,4 +61,46 @@ export async function snap(page: import('@playwright/test').Page, name: string):
     await page.screenshot({ path: `${dir}/${name}-${size.width}x${size.height}.png` });
   }
   if (original) await page.setViewportSize(original);
+}
+
+/** A simulated-model server the spec started, at the URL it serves (ending in /v1). */
+export interface SimulatedModel {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulated model (`pnpm testserver --simulated …`) on a free port, as a newcomer without a GPU would,
+ * with `args` after `--simulated small`; resolves once its start-up banner names the URL it serves.
+ */
+export async function startSimulatedModel(args: string[] = []): Promise<SimulatedModel> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/src/testserver/cli.ts', '--simulated', 'small', '--port', '0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the simulated model did not start: ${out}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /SIMULATED model .* at (http:\/\/\S+\/v1)/.exec(out);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]!);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`the simulated model exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
