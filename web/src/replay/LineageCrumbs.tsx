@@ -89,7 +89,7 @@ export function LineageCrumbs({ runId }: { runId: string }) {
     <span className="lineage-crumbs" data-testid="lineage">
       {own.parentRunId ? (
         <span className="lineage-parent">
-          <span aria-hidden="true">⑂</span> fork of <RunLink id={own.parentRunId} /> at step {own.forkStep}
+          <span aria-hidden="true">↳</span> fork of <RunLink id={own.parentRunId} /> at step {own.forkStep}
           {own.rescueId ? (
             <>
               {' '}
@@ -121,6 +121,17 @@ export function LineageCrumbs({ runId }: { runId: string }) {
         >
           <ForkEditView edit={own.edit} findings={own.findings} />
         </Popover>
+      ) : null}
+      {own.parentRunId ? (
+        <a
+          href={compareHref(own.parentRunId, runId)}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate(compareHref(own.parentRunId!, runId));
+          }}
+        >
+          Compare with parent
+        </a>
       ) : null}
       {size > 1 ? (
         <Popover

@@ -88,13 +88,13 @@ export default function RescueDialog({
 
   const what =
     'runIds' in selection
-      ? `the ${selection.runIds.length} selected run${selection.runIds.length === 1 ? '' : 's'}`
-      : `every failed run matching ${selection.description}`;
+      ? `The ${selection.runIds.length} selected run${selection.runIds.length === 1 ? '' : 's'}, re-run under one change`
+      : `Every failed run matching ${selection.description}, re-run under one change`;
   return (
     <dialog ref={dialog} className="fork-dialog rescue-dialog" aria-labelledby={titleId} onClose={onClose}>
       <header className="fork-head">
         <h2 id={titleId}>Rescue failed runs</h2>
-        <span className="muted">Re-run {what} under a change</span>
+        <span className="muted">{what}</span>
         <button
           type="button"
           className="ghost small push-end"

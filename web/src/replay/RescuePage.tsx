@@ -201,7 +201,7 @@ export function RescuePage({ rescueId }: { rescueId: string }) {
         <Link href="/rescues">Rescues</Link>
         <span aria-hidden="true">/</span>
         <code>{data.id}</code>
-        <span className={`stream-state${following ? ' is-live' : ''}`}>
+        <span className={`stream-state${following ? ' is-live' : ''}`} data-testid="rescue-state">
           {following ? 'following live' : data.status}
         </span>
       </nav>

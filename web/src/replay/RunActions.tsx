@@ -1,8 +1,7 @@
 import type { RunDetail } from '@trellis/shared';
 import { lazy, Suspense, useState } from 'react';
-import { useLineage, useReplay } from '../api/replay.ts';
+import { useReplay } from '../api/replay.ts';
 import { isLive } from '../api/runs.ts';
-import { navigate } from '../router.ts';
 import type { RunView } from '../runs/runView.ts';
 import { lastFinishedOf } from './firstFailure.ts';
 import { Popover } from './Popover.tsx';
@@ -59,8 +58,8 @@ function ReplayButton({
 }
 
 /**
- * What can be done with a recorded run, in its header: replay it, fork it from the selected step, compare a fork
- * with its parent; and where it first failed.
+ * What can be done with a recorded run, in its header: replay it, fork it from the step being inspected; and where
+ * it first failed.
  */
 export function RunActions({
   runId,
@@ -77,29 +76,15 @@ export function RunActions({
   firstFailure: number | null;
   onShowStep: (step: number) => void;
 }) {
-  const lineage = useLineage(runId);
   const [forkStep, setForkStep] = useState<number | null>(null);
   const status = view.finished?.status ?? run?.status;
   const live = status === undefined || isLive(status);
   const forkable = live ? lastFinishedOf(view) : (view.steps.at(-1)?.step ?? 0);
   const step = selectedStep ?? firstFailure ?? view.steps.at(-1)?.step ?? null;
   const canFork = step !== null && step <= forkable;
-  const parent = lineage.data?.lineage.parentRunId ?? null;
   return (
     <div className="run-actions">
       <div className="run-actions-row">
-        {parent ? (
-          <a
-            className="button-link small"
-            href={compareHref(parent, runId)}
-            onClick={(event) => {
-              event.preventDefault();
-              navigate(compareHref(parent, runId));
-            }}
-          >
-            Compare with parent
-          </a>
-        ) : null}
         <ReplayButton runId={runId} finished={!live} onShowStep={onShowStep} />
         <button
           type="button"

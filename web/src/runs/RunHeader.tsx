@@ -1,5 +1,5 @@
 import type { Evaluation, RunDetail, RunStatus } from '@trellis/shared';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { isLive, useCancelRun } from '../api/runs.ts';
 import { simulatedModelsOf, TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { ClippedText } from './ClippedText.tsx';
@@ -59,10 +59,13 @@ export function RunHeader({
   runId,
   run,
   view,
+  actions,
 }: {
   runId: string;
   run: RunDetail | undefined;
   view: RunView;
+  /** What can be done with the run (replay, fork), beside Cancel. */
+  actions?: ReactNode;
 }) {
   const cancel = useCancelRun();
   const status: RunStatus | 'connecting' = view.finished?.status ?? run?.status ?? view.status;
@@ -108,6 +111,7 @@ export function RunHeader({
         </div>
       </div>
       <div className="run-header-side">
+        {actions}
         {live ? (
           <button
             type="button"

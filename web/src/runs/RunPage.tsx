@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useDeferredValue, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { runKeys, useRun } from '../api/runs.ts';
+import { FirstFailureContext, firstFailureOf } from '../replay/firstFailure.ts';
 import { navigate } from '../router.ts';
 import { RoleTotalsTable } from './RoleTotalsTable.tsx';
 import { RunHeader } from './RunHeader.tsx';
@@ -10,6 +11,11 @@ import { StepInspector } from './StepInspector.tsx';
 import { StepTimeline } from './StepTimeline.tsx';
 import { useRunEvents } from './useRunEvents.ts';
 import '../runs.css';
+
+// Replay, fork and lineage load after the first render: the trace never waits for them.
+const parts = () => import('../replay/runPageParts.ts');
+const RunActions = lazy(() => parts().then((m) => ({ default: m.RunActions })));
+const LineageCrumbs = lazy(() => parts().then((m) => ({ default: m.LineageCrumbs })));
 
 /** One run, live or finished (the same view either way): header, totals, timeline, trace and step inspection. */
 export function RunPage({ runId }: { runId: string }) {
@@ -34,6 +40,15 @@ export function RunPage({ runId }: { runId: string }) {
     setPinned(step);
     if (next) setTab(next);
   }, []);
+
+  const firstFailure = useMemo(() => firstFailureOf(view), [view]);
+  const showStep = useCallback(
+    (s: number) => {
+      selectStep(s);
+      setReveal(s);
+    },
+    [selectStep],
+  );
 
   const latest = view.steps[view.steps.length - 1] ?? null;
   const step = (pinned !== null ? view.steps.find((s) => s.step === pinned) : null) ?? latest;
@@ -75,20 +90,37 @@ export function RunPage({ runId }: { runId: string }) {
         </a>
         <span aria-hidden="true">/</span>
         <code>{runId}</code>
+        <Suspense fallback={null}>
+          <LineageCrumbs runId={runId} />
+        </Suspense>
         <span className={`stream-state${connected ? ' is-live' : ''}`} data-testid="stream-state">
           {connected ? 'following live' : view.finished ? 'complete' : 'connecting…'}
         </span>
       </nav>
-      <RunHeader runId={runId} run={run.data} view={view} />
+      <RunHeader
+        runId={runId}
+        run={run.data}
+        view={view}
+        actions={
+          <Suspense fallback={null}>
+            <RunActions
+              runId={runId}
+              run={run.data}
+              view={view}
+              selectedStep={step?.step ?? null}
+              firstFailure={firstFailure}
+              onShowStep={showStep}
+            />
+          </Suspense>
+        }
+      />
       <div className="run-overview">
         <RoleTotalsTable view={view} />
         <StepTimeline
           view={settled}
           selectedStep={step?.step ?? null}
-          onSelect={(s) => {
-            selectStep(s);
-            setReveal(s);
-          }}
+          firstFailure={firstFailure}
+          onSelect={showStep}
         />
       </div>
       <div className="run-main">
@@ -112,24 +144,17 @@ export function RunPage({ runId }: { runId: string }) {
               </button>
             ) : null}
           </div>
-          <RunTrace
-            runId={runId}
-            view={view}
-            selectedStep={step?.step ?? null}
-            revealStep={reveal}
-            onSelectStep={selectStep}
-          />
+          <FirstFailureContext value={firstFailure}>
+            <RunTrace
+              runId={runId}
+              view={view}
+              selectedStep={step?.step ?? null}
+              revealStep={reveal}
+              onSelectStep={selectStep}
+            />
+          </FirstFailureContext>
         </div>
-        <StepInspector
-          view={settled}
-          step={settledStep}
-          tab={tab}
-          onTab={setTab}
-          onStep={(s) => {
-            selectStep(s);
-            setReveal(s);
-          }}
-        />
+        <StepInspector view={settled} step={settledStep} tab={tab} onTab={setTab} onStep={showStep} />
       </div>
     </section>
   );

@@ -1,9 +1,18 @@
 import { RunStatus } from '@trellis/shared';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { isLive, useRuns } from '../api/runs.ts';
 import { RunsTable } from './RunsTable.tsx';
-import { filtersFromSearch, filtersToSearch, listQuery, PAGE_SIZE, type RunFilters } from './runFilters.ts';
+import {
+  filtersFromSearch,
+  filtersToSearch,
+  listQuery,
+  PAGE_SIZE,
+  type RunFilters,
+  rescueQuery,
+} from './runFilters.ts';
 import '../runs.css';
+
+const RunsActions = lazy(() => import('../replay/RunsActions.tsx').then((m) => ({ default: m.RunsActions })));
 
 /** Text filters settle for this long before the list is asked for again. */
 const TYPING_MS = 300;
@@ -70,6 +79,14 @@ export function RunsPage() {
   const task = useDebounced(filters.task, TYPING_MS);
   const settled = { ...filters, graph, task };
   const runs = useRuns(listQuery(settled));
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   // The filters live in the address, so a reload or a shared link shows the same list.
   useEffect(() => {
@@ -113,7 +130,15 @@ export function RunsPage() {
       ) : null}
       {runs.data && runs.data.runs.length > 0 ? (
         <div className="card runs-card">
-          <RunsTable runs={runs.data.runs} />
+          <Suspense fallback={null}>
+            <RunsActions
+              runs={runs.data.runs}
+              selected={selected}
+              query={rescueQuery(settled)}
+              onClear={() => setSelected(new Set())}
+            />
+          </Suspense>
+          <RunsTable runs={runs.data.runs} selected={selected} onToggle={toggle} />
           <nav className="runs-pager" aria-label="Pages">
             <span className="muted small" data-testid="runs-range">
               {first + 1}–{Math.min(first + PAGE_SIZE, total)} of {total}

@@ -31,14 +31,27 @@ function Models({ models }: { models: string[] }) {
   );
 }
 
-/** The runs of one page; a row opens its run. */
-export function RunsTable({ runs }: { runs: RunSummary[] }) {
+/** The runs of one page; a row opens its run, its box selects it (to compare or rescue). */
+export function RunsTable({
+  runs,
+  selected,
+  onToggle,
+}: {
+  runs: RunSummary[];
+  selected?: ReadonlySet<string>;
+  onToggle?: (runId: string) => void;
+}) {
   const anySimulated = runs.some((run) => simulatedModelsOf(run.models).length > 0);
   return (
     <>
       <table className="runs-table">
         <thead>
           <tr>
+            {onToggle ? (
+              <th className="select-col">
+                <span className="visually-hidden">Select</span>
+              </th>
+            ) : null}
             <th>Status</th>
             <th>Graph</th>
             <th>Task</th>
@@ -56,7 +69,22 @@ export function RunsTable({ runs }: { runs: RunSummary[] }) {
             const href = `/runs/${encodeURIComponent(run.id)}`;
             const tokens = run.totals ? run.totals.promptTokens + run.totals.completionTokens : null;
             return (
-              <tr key={run.id} className="run-row" onClick={() => navigate(href)}>
+              <tr
+                key={run.id}
+                className={`run-row${selected?.has(run.id) ? ' is-selected' : ''}`}
+                onClick={() => navigate(href)}
+              >
+                {onToggle ? (
+                  <td className="select-col">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${run.taskId} run ${run.id}`}
+                      checked={selected?.has(run.id) ?? false}
+                      onClick={(event) => event.stopPropagation()}
+                      onChange={() => onToggle(run.id)}
+                    />
+                  </td>
+                ) : null}
                 <td>
                   <StatusBadge status={run.status} />
                 </td>

@@ -50,3 +50,9 @@ export function listQuery(filters: RunFilters) {
     offset: filters.page * PAGE_SIZE,
   };
 }
+
+/** The filters as a rescue takes them: every matching run, not one page. */
+export function rescueQuery(filters: RunFilters) {
+  const { limit: _limit, offset: _offset, ...query } = listQuery(filters);
+  return query;
+}

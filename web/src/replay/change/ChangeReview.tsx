@@ -71,12 +71,12 @@ export function ChangeReview({
               graph version → <code>{draft.versionId}</code> ({versionChanges.length} difference
               {versionChanges.length === 1 ? '' : 's'} from the run's)
             </span>
-            <ul className="review-sublist">
+            <ul className="review-list review-nested">
               {versionChanges.slice(0, MAX_VERSION_LINES).map((change) => (
-                <li key={change.path}>{describeEditChange(change)}</li>
+                <ChangeLine key={change.path} change={change} />
               ))}
               {versionChanges.length > MAX_VERSION_LINES ? (
-                <li className="muted">and {versionChanges.length - MAX_VERSION_LINES} more</li>
+                <li className="muted small">and {versionChanges.length - MAX_VERSION_LINES} more</li>
               ) : null}
             </ul>
           </li>
