@@ -14,6 +14,7 @@ import { expect, type SimulatedModel, snap, startSimulatedModel, test } from './
  */
 
 const TASK = 'event_contacts_1';
+const ENDPOINT = 'no gpu';
 const SIMULATED_LABEL = 'simulated model — not a real model’s result';
 
 const runStatus = (page: Page) =>
@@ -43,22 +44,27 @@ test('a newcomer adds the simulated model, runs three roles on a task from the c
   request,
 }) => {
   test.setTimeout(120_000);
+  // An earlier attempt in the same data directory (a retry, --repeat-each) left its endpoint: start without it.
+  const existing = (await (await request.get('/api/endpoints')).json()) as { id: string; name: string }[];
+  for (const endpoint of existing.filter((e) => e.name === ENDPOINT)) {
+    expect((await request.delete(`/api/endpoints/${endpoint.id}`)).ok()).toBe(true);
+  }
 
   // Endpoints: the card and the checks say it is simulated.
   await page.goto('/endpoints');
   await page.getByRole('button', { name: 'Add endpoint' }).first().click();
   const form = page.getByRole('form', { name: 'Add endpoint' });
-  await form.getByLabel('Name').fill('no gpu');
+  await form.getByLabel('Name').fill(ENDPOINT);
   await form.getByLabel('Server').selectOption('vllm');
   await form.getByLabel('Base URL').fill(simulated.url);
   await form.getByLabel('Default model').fill('simulated-small');
   await form.getByRole('button', { name: 'Add endpoint' }).click();
   await expect(form).toBeHidden();
-  const card = page.getByRole('article', { name: 'Endpoint no gpu' });
+  const card = page.getByRole('article', { name: `Endpoint ${ENDPOINT}` });
   await expect(card.getByTestId('health-status')).toHaveText('Healthy');
   await expect(card.getByRole('list', { name: 'Served models' })).toContainText('simulated-small');
   await expect(card.getByRole('note')).toContainText('Simulated model — not a real model’s result');
-  const checks = page.getByRole('status', { name: 'Checks for no gpu' });
+  const checks = page.getByRole('status', { name: `Checks for ${ENDPOINT}` });
   await expect(checks).toContainText('Saved after checking the connection');
   await expect(checks.getByTestId('test-double-tag')).toHaveText(SIMULATED_LABEL);
   await snap(page, 'simulated-endpoint');
@@ -68,7 +74,7 @@ test('a newcomer adds the simulated model, runs three roles on a task from the c
   await page.getByRole('button', { name: 'File ▾' }).click();
   await page.getByTestId('preset-three-roles').click();
   await expect(page.getByTestId('node-corrector')).toBeVisible();
-  await page.getByLabel('Run endpoint').selectOption({ label: 'no gpu (simulated)' });
+  await page.getByLabel('Run endpoint').selectOption({ label: `${ENDPOINT} (simulated)` });
   await page.getByRole('button', { name: /^Task/ }).click();
   const picker = page.getByRole('dialog', { name: 'Choose a task' });
   await picker.getByLabel('Search tasks').fill(TASK);
@@ -119,7 +125,7 @@ test('a newcomer adds the simulated model, runs three roles on a task from the c
 
   // The Playground: replies from this endpoint carry the same notice.
   await page.getByRole('link', { name: 'Playground' }).click();
-  await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: 'no gpu' });
+  await page.getByLabel('Endpoint', { exact: true }).selectOption({ label: ENDPOINT });
   await expect(page.getByRole('region', { name: 'Completion' }).getByRole('note')).toContainText(
     'Simulated model — not a real model’s result',
   );
