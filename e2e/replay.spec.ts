@@ -11,22 +11,23 @@ import { expect, type SimulatedModel, snap, startSimulatedModel, test } from './
  * fork's version and reads how many were rescued.
  *
  * Everything the simulated model says is drawn from the request and the run's seed, so these runs end the same
- * way on every machine: with seed 1, six of the eight tasks fail.
+ * way on every machine: with seed 1, six of these eight tasks fail, and the docs rescue five of them.
  */
 
 const GRAPH = 'Replay e2e: corrector without docs';
+/** Tasks no other spec runs on, so lists filtered by task there see only their own runs. */
 const TASKS = [
-  'notes_pin_1',
-  'notes_pin_2',
-  'notes_pin_3',
-  'notes_wifi_details_1',
-  'notes_wifi_details_2',
   'notes_wifi_details_3',
   'notes_create_1',
   'notes_create_2',
+  'notes_count_tag_2',
+  'todo_add_1',
+  'todo_add_3',
+  'todo_complete_1',
+  'todo_earliest_due_1',
 ];
-/** The failed run the user forks: it first fails at step 4, calling an API with a wrong argument name. */
-const FORKED_TASK = 'notes_pin_1';
+/** The failed run the user forks: at step 4 it calls an API without its access token, and fails. */
+const FORKED_TASK = 'notes_wifi_details_3';
 const WITHOUT_DOCS = 'Code:\n```python\n{{code}}\n```\n\nLast error or observation:\n{{error}}';
 const DOCS = '\n\nDocs of the APIs this code calls:\n{{api_docs}}';
 
@@ -123,6 +124,7 @@ test('a failed run: where it first failed, a fork there with an edited corrector
   // Replay: no model, the same answer on every step.
   await page.getByRole('button', { name: 'Replay' }).click();
   await expect(page.getByTestId('replay-verdict')).toHaveText(/Replay matches the record on every step/);
+  await snap(page, 'replay-verdict');
   await page.keyboard.press('Escape');
 
   // Fork from step 4 with the API docs put back into the corrector's user message.
@@ -156,6 +158,12 @@ test('a failed run: where it first failed, a fork there with an edited corrector
     'Docs of the APIs this code calls:',
   );
   await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Forks tree (2 runs) ▾' }).click();
+  const tree = page.getByRole('list', { name: 'Forks tree' });
+  await expect(tree.locator('.lineage-node.is-current')).toContainText('this run');
+  await expect(tree.locator('.lineage-node')).toHaveCount(2);
+  await snap(page, 'replay-forks-tree');
+  await page.keyboard.press('Escape');
 
   // Compared with its parent: the same first steps, then the first divergence, open, the code as a diff.
   await page.getByRole('link', { name: 'Compare with parent' }).click();
@@ -167,11 +175,11 @@ test('a failed run: where it first failed, a fork there with an edited corrector
   const divergence = page.locator('.compare-row.is-first-divergence');
   await expect(divergence).toContainText('first divergence');
   const diff = divergence.getByTestId('code-diff');
-  await expect(diff.locator('.editor.original .view-lines')).toContainText('search=', { timeout: 20_000 });
-  await expect(diff.locator('.editor.modified .view-lines')).toContainText('query=');
-  await expect(divergence.getByRole('region', { name: 'Left observation' })).toContainText(
-    'unknown parameter',
-  );
+  await expect(diff.locator('.editor.original .view-lines')).toContainText('search_notes(query=', {
+    timeout: 20_000,
+  });
+  await expect(diff.locator('.editor.modified .view-lines')).toContainText('access_token=notes_token');
+  await expect(divergence.getByRole('region', { name: 'Left observation' })).toContainText('401');
   await expect(page.getByTestId('test-double-notice')).toContainText('Simulated model');
   await snap(page, 'replay-compare');
 

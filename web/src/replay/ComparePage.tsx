@@ -6,7 +6,7 @@ import { navigate, usePath } from '../router.ts';
 import { formatMs, formatTokens } from '../runs/format.ts';
 import { DiffEditorView } from '../runs/inspect/CodeDiff.tsx';
 import { StatusBadge } from '../runs/StatusBadge.tsx';
-import { compareHref } from './RunActions.tsx';
+import { compareHref } from './links.ts';
 import '../runs.css';
 import './replay.css';
 

@@ -1,11 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import type { LineageNode } from '@trellis/shared';
-import type { ReactNode } from 'react';
-import { useLineage } from '../api/replay.ts';
+import { type ReactNode, useEffect } from 'react';
+import { replayKeys, useLineage } from '../api/replay.ts';
+import { useRun } from '../api/runs.ts';
 import { navigate } from '../router.ts';
 import { StatusBadge } from '../runs/StatusBadge.tsx';
 import { ForkEditView } from './ForkEditView.tsx';
+import { compareHref } from './links.ts';
 import { Popover } from './Popover.tsx';
-import { compareHref } from './RunActions.tsx';
 import './replay.css';
 
 function RunLink({ id, children }: { id: string; children?: ReactNode }) {
@@ -81,6 +83,12 @@ export function LineageTreeView({ root, current }: { root: LineageNode; current:
  */
 export function LineageCrumbs({ runId }: { runId: string }) {
   const lineage = useLineage(runId);
+  const status = useRun(runId).data?.status;
+  const client = useQueryClient();
+  // The tree shows this run's status too: read it again when the run's own status changes.
+  useEffect(() => {
+    if (status) void client.invalidateQueries({ queryKey: replayKeys.lineage(runId) });
+  }, [status, client, runId]);
   if (!lineage.data) return null;
   const { lineage: own, root } = lineage.data;
   const size = count(root);
@@ -111,6 +119,7 @@ export function LineageCrumbs({ runId }: { runId: string }) {
         <Popover
           label="The fork's edit"
           className="lineage-popover"
+          align="end"
           buttonClassName="link small lineage-edit-button"
           button={
             <>
@@ -137,6 +146,7 @@ export function LineageCrumbs({ runId }: { runId: string }) {
         <Popover
           label="Forks tree"
           className="lineage-popover"
+          align="end"
           buttonClassName="link small"
           button={`Forks tree (${size} runs) ▾`}
         >

@@ -1,5 +1,11 @@
 import { useQueries } from '@tanstack/react-query';
-import { formatDuration, type Rescue, type RescuePair, type RunDetail } from '@trellis/shared';
+import {
+  formatDuration,
+  type Rescue,
+  type RescuePair,
+  type RescueProgress,
+  type RunDetail,
+} from '@trellis/shared';
 import { type ReactNode, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useEndpoints } from '../api/endpoints.ts';
@@ -10,7 +16,7 @@ import { navigate } from '../router.ts';
 import { formatWhen } from '../runs/format.ts';
 import { StatusBadge } from '../runs/StatusBadge.tsx';
 import { describeChange } from './change/describeChange.ts';
-import { compareHref } from './RunActions.tsx';
+import { compareHref } from './links.ts';
 import { useRescueProgress } from './useRescueProgress.ts';
 import '../runs.css';
 import './replay.css';
@@ -55,24 +61,30 @@ function useRescueModels(rescue: Rescue | undefined): string[] {
   });
 }
 
-/** Time left, counting down between progress events. */
-function useCountdown(etaMs: number | null, running: boolean): number | null {
-  const [since, setSince] = useState(() => Date.now());
+/** Milliseconds since this progress report arrived, ticking each second while the rescue runs. */
+function useSinceReport(progress: RescueProgress, running: boolean): number {
+  const [received, setReceived] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new estimate restarts the count
-  useEffect(() => setSince(Date.now()), [etaMs]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new report restarts the clock
+  useEffect(() => {
+    const at = Date.now();
+    setReceived(at);
+    setNow(at);
+  }, [progress]);
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [running]);
-  return etaMs === null ? null : Math.max(0, etaMs - (now - since));
+  return Math.max(0, now - received);
 }
 
 function Progress({ rescue }: { rescue: Rescue }) {
   const { progress } = rescue;
   const running = progress.status === 'running';
-  const eta = useCountdown(progress.etaMs, running);
+  const since = useSinceReport(progress, running);
+  const eta = progress.etaMs === null ? null : Math.max(0, progress.etaMs - since);
+  const elapsed = progress.elapsedMs + (running ? since : 0);
   const failing = rescue.pairs.filter((p) => p.status === 'failing' || p.status === 'error').length;
   const percent = progress.total > 0 ? (progress.done / progress.total) * 100 : 0;
   return (
@@ -107,7 +119,7 @@ function Progress({ rescue }: { rescue: Rescue }) {
         {running ? <span>{progress.running} running</span> : null}
         {progress.ratePerMinute !== null ? <span>{progress.ratePerMinute.toFixed(1)} per minute</span> : null}
         {running && eta !== null ? <span>about {formatDuration(eta)} left</span> : null}
-        {running && progress.elapsedMs > 0 ? <span>{formatDuration(progress.elapsedMs)} so far</span> : null}
+        {running && elapsed >= 1000 ? <span>{formatDuration(elapsed)} so far</span> : null}
         {!running ? <span>{progress.status}</span> : null}
       </p>
     </section>

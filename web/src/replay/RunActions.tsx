@@ -10,10 +10,6 @@ import './replay.css';
 
 const ForkDialog = lazy(() => import('./ForkDialog.tsx'));
 
-export function compareHref(left: string, right: string): string {
-  return `/compare?left=${encodeURIComponent(left)}&right=${encodeURIComponent(right)}`;
-}
-
 function ReplayButton({
   runId,
   finished,

@@ -2,9 +2,8 @@ import type { RescueQuery, RunSummary } from '@trellis/shared';
 import { lazy, Suspense, useState } from 'react';
 import { isLive } from '../api/runs.ts';
 import { navigate } from '../router.ts';
+import { compareHref } from './links.ts';
 import type { RescueSelection } from './RescueDialog.tsx';
-import { compareHref } from './RunActions.tsx';
-import './replay.css';
 
 const RescueDialog = lazy(() => import('./RescueDialog.tsx'));
 
@@ -45,7 +44,7 @@ export function RunsActions({
         : 'The two runs are on different tasks';
   return (
     <div className="runs-actions" role="toolbar" aria-label="Selected runs">
-      <span className="muted small">
+      <span className="muted small runs-actions-hint">
         {chosen.length === 0 ? 'Select runs to compare or rescue them.' : `${chosen.length} selected`}
         {chosen.length > 0 ? (
           <>

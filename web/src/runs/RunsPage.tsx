@@ -1,6 +1,7 @@
 import { RunStatus } from '@trellis/shared';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { isLive, useRuns } from '../api/runs.ts';
+import { RunsActions } from '../replay/RunsActions.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import {
   filtersFromSearch,
@@ -11,8 +12,6 @@ import {
   rescueQuery,
 } from './runFilters.ts';
 import '../runs.css';
-
-const RunsActions = lazy(() => import('../replay/RunsActions.tsx').then((m) => ({ default: m.RunsActions })));
 
 /** Text filters settle for this long before the list is asked for again. */
 const TYPING_MS = 300;
@@ -130,14 +129,12 @@ export function RunsPage() {
       ) : null}
       {runs.data && runs.data.runs.length > 0 ? (
         <div className="card runs-card">
-          <Suspense fallback={null}>
-            <RunsActions
-              runs={runs.data.runs}
-              selected={selected}
-              query={rescueQuery(settled)}
-              onClear={() => setSelected(new Set())}
-            />
-          </Suspense>
+          <RunsActions
+            runs={runs.data.runs}
+            selected={selected}
+            query={rescueQuery(settled)}
+            onClear={() => setSelected(new Set())}
+          />
           <RunsTable runs={runs.data.runs} selected={selected} onToggle={toggle} />
           <nav className="runs-pager" aria-label="Pages">
             <span className="muted small" data-testid="runs-range">
