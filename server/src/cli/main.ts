@@ -1,16 +1,13 @@
 import path from 'node:path';
 import { PRESET_IDS, preset } from '@trellis/shared';
-import { ConfigError, loadConfig } from '../config.ts';
-import { createContext } from '../context.ts';
+import { ConfigError } from '../config.ts';
 import { DomainError } from '../domain-errors.ts';
-import { BuiltinHost } from '../environments/builtin.ts';
-import { openDb } from '../store/db.ts';
 import { builtinTasks, listTasks } from '../world/index.ts';
 import { parseCommand, UsageError, usageOf } from './args.ts';
 import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
 import { formatEvent, simulatedNotice, simulatedSuffix } from './print.ts';
 import { compare, fork, replay, rescue } from './replay-run.ts';
-import { CliError, loadGraph, resolveEndpoint } from './setup.ts';
+import { CliError, loadGraph, resolveEndpoint, withStore } from './setup.ts';
 
 function tasks(argv: string[]): number {
   const parsed = parseCommand(TASKS, argv);
@@ -48,86 +45,69 @@ async function run(argv: string[]): Promise<number> {
       'run',
     );
   }
-  const config = loadConfig({
-    ...process.env,
-    ...(values['data-dir'] ? { TRELLIS_DATA_DIR: values['data-dir'] } : {}),
-  });
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a positive integer, not '${values.concurrency}'`, 'run');
-  const db = openDb(path.join(config.dataDir, 'trellis.db'));
-  const shutdown = new AbortController();
-  const host = new BuiltinHost();
-  const ctx = createContext(config, db, shutdown.signal, {
-    tasks: builtinTasks,
-    environment: () => host.environment(),
-    maxConcurrentRuns: concurrency,
-  });
-  try {
-    await ctx.registry.seedDeclared();
-    const version = loadGraph(values.graph, ctx);
-    const endpointId = resolveEndpoint(values.endpoint, ctx);
-    const taskIds = values.task
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
-    for (const id of taskIds)
-      if (!builtinTasks.get(id)) throw new CliError(`unknown task '${id}' (see: trellis tasks)`);
+  const graph = values.graph;
+  const endpoint = values.endpoint;
+  const taskIds = values.task
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return withStore(
+    values['data-dir'],
+    'run',
+    async ({ ctx }, stopped) => {
+      const version = loadGraph(graph, ctx);
+      const endpointId = resolveEndpoint(endpoint, ctx);
+      for (const id of taskIds)
+        if (!builtinTasks.get(id)) throw new CliError(`unknown task '${id}' (see: trellis tasks)`);
 
-    let finished = 0;
-    const outcomes = new Map<string, string>();
-    const simulated = new Set<string>();
-    const runs = taskIds.map((taskId) => {
-      const run = ctx.manager.start({
-        version,
-        taskId,
-        difficulty: builtinTasks.get(taskId)?.difficulty ?? null,
-        endpointId,
-        model: values.model,
-        overrides: {},
+      let finished = 0;
+      const outcomes = new Map<string, string>();
+      const simulated = new Set<string>();
+      const runs = taskIds.map((taskId) => {
+        const run = ctx.manager.start({
+          version,
+          taskId,
+          difficulty: builtinTasks.get(taskId)?.difficulty ?? null,
+          endpointId,
+          model: values.model,
+          overrides: {},
+        });
+        const label = taskIds.length > 1 ? taskId : run.id;
+        ctx.events.follow(run.id, 0, {
+          event: (event) => {
+            const notice = simulatedNotice(event, simulated);
+            if (notice) console.log(notice);
+            if (!values.quiet || event.type === 'run.finished') {
+              for (const line of formatEvent(label, event)) console.log(line);
+            }
+          },
+          end: (status) => {
+            finished++;
+            outcomes.set(taskId, status);
+            if (taskIds.length > 1) console.log(`progress: ${finished}/${taskIds.length} runs finished`);
+          },
+        });
+        return run;
       });
-      const label = taskIds.length > 1 ? taskId : run.id;
-      ctx.events.follow(run.id, 0, {
-        event: (event) => {
-          const notice = simulatedNotice(event, simulated);
-          if (notice) console.log(notice);
-          if (!values.quiet || event.type === 'run.finished') {
-            for (const line of formatEvent(label, event)) console.log(line);
-          }
-        },
-        end: (status) => {
-          finished++;
-          outcomes.set(taskId, status);
-          if (taskIds.length > 1) console.log(`progress: ${finished}/${taskIds.length} runs finished`);
-        },
-      });
-      return run;
-    });
-    // Stopping the command is not the user cancelling each run: runs in flight end `interrupted`, as when a
-    // server stops, and say why.
-    let stopped: string | null = null;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopped !== null) return;
-      stopped = signal === 'SIGINT' ? 'Ctrl-C' : signal;
-      void ctx.manager.shutdown(`trellis run was stopped (${stopped}) while this run was in flight`);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    await ctx.manager.idle();
-    const succeeded = [...outcomes.values()].filter((s) => s === 'succeeded').length;
-    console.log(
-      `\n${succeeded}/${taskIds.length} tasks succeeded${simulatedSuffix(simulated)}. Runs: ${runs.map((r) => r.id).join(', ')}`,
-    );
-    if (stopped !== null) {
-      console.log(`Stopped by ${stopped}: runs still in flight were marked interrupted, their traces kept.`);
-      return 130;
-    }
-    return succeeded === taskIds.length ? 0 : 1;
-  } finally {
-    ctx.writer.flush();
-    await host.close();
-    db.close();
-  }
+      await ctx.manager.idle();
+      const succeeded = [...outcomes.values()].filter((s) => s === 'succeeded').length;
+      console.log(
+        `\n${succeeded}/${taskIds.length} tasks succeeded${simulatedSuffix(simulated)}. Runs: ${runs.map((r) => r.id).join(', ')}`,
+      );
+      const stoppedBy = stopped();
+      if (stoppedBy !== null) {
+        console.log(
+          `Stopped by ${stoppedBy}: runs still in flight were marked interrupted, their traces kept.`,
+        );
+        return 130;
+      }
+      return succeeded === taskIds.length ? 0 : 1;
+    },
+    { maxConcurrentRuns: concurrency },
+  );
 }
 
 /** `trellis`, `trellis --help` and `trellis help [command]`; anything else at the top level is a mistake. */

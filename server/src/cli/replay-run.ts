@@ -14,7 +14,7 @@ import { type CliValues, parseCommand, UsageError, usageOf } from './args.ts';
 import { formatEvent } from './print.ts';
 import { COMPARE, FORK, nodeSettings, perNode, positiveInt, REPLAY, RESCUE } from './replay-commands.ts';
 import { formatCompare, formatProgress, formatReplay, formatRescue } from './replay-print.ts';
-import { CliError, type CliStore, loadGraph, openStore, resolveEndpoint } from './setup.ts';
+import { CliError, type CliStore, loadGraph, resolveEndpoint, withStore } from './setup.ts';
 
 function needs<T extends string>(
   values: Record<string, unknown>,
@@ -62,32 +62,6 @@ function changeOf(
     ...(values.endpoint ? { endpointId: resolveEndpoint(values.endpoint, ctx) } : {}),
     ...(values.model ? { model: values.model } : {}),
   };
-}
-
-/** Runs `work` over the store, stopping what is in flight on Ctrl-C (runs end interrupted, kept). */
-async function withStore(
-  dataDir: string | undefined,
-  command: string,
-  work: (store: CliStore, stopped: () => string | null) => Promise<number>,
-  options: { maxConcurrentRuns?: number } = {},
-): Promise<number> {
-  const store = openStore(dataDir, options);
-  await store.ctx.registry.seedDeclared();
-  let stopped: string | null = null;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopped !== null) return;
-    stopped = signal === 'SIGINT' ? 'Ctrl-C' : signal;
-    void store.stop(`trellis ${command} was stopped (${stopped}) while this run was in flight`);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  try {
-    return await work(store, () => stopped);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await store.close();
-  }
 }
 
 export async function replay(argv: string[]): Promise<number> {

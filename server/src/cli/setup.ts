@@ -103,3 +103,29 @@ export function openStore(
     },
   };
 }
+
+/** Runs `work` over the store, stopping what is in flight on Ctrl-C (runs end interrupted, kept). */
+export async function withStore(
+  dataDir: string | undefined,
+  command: string,
+  work: (store: CliStore, stopped: () => string | null) => Promise<number>,
+  options: { maxConcurrentRuns?: number } = {},
+): Promise<number> {
+  const store = openStore(dataDir, options);
+  await store.ctx.registry.seedDeclared();
+  let stopped: string | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopped !== null) return;
+    stopped = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    void store.stop(`trellis ${command} was stopped (${stopped}) while this run was in flight`);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await work(store, () => stopped);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await store.close();
+  }
+}
