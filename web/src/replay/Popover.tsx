@@ -13,6 +13,8 @@ export function Popover({
   align = 'start',
   open: controlled,
   onOpenChange,
+  disabled = false,
+  title,
 }: {
   /** The panel's accessible name. */
   label: string;
@@ -23,6 +25,8 @@ export function Popover({
   align?: 'start' | 'end';
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
+  disabled?: boolean;
+  title?: string;
 }) {
   const [own, setOwn] = useState(false);
   const open = controlled ?? own;
@@ -58,6 +62,8 @@ export function Popover({
         className={buttonClassName}
         aria-expanded={open}
         aria-controls={open ? id : undefined}
+        disabled={disabled}
+        title={title}
         onClick={() => setOpen(!open)}
       >
         {button}

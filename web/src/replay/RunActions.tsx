@@ -27,6 +27,12 @@ function ReplayButton({
       className="verdict-popover"
       align="end"
       open={open}
+      disabled={!finished}
+      title={
+        finished
+          ? 'Re-run the record with no model and compare every step'
+          : 'Replay once the run has finished'
+      }
       onOpenChange={(next) => {
         setOpen(next);
         if (next && !replay.isPending) replay.mutate();
@@ -48,7 +54,6 @@ function ReplayButton({
           }}
         />
       ) : null}
-      {!finished ? <p className="small muted">The run is still live: replayed up to where it is.</p> : null}
     </Popover>
   );
 }
