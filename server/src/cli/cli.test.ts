@@ -67,6 +67,24 @@ describe('headless CLI', () => {
     expect(fs.existsSync(path.join(dataDir, 'trellis.db'))).toBe(true);
   });
 
+  it('runs with the seed it is given, so a run can be repeated exactly', async () => {
+    server.script({
+      repeat: true,
+      match: { system: 'You are an agent' },
+      reply: { content: 'no code today' },
+    });
+    const argv = ['run', '--graph', 'react-baseline', '--task', 'notes_pin_1', '--endpoint', server.url];
+    const { out } = await capture([...argv, '--model', 'qwen3-8b', '--seed', '4242', '--quiet']);
+    const runId = /Runs: (run_\w+)/.exec(out)?.[1];
+    const db = openDb(path.join(dataDir, 'trellis.db'));
+    try {
+      expect(new RunRepo(db).get(runId!)?.seed).toBe(4242);
+    } finally {
+      db.close();
+    }
+    server.reset();
+  });
+
   it('says SIMULATED when the runs call the simulated model, also when quiet', async () => {
     const simulated = await startSimulatedServer({
       presets: presetsByName(['small']),
@@ -183,6 +201,10 @@ describe('headless CLI', () => {
     [
       ['run', '--graph', 'react-baseline', '--task', 'notes_pin_1', '--endpoint', 'x', '--concurrency', '0'],
       "trellis: --concurrency must be a positive integer, not '0' (see: trellis run --help)",
+    ],
+    [
+      ['run', '--graph', 'react-baseline', '--task', 'notes_pin_1', '--endpoint', 'x', '--seed', '1.5'],
+      "trellis: --seed must be an integer from 0 to 2147483647, not '1.5' (see: trellis run --help)",
     ],
   ])('refuses %j in one line naming the mistake', async (argv, line) => {
     const { code, out, err } = await capture(argv);

@@ -37,6 +37,11 @@ export const RUN = {
       placeholder: '<id>',
       description: "the model for nodes that name none, instead of the graph's default",
     },
+    seed: {
+      type: 'string',
+      placeholder: '<n>',
+      description: "the runs' seed, to repeat a run exactly (default: a random one, shown on the run)",
+    },
     concurrency: {
       type: 'string',
       default: '4',

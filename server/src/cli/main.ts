@@ -48,6 +48,9 @@ async function run(argv: string[]): Promise<number> {
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`--concurrency must be a positive integer, not '${values.concurrency}'`, 'run');
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31))
+    throw new UsageError(`--seed must be an integer from 0 to 2147483647, not '${values.seed}'`, 'run');
   const graph = values.graph;
   const endpoint = values.endpoint;
   const taskIds = values.task
@@ -74,6 +77,7 @@ async function run(argv: string[]): Promise<number> {
           endpointId,
           model: values.model,
           overrides: {},
+          seed,
         });
         const label = taskIds.length > 1 ? taskId : run.id;
         ctx.events.follow(run.id, 0, {
