@@ -78,6 +78,7 @@ export class RunRepo {
   private readonly insertEvent;
   private readonly bumpCount;
   private readonly noteModel;
+  private readonly setSteps;
   private readonly selectBodies;
   private readonly selectCompactBodies;
 
@@ -86,6 +87,8 @@ export class RunRepo {
       'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
     );
     this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
+    // Once per step of every run: prepared once.
+    this.setSteps = db.prepare('UPDATE runs SET steps = ? WHERE id = ?');
     this.noteModel = db.prepare(
       `UPDATE runs SET models = json_insert(models, '$[#]', @model)
        WHERE id = @runId AND NOT EXISTS (SELECT 1 FROM json_each(runs.models) WHERE value = @model)`,
@@ -141,7 +144,7 @@ export class RunRepo {
   }
 
   markStep(id: string, step: number): void {
-    this.db.prepare('UPDATE runs SET steps = ? WHERE id = ?').run(step, id);
+    this.setSteps.run(step, id);
   }
 
   markFinished(
