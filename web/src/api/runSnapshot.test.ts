@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadRunSnapshot, preloadRunSnapshot, takePreloadedSnapshot } from './runSnapshot.ts';
+import {
+  loadRunSnapshot,
+  preloadRunSnapshot,
+  takePreloadedDetail,
+  takePreloadedSnapshot,
+} from './runSnapshot.ts';
 
 const EVENTS = [{ seq: 1, type: 'run.started' }];
+const DETAIL = { id: 'r1', status: 'failed', difficulty: 2 };
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -24,7 +30,11 @@ describe('reading a run snapshot ahead of its page', () => {
   });
 
   it('takes the request index.html started and hands its events to the first render, once', async () => {
-    window.__trellisRunSnapshot = { runId: 'r1', response: Promise.resolve(Response.json(EVENTS)) };
+    window.__trellisRunSnapshot = {
+      runId: 'r1',
+      response: Promise.resolve(Response.json(EVENTS)),
+      detail: Promise.resolve(Response.json(DETAIL)),
+    };
     await preloadRunSnapshot('r1', 1_000);
     expect(fetchMock).not.toHaveBeenCalled();
     expect(takePreloadedSnapshot('r2')).toBeNull();
@@ -40,8 +50,11 @@ describe('reading a run snapshot ahead of its page', () => {
     const loading = loadRunSnapshot('slow');
     response.resolve(Response.json(EVENTS));
     await expect(loading).resolves.toEqual(EVENTS);
-    expect(fetchMock).toHaveBeenCalledTimes(1);
-    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/runs/slow/events?compact=1');
+    // The events once, read ahead and taken by the page; and the run's record beside them.
+    expect(fetchMock.mock.calls.map((call) => call[0])).toEqual([
+      '/api/runs/slow/events?compact=1',
+      '/api/runs/slow',
+    ]);
   });
 
   it('names the HTTP status when the events cannot be loaded, without failing the preload', async () => {
@@ -49,5 +62,34 @@ describe('reading a run snapshot ahead of its page', () => {
     await expect(preloadRunSnapshot('gone', 1_000)).resolves.toBeUndefined();
     expect(takePreloadedSnapshot('gone')).toBeNull();
     await expect(loadRunSnapshot('gone')).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('reads the run record with its events, for a header that is whole from the first render, once', async () => {
+    window.__trellisRunSnapshot = {
+      runId: 'r1',
+      response: Promise.resolve(Response.json(EVENTS)),
+      detail: Promise.resolve(Response.json(DETAIL)),
+    };
+    await preloadRunSnapshot('r1', 1_000);
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(takePreloadedDetail('r2')).toBeNull();
+    expect(takePreloadedDetail('r1')).toEqual(DETAIL);
+    expect(takePreloadedDetail('r1')).toBeNull();
+  });
+
+  it('asks for the record itself when index.html did not, and leaves a missing run to the page', async () => {
+    fetchMock.mockImplementation((url) =>
+      Promise.resolve(
+        String(url).endsWith('/events?compact=1')
+          ? Response.json(EVENTS)
+          : new Response('{}', { status: 404 }),
+      ),
+    );
+    await preloadRunSnapshot('gone', 1_000);
+    expect(fetchMock.mock.calls.map((call) => call[0])).toEqual([
+      '/api/runs/gone/events?compact=1',
+      '/api/runs/gone',
+    ]);
+    expect(takePreloadedDetail('gone')).toBeNull();
   });
 });

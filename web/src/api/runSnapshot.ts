@@ -1,9 +1,12 @@
-import type { RunEvent } from '@trellis/shared';
+import type { RunDetail, RunEvent } from '@trellis/shared';
 
 declare global {
   interface Window {
-    /** Set by index.html when the page opens on /runs/<id>: the snapshot request, already under way. */
-    __trellisRunSnapshot?: { runId: string; response: Promise<Response> };
+    /**
+     * Set by index.html when the page opens on /runs/<id>: the snapshot request and the run's record request,
+     * already under way.
+     */
+    __trellisRunSnapshot?: { runId: string; response: Promise<Response>; detail?: Promise<Response> };
   }
 }
 
@@ -17,37 +20,68 @@ async function readSnapshot(response: Promise<Response>): Promise<RunEvent[]> {
   return (await result.json()) as RunEvent[];
 }
 
-/** The request index.html started for this run, if it has not been taken yet. */
-function takeEarlyRequest(runId: string): Promise<RunEvent[]> | null {
+/** The run's record, or null when it cannot be read (the page's own query then reports why). */
+async function readDetail(response: Promise<Response>): Promise<RunDetail | null> {
+  try {
+    const result = await response;
+    return result.ok ? ((await result.json()) as RunDetail) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The requests index.html started for this run, if they have not been taken yet. */
+function takeEarlyRequests(
+  runId: string,
+): { events: Promise<RunEvent[]>; detail: Promise<RunDetail | null> | null } | null {
   const early = window.__trellisRunSnapshot;
   if (!early || early.runId !== runId) return null;
   window.__trellisRunSnapshot = undefined;
-  return readSnapshot(early.response);
+  return { events: readSnapshot(early.response), detail: early.detail ? readDetail(early.detail) : null };
 }
 
 function requestSnapshot(runId: string): Promise<RunEvent[]> {
   return readSnapshot(fetch(snapshotUrl(runId), { headers: { accept: 'application/json' } }));
 }
 
+function requestDetail(runId: string): Promise<RunDetail | null> {
+  return readDetail(
+    fetch(`/api/runs/${encodeURIComponent(runId)}`, { headers: { accept: 'application/json' } }),
+  );
+}
+
 /** A snapshot read ahead of the page that shows it: still arriving, or parsed and waiting to be taken. */
 let ahead: { runId: string; events: Promise<RunEvent[]>; parsed: RunEvent[] | null } | null = null;
+/** The run's record read ahead with its snapshot, once it has arrived. */
+let aheadDetail: { runId: string; detail: RunDetail } | null = null;
 
 /**
- * Reads a run's snapshot ahead of its page, so the page's first render can fold it and show the trace at once
- * instead of rendering empty and again when the events arrive. Resolves once the events are parsed, or after
- * `waitMs` (a slow snapshot should not hold the page back: it then renders its loading state); never rejects.
+ * Reads a run's snapshot, and its record, ahead of its page, so the page's first render can fold the events and
+ * show the trace at once, with a complete header, instead of rendering empty and again when they arrive.
+ * Resolves once both are read, or after `waitMs` (a slow snapshot should not hold the page back: it then renders
+ * its loading state); never rejects.
  */
 export function preloadRunSnapshot(runId: string, waitMs: number): Promise<void> {
-  const events = takeEarlyRequest(runId) ?? requestSnapshot(runId);
+  const early = takeEarlyRequests(runId);
+  const events = early?.events ?? requestSnapshot(runId);
+  const detail = early?.detail ?? requestDetail(runId);
   const entry: NonNullable<typeof ahead> = { runId, events, parsed: null };
   ahead = entry;
-  const settled = events.then(
-    (list) => {
-      entry.parsed = list;
-    },
-    () => undefined,
-  );
-  return Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, waitMs))]);
+  const settled = Promise.all([
+    events.then(
+      (list) => {
+        entry.parsed = list;
+      },
+      () => undefined,
+    ),
+    detail.then((record) => {
+      if (record) aheadDetail = { runId, detail: record };
+    }),
+  ]);
+  return Promise.race([
+    settled.then(() => undefined),
+    new Promise<void>((resolve) => setTimeout(resolve, waitMs)),
+  ]);
 }
 
 /** The run's snapshot if it was read ahead and has arrived; taken once. */
@@ -56,6 +90,14 @@ export function takePreloadedSnapshot(runId: string): RunEvent[] | null {
   const { parsed } = ahead;
   ahead = null;
   return parsed;
+}
+
+/** The run's record if it was read ahead with the snapshot and has arrived; taken once. */
+export function takePreloadedDetail(runId: string): RunDetail | null {
+  if (aheadDetail?.runId !== runId) return null;
+  const { detail } = aheadDetail;
+  aheadDetail = null;
+  return detail;
 }
 
 /**
@@ -68,5 +110,5 @@ export function loadRunSnapshot(runId: string): Promise<RunEvent[]> {
     ahead = null;
     return events;
   }
-  return takeEarlyRequest(runId) ?? requestSnapshot(runId);
+  return takeEarlyRequests(runId)?.events ?? requestSnapshot(runId);
 }

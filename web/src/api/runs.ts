@@ -8,6 +8,7 @@ import {
   type StartRunRequest,
 } from '@trellis/shared';
 import { api } from './client.ts';
+import { takePreloadedDetail } from './runSnapshot.ts';
 
 export const runKeys = {
   all: ['runs'] as const,
@@ -47,6 +48,9 @@ export function useRun(id: string) {
   return useQuery({
     queryKey: runKeys.detail(id),
     queryFn: () => api<RunDetail>('GET', `/api/runs/${encodeURIComponent(id)}`),
+    // Read ahead with the run's events when the page opened on this run, so its header is whole from the first
+    // paint instead of growing (and moving the page) when the record arrives.
+    initialData: () => takePreloadedDetail(id) ?? undefined,
     refetchInterval: (q) => (q.state.data && isLive(q.state.data.status) ? LIVE_POLL_MS : false),
   });
 }

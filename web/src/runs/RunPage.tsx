@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { runKeys, useRun } from '../api/runs.ts';
+import { isLive, runKeys, useRun } from '../api/runs.ts';
 import { FirstFailureContext, firstFailureOf } from '../replay/firstFailure.ts';
 import { navigate } from '../router.ts';
 import { RoleTotalsTable } from './RoleTotalsTable.tsx';
@@ -32,9 +32,12 @@ export function RunPage({ runId }: { runId: string }) {
   const [reveal, setReveal] = useState<number | null>(null);
 
   const finished = view.finished !== null;
+  // A run that finished while the page followed it: read its record again. One already recorded as finished
+  // (opened after the fact) is not read twice.
+  const recordLive = run.data ? isLive(run.data.status) : false;
   useEffect(() => {
-    if (finished) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
-  }, [finished, client, runId]);
+    if (finished && recordLive) void client.invalidateQueries({ queryKey: runKeys.detail(runId) });
+  }, [finished, recordLive, client, runId]);
 
   const selectStep = useCallback((step: number, next?: InspectTab) => {
     setPinned(step);
