@@ -6,18 +6,16 @@ import { fetchGraphVersion, graphKeys } from '../api/graphs.ts';
 import { useFork } from '../api/replay.ts';
 import { navigate } from '../router.ts';
 import type { RunView } from '../runs/runView.ts';
-import { BindingsPanel } from './change/BindingsPanel.tsx';
 import { ChangeReview } from './change/ChangeReview.tsx';
+import { ChangePanel, type ChangeTab, ChangeTabList } from './change/ChangeTabs.tsx';
 import { changeOf, EMPTY_DRAFT } from './change/changeDraft.ts';
-import { NodeSettingsPanel } from './change/NodeSettingsPanel.tsx';
-import { VersionPanel } from './change/VersionPanel.tsx';
 import { LineDiffView } from './LineDiffView.tsx';
 import { recordedReply } from './recordedReply.ts';
 import './replay.css';
 
 const CodeEditor = lazy(() => import('./CodeEditor.tsx'));
 
-type Tab = 'reply' | 'settings' | 'bindings' | 'version';
+type Tab = 'reply' | ChangeTab;
 type ReplyMode = 'none' | 'code' | 'reply';
 
 function useVersion(id: string | null) {
@@ -208,20 +206,7 @@ export default function ForkDialog({
       </div>
       <div className="fork-body">
         <div className="fork-edit">
-          <div className="step-tabs" role="tablist" aria-label="What to change">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                className="step-tab"
-                aria-selected={tab === t.id}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <ChangeTabList tabs={TABS} tab={tab} onTab={setTab} />
           <div className="fork-panel" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
             {runVersion.error ? <ErrorDetails error={runVersion.error} /> : null}
             {tab === 'reply' ? (
@@ -233,20 +218,15 @@ export default function ForkDialog({
                 onMode={chooseMode}
                 onText={setText}
               />
-            ) : !base || !runVersion.data ? (
-              <p className="muted">Loading the graph…</p>
-            ) : tab === 'settings' ? (
-              <NodeSettingsPanel
-                key={draft.versionId ?? 'run'}
+            ) : (
+              <ChangePanel
+                tab={tab}
                 base={base}
+                version={runVersion.data}
                 draft={draft}
                 onDraft={setDraft}
                 idPrefix="fork"
               />
-            ) : tab === 'bindings' ? (
-              <BindingsPanel base={base} draft={draft} onDraft={setDraft} />
-            ) : (
-              <VersionPanel current={runVersion.data} draft={draft} onDraft={setDraft} />
             )}
           </div>
         </div>

@@ -4,15 +4,13 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { fetchGraphVersion, graphKeys } from '../api/graphs.ts';
 import { useStartRescue } from '../api/replay.ts';
 import { navigate } from '../router.ts';
-import { BindingsPanel } from './change/BindingsPanel.tsx';
 import { ChangeReview } from './change/ChangeReview.tsx';
+import { ChangePanel, type ChangeTab, ChangeTabList } from './change/ChangeTabs.tsx';
 import { changeOf, EMPTY_DRAFT } from './change/changeDraft.ts';
-import { NodeSettingsPanel } from './change/NodeSettingsPanel.tsx';
-import { VersionPanel } from './change/VersionPanel.tsx';
 import { ErrorDetails } from './ForkDialog.tsx';
 import './replay.css';
 
-type Tab = 'settings' | 'bindings' | 'version';
+type Tab = ChangeTab;
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'version', label: 'Graph version' },
@@ -141,37 +139,17 @@ export default function RescueDialog({
       </div>
       <div className="fork-body">
         <div className="fork-edit">
-          <div className="step-tabs" role="tablist" aria-label="What to change">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                className="step-tab"
-                aria-selected={tab === t.id}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <ChangeTabList tabs={TABS} tab={tab} onTab={setTab} />
           <div className="fork-panel" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
             {runVersion.error ? <ErrorDetails error={runVersion.error} /> : null}
-            {!base || !runVersion.data ? (
-              <p className="muted">Loading the graph…</p>
-            ) : tab === 'settings' ? (
-              <NodeSettingsPanel
-                key={draft.versionId ?? 'run'}
-                base={base}
-                draft={draft}
-                onDraft={setDraft}
-                idPrefix="rescue"
-              />
-            ) : tab === 'bindings' ? (
-              <BindingsPanel base={base} draft={draft} onDraft={setDraft} />
-            ) : (
-              <VersionPanel current={runVersion.data} draft={draft} onDraft={setDraft} />
-            )}
+            <ChangePanel
+              tab={tab}
+              base={base}
+              version={runVersion.data}
+              draft={draft}
+              onDraft={setDraft}
+              idPrefix="rescue"
+            />
           </div>
         </div>
         {base && runVersion.data ? (
