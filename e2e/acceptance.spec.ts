@@ -42,10 +42,11 @@ test('a new user runs the three-roles preset from the canvas and inspects every 
   await summarizer.getByRole('spinbutton', { name: 'Every N turns' }).fill('2');
   await summarizer.getByLabel('Keep last turns').fill('0');
   // The side panel took part of the canvas: the graph was framed again and every node is still in view.
-  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  // The canvas is measured at each poll with its nodes: read once, it could be from before the panel settled.
   for (const id of ['summarizer', 'agent', 'corrector', 'executor']) {
     await expect
       .poll(async () => {
+        const canvas = (await page.getByTestId('canvas').boundingBox())!;
         const box = (await page.getByTestId(`node-${id}`).boundingBox())!;
         return box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width;
       })
