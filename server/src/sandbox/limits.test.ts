@@ -9,7 +9,7 @@ const SLOW_MS = 180_000;
 // Time bounds here are deliberately loose: the point is "stops near the limit, not never", and the
 // machines that run this are shared.
 const TIMEOUT_MS = 1500;
-const GRACE_MS = 1000;
+const GRACE_MS = 3000;
 const SLACK_MS = 4000;
 
 const world = createFakeWorld();
@@ -102,6 +102,19 @@ describe('time limit', () => {
     const looping = await s.execute('while True: pass');
     expect(looping.observation).toMatch(/variables from earlier steps are kept/);
     expect((await s.execute('print(x)')).observation).toBe('1\n');
+  });
+
+  it('stops a step whose interrupt arrives before the interpreter has started it', async () => {
+    const s = open();
+    await s.execute('import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nw = 5');
+    const restartsBefore = pool.stats().restarts;
+    for (let i = 0; i < 20; i++) {
+      const looping = await s.execute('while True: pass', { timeoutMs: 1 });
+      expect(looping.error?.kind).toBe('timeout');
+      expect(looping.observation).toMatch(/variables from earlier steps are kept/);
+    }
+    expect(pool.stats().restarts).toBe(restartsBefore);
+    expect((await s.execute('print(w)')).observation).toBe('5\n');
   });
 });
 

@@ -68,6 +68,14 @@ function loadGlue() {
   };
 }
 
+const INTERRUPTED_RESULT = JSON.stringify({
+  status: 'interrupted',
+  trace: '',
+  summary: 'KeyboardInterrupt\n',
+  output: '',
+  omitted: 0,
+});
+
 function callWorld(request) {
   while (receiveMessageOnPort(replyPort)) {
     // Drop answers to calls an interrupt abandoned.
@@ -193,21 +201,28 @@ async function start() {
 
   parentPort.on('message', (message) => {
     if (message.t === 'exec') {
-      Atomics.store(interrupt, 0, 0);
       let result;
       try {
         result = run(message.session, message.code);
       } catch (error) {
-        parentPort.postMessage({
-          t: 'fatal',
-          message: `the interpreter failed: ${String(error?.message ?? error)}`,
-        });
-        process.exit(1);
+        if (error?.type !== 'KeyboardInterrupt') {
+          parentPort.postMessage({
+            t: 'fatal',
+            message: `the interpreter failed: ${String(error?.message ?? error)}`,
+          });
+          process.exit(1);
+        }
+        // The interrupt landed in the runtime's own bookkeeping, after the step's code had stopped.
+        result = INTERRUPTED_RESULT;
       }
       ensureBridge();
       parentPort.postMessage({ t: 'done', id: message.id, result });
     } else if (message.t === 'drop') {
-      drop(message.session);
+      try {
+        drop(message.session);
+      } catch {
+        // An interrupt meant for the step queued behind this one; that step is stopped by it again.
+      }
     }
   });
   parentPort.postMessage({

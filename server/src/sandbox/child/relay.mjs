@@ -52,6 +52,8 @@ function startInterpreter() {
         break;
       case 'done':
         currentStep = null;
+        stopReasserting();
+        Atomics.store(interrupt, 0, 0);
         callPending = false;
         send({ t: 'done', id: message.id, result: message.result, rssMb: rssMb() });
         break;
@@ -72,9 +74,31 @@ function startInterpreter() {
   return worker;
 }
 
+// The interpreter consumes an interrupt when it looks at the buffer; one that lands where an exception is
+// swallowed (C code that clears errors, a handler the step set to ignore SIGINT and that has not been
+// restored yet) is lost. Until the step ends, or its worker is killed, the interrupt is set again.
+const REASSERT_MS = 100;
+let reasserting = null;
+
+function reassertInterrupt(id) {
+  stopReasserting();
+  reasserting = setInterval(() => {
+    if (currentStep === id) Atomics.store(interrupt, 0, 2);
+    else stopReasserting();
+  }, REASSERT_MS);
+}
+
+function stopReasserting() {
+  if (reasserting !== null) clearInterval(reasserting);
+  reasserting = null;
+}
+
 process.on('message', (message) => {
   switch (message?.t) {
     case 'exec':
+      // Cleared here, not when the interpreter picks the step up: an interrupt that arrives before the
+      // interpreter thread gets to the step (a busy machine) must still stop it.
+      Atomics.store(interrupt, 0, 0);
       currentStep = message.id;
       interpreter.postMessage(message);
       break;
@@ -89,6 +113,7 @@ process.on('message', (message) => {
     case 'interrupt':
       if (message.id === currentStep) {
         Atomics.store(interrupt, 0, 2);
+        reassertInterrupt(message.id);
         if (callPending) {
           callPending = false;
           Atomics.store(control, 0, INTERRUPTED);

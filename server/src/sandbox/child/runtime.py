@@ -337,6 +337,17 @@ def run(session_id, code):
         status = "interrupted" if isinstance(error, KeyboardInterrupt) else "exception"
         summary = f"{type(error).__name__}: {error}\n"
         return _dumps({"status": status, "trace": "", "summary": summary, "output": "", "omitted": 0})
+    finally:
+        # Also restored on the way out: an interrupt that lands before the next step's first line would
+        # otherwise meet a handler this step set to ignore it.
+        _restore_interrupt_handler()
+
+
+def _restore_interrupt_handler():
+    try:
+        _signal(_SIGINT, _default_int_handler)
+    except BaseException:
+        pass
 
 
 def drop(session_id):
