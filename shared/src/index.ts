@@ -1,5 +1,6 @@
 export * from './endpoints.ts';
 export * from './errors.ts';
+export * from './experiments/index.ts';
 export * from './graph/index.ts';
 export * from './ids.ts';
 export * from './inference.ts';

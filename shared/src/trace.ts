@@ -45,6 +45,10 @@ export const RunTotals = z.object({
   completionTokens: z.number().int().nonnegative(),
   durationMs: z.number().nonnegative(),
   byRole: z.record(z.string(), RoleTotals),
+  /** Steps whose reply had no code to run (absent on runs recorded before it was counted). */
+  noCodeSteps: z.number().int().nonnegative().optional(),
+  /** Steps whose action ended in an API error: a call the world answered with 400 or more. */
+  apiErrorSteps: z.number().int().nonnegative().optional(),
 });
 export type RunTotals = z.infer<typeof RunTotals>;
 

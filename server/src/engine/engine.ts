@@ -139,6 +139,8 @@ function totalsOf(state: RunState, started: number): RunTotals {
     completionTokens,
     durationMs: performance.now() - started,
     byRole: state.byRole,
+    noCodeSteps: state.noCodeSteps,
+    apiErrorSteps: state.apiErrorSteps,
   };
 }
 

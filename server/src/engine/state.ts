@@ -43,6 +43,8 @@ export interface RunState {
   tokensByNode: Map<string, number>;
   byRole: Record<string, RoleTotals>;
   llmCalls: number;
+  noCodeSteps: number;
+  apiErrorSteps: number;
 }
 
 export function newRunState(task: TaskStart, appDescriptions: string, maxSteps: number): RunState {
@@ -63,6 +65,8 @@ export function newRunState(task: TaskStart, appDescriptions: string, maxSteps: 
     tokensByNode: new Map(),
     byRole: {},
     llmCalls: 0,
+    noCodeSteps: 0,
+    apiErrorSteps: 0,
   };
 }
 

@@ -31,6 +31,8 @@ export const runExecutor: Role<'executor'> = async (ctx, node) => {
     durationMs = result.durationMs;
     state.completed = await ctx.env.isCompleted();
   }
+  if (code === null) state.noCodeSteps++;
+  else if (apiCalls.some((call) => call.status >= 400)) state.apiErrorSteps++;
   if (state.nudge) {
     observation = `${observation}\n\n${state.nudge}`;
     state.nudge = null;
