@@ -7,6 +7,7 @@ import { installAccessToken } from './http/access-token.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { appworldRoutes } from './routes/appworld.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { graphRoutes } from './routes/graphs.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { replayRoutes } from './routes/replay.ts';
@@ -36,6 +37,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(runRoutes(ctx), { prefix: '/api' });
   await app.register(replayRoutes(ctx), { prefix: '/api' });
   await app.register(rescueRoutes(ctx), { prefix: '/api' });
+  await app.register(experimentRoutes(ctx), { prefix: '/api' });
   await app.register(taskRoutes(), { prefix: '/api' });
   if (options.appworldEnvironment) {
     await app.register(appworldRoutes(ctx, options.appworldEnvironment), { prefix: '/appworld' });

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { BuiltinHost } from './environments/builtin.ts';
+import { experimentServices } from './experiments/services.ts';
 import { replayServices } from './replay/services.ts';
 import { openDb } from './store/db.ts';
 import { builtinTasks } from './world/index.ts';
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
   const resumed = replayServices(ctx).rescues.resume();
   if (resumed.length > 0)
     console.log(`trellis: resumed ${resumed.length} rescue(s) left running by the last server`);
+  const { experiments } = experimentServices(ctx);
+  const resumedExperiments = experiments.resume();
+  if (resumedExperiments.length > 0) {
+    console.log(
+      `trellis: resumed ${resumedExperiments.length} experiment(s) left running by the last server`,
+    );
+  }
   const app = await buildApp(ctx, {
     logger: process.env.TRELLIS_LOG === '1',
     appworldEnvironment: () => host.environment(),
@@ -48,6 +56,8 @@ async function main(): Promise<void> {
     const runsStopped = ctx.manager.shutdown();
     shutdown.abort();
     await runsStopped;
+    // Experiments leave their items in flight to be resumed; they record that before the store closes.
+    await Promise.race([experiments.idle(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
     await app.close();
     await host.close();
     db.close();

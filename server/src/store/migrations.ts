@@ -131,4 +131,48 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'experiments',
+    sql: `
+      CREATE TABLE experiments (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stop_reason TEXT,
+        plan TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX experiments_by_created ON experiments(created_at DESC);
+      CREATE TABLE experiment_items (
+        experiment_id TEXT NOT NULL REFERENCES experiments(id),
+        position INTEGER NOT NULL,
+        arm INTEGER NOT NULL,
+        task_id TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        difficulty INTEGER,
+        repetition INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        previous_run_ids TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        PRIMARY KEY (experiment_id, position)
+      );
+      CREATE INDEX experiment_items_by_run ON experiment_items(run_id);
+      CREATE TABLE experiment_server_samples (
+        experiment_id TEXT NOT NULL REFERENCES experiments(id),
+        at REAL NOT NULL,
+        endpoint_id TEXT NOT NULL,
+        source TEXT,
+        requests_running REAL,
+        requests_waiting REAL,
+        kv_cache_usage REAL,
+        prefix_cache_hit_rate REAL
+      );
+      CREATE INDEX experiment_server_samples_by_time ON experiment_server_samples(experiment_id, at);
+    `,
+  },
 ];

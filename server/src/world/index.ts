@@ -6,7 +6,15 @@ import { World, type WorldOptions } from './world.ts';
 
 export { APPS } from './apps/index.ts';
 export type { WorldState } from './state.ts';
-export { getTask, listSuites, listTasks, prepareTask, SUITE_ID, toSummary } from './tasks/registry.ts';
+export {
+  allTasks,
+  getTask,
+  listSuites,
+  listTasks,
+  prepareTask,
+  SUITE_ID,
+  toSummary,
+} from './tasks/registry.ts';
 export { World, type WorldOptions } from './world.ts';
 
 /** The world a task starts in, wired to that task's evaluator. Throws for an unknown task id. */

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Experiment,
+  type ExperimentArm,
+  type ExperimentItem,
+  type ExperimentProgress,
+  type ExperimentRequest,
+  type ExperimentSummary,
+  FINISHED_STATUSES,
+  progressEstimate,
+  type RunStatus,
+  type ServerSamples,
+} from '@trellis/shared';
+import type { z } from 'zod';
+import { DomainError } from '../domain-errors.ts';
+import type { RunManager } from '../runs/manager.ts';
+import type { EndpointRepo } from '../store/endpoints.ts';
+import type { ExperimentRepo, StoredItem } from '../store/experiments.ts';
+import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
+import type { RunRepo } from '../store/runs.ts';
+import { planExperiment } from './plan.ts';
+import { ServerSampler } from './sampler.ts';
+
+export interface ExperimentDeps {
+  experiments: ExperimentRepo;
+  graphs: GraphRepo;
+  endpoints: EndpointRepo;
+  runs: RunRepo;
+  manager: RunManager;
+  tasks: { get(taskId: string): { id: string; difficulty: number | null } | null };
+  /** Aborted when the process stops: items then in flight are left to be resumed. */
+  shutdown: AbortSignal;
+  /** How often the inference servers' metrics are sampled while an experiment runs; 0 turns sampling off. */
+  sampleIntervalMs?: number;
+}
+
+/** What an experiment's followers are told: its progress, and the item that just changed. */
+export interface ExperimentUpdate {
+  progress: ExperimentProgress;
+  item?: ExperimentItem;
+}
+
+interface Active {
+  controller: AbortController;
+  startedAt: number;
+  /** Items done before this process took the experiment up: a resumed experiment's rate counts only its own. */
+  doneBefore: number;
+  listeners: Set<(update: ExperimentUpdate) => void>;
+  finished: Promise<void>;
+}
+
+const publicItem = ({ scenario: _s, difficulty: _d, previousRunIds: _p, error: _e, ...item }: StoredItem) =>
+  item;
+
+const ended = (status: RunStatus | null) =>
+  status !== null && status !== 'interrupted' && FINISHED_STATUSES.includes(status);
+
+/**
+ * Runs experiments: a frozen plan of (arm, task, repeat) items carried out as ordinary runs, interleaved across
+ * arms, at most `concurrencyPerEndpoint` runs in flight on each inference endpoint. Items are stored as they go,
+ * so an experiment survives a restart: an item whose run finished is never run again; one whose run a stop cut
+ * short runs afresh (its earlier run kept in the item's history).
+ */
+export class ExperimentService {
+  private readonly active = new Map<string, Active>();
+
+  constructor(private readonly deps: ExperimentDeps) {}
+
+  /** Checks, freezes, stores and starts an experiment. Bad input changes nothing. */
+  create(request: z.output<typeof ExperimentRequest>): Experiment {
+    const planned = planExperiment(this.deps, request);
+    const arms = planned.arms.map(({ presetGraph, models: _models, ...arm }) => {
+      if (!presetGraph) return arm;
+      const version = this.deps.graphs.save({
+        graph: presetGraph,
+        message: `preset ${arm.preset}`,
+        keepHead: true,
+      });
+      return { ...arm, graphVersionId: version.id };
+    });
+    const id = `exp_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    this.deps.experiments.create({
+      id,
+      name: planned.name,
+      plan: { ...planned.plan, arms },
+      items: planned.items,
+    });
+    this.launch(id);
+    return this.get(id)!;
+  }
+
+  get(id: string): Experiment | null {
+    const summary = this.deps.experiments.summary(id);
+    if (!summary) return null;
+    return { ...summary, progress: this.progressOf(summary) };
+  }
+
+  list(): ExperimentSummary[] {
+    return this.deps.experiments.list();
+  }
+
+  items(id: string): ExperimentItem[] {
+    this.found(id);
+    return this.deps.experiments.items(id).map(publicItem);
+  }
+
+  samples(id: string): ServerSamples {
+    const summary = this.found(id);
+    const ids = [...new Set(summary.arms.flatMap((arm) => arm.endpointIds))];
+    const samples = this.deps.experiments.samples(id);
+    return {
+      endpoints: ids.map((endpointId) => ({
+        id: endpointId,
+        name: this.deps.endpoints.get(endpointId)?.name ?? endpointId,
+        source: samples.find((s) => s.endpointId === endpointId)?.source ?? null,
+      })),
+      samples: samples.map(({ source: _source, ...sample }) => sample),
+    };
+  }
+
+  /** Takes up the experiments a previous process left running (all of them, or those named). */
+  resume(only?: readonly string[]): string[] {
+    const ids = this.deps.experiments
+      .runningIds()
+      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
+    for (const id of ids) {
+      for (const item of this.deps.experiments.items(id)) {
+        if (item.status !== 'running') continue;
+        const run = item.runId ? this.deps.runs.get(item.runId) : null;
+        this.deps.experiments.setItemStatus(id, item.position, run && ended(run.status) ? 'done' : 'pending');
+      }
+      this.launch(id);
+    }
+    return ids;
+  }
+
+  cancel(id: string): Experiment {
+    const summary = this.found(id);
+    if (summary.status !== 'running') {
+      throw new DomainError(
+        'conflict',
+        'not_running',
+        `experiment '${id}' is not running (status: ${summary.status})`,
+      );
+    }
+    const active = this.active.get(id);
+    if (active) {
+      active.controller.abort();
+    } else {
+      this.deps.experiments.skipPending(id);
+      this.deps.experiments.setStatus(id, 'cancelled');
+    }
+    return this.get(id)!;
+  }
+
+  /** Runs again, each on its own, the items whose run ended `errored` (or could not start). */
+  rerunErrored(id: string): Experiment {
+    const summary = this.found(id);
+    if (this.active.has(id)) {
+      throw new DomainError(
+        'conflict',
+        'running',
+        `experiment '${id}' is still running: re-run its errored runs once it has ended`,
+      );
+    }
+    const reset = this.deps.experiments.resetErrored(id);
+    if (reset === 0) {
+      throw new DomainError(
+        'conflict',
+        'nothing_to_rerun',
+        `experiment '${summary.name}' has no errored runs`,
+      );
+    }
+    this.deps.experiments.setStatus(id, 'running');
+    this.launch(id);
+    return this.get(id)!;
+  }
+
+  /** Follows an experiment's progress; null when it is not being worked on here (read it with get). */
+  follow(id: string, listener: (update: ExperimentUpdate) => void): (() => void) | null {
+    const active = this.active.get(id);
+    if (!active) return null;
+    active.listeners.add(listener);
+    return () => active.listeners.delete(listener);
+  }
+
+  /** Resolves when the experiment is no longer being worked on here (finished, cancelled, stopped). */
+  async settled(id: string): Promise<void> {
+    await this.active.get(id)?.finished;
+  }
+
+  /** Resolves when no experiment is being worked on here. */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.finished));
+  }
+
+  found(id: string): ExperimentSummary {
+    const summary = this.deps.experiments.summary(id);
+    if (!summary) throw new DomainError('not_found', 'not_found', `experiment '${id}' does not exist`);
+    return summary;
+  }
+
+  private progressOf(summary: ExperimentSummary): ExperimentProgress {
+    const active = this.active.get(summary.id);
+    const counts = this.deps.experiments.counts(summary.id);
+    const elapsedMs = active ? performance.now() - active.startedAt : 0;
+    return {
+      experimentId: summary.id,
+      status: summary.status,
+      ...counts,
+      tokenBudget: summary.limits.tokenBudget,
+      ...progressEstimate({
+        total: counts.total,
+        done: counts.done,
+        doneBefore: active?.doneBefore ?? counts.done,
+        elapsedMs,
+      }),
+      elapsedMs,
+    };
+  }
+
+  private publish(id: string, item?: StoredItem): void {
+    const active = this.active.get(id);
+    if (!active || active.listeners.size === 0) return;
+    const summary = this.deps.experiments.summary(id);
+    if (!summary) return;
+    const update: ExperimentUpdate = {
+      progress: this.progressOf(summary),
+      ...(item ? { item: publicItem(item) } : {}),
+    };
+    for (const listener of active.listeners) listener(update);
+  }
+
+  private launch(id: string): void {
+    const active: Active = {
+      controller: new AbortController(),
+      startedAt: performance.now(),
+      doneBefore: this.deps.experiments.counts(id).done,
+      listeners: new Set(),
+      finished: Promise.resolve(),
+    };
+    this.active.set(id, active);
+    active.finished = this.work(id, active)
+      .catch((error: unknown) => {
+        // A fault in the scheduler itself: the experiment stops with the reason rather than hanging as running.
+        if (!this.deps.shutdown.aborted) {
+          this.deps.experiments.skipPending(id);
+          this.deps.experiments.setStatus(id, 'stopped', `the scheduler failed: ${(error as Error).message}`);
+        }
+      })
+      .finally(() => {
+        this.publish(id);
+        this.active.delete(id);
+      });
+  }
+
+  private async work(id: string, active: Active): Promise<void> {
+    const plan = this.deps.experiments.plan(id)!;
+    const versions = new Map<string, StoredVersion>();
+    for (const arm of plan.arms) {
+      const version = this.deps.graphs.getVersion(arm.graphVersionId);
+      if (version) versions.set(arm.graphVersionId, version);
+    }
+    const endpointIds = [...new Set(plan.arms.flatMap((arm) => arm.endpointIds))];
+    const sampler = new ServerSampler(
+      () =>
+        endpointIds.flatMap((endpointId) => {
+          const record = this.deps.endpoints.get(endpointId);
+          return record ? [{ id: record.id, baseUrl: record.baseUrl, apiKey: record.apiKey }] : [];
+        }),
+      (samples) => this.deps.experiments.addSamples(id, samples),
+      this.deps.sampleIntervalMs ?? 2_000,
+    );
+    sampler.start();
+    const limit = plan.limits.concurrencyPerEndpoint;
+    const inUse = new Map<string, number>();
+    const inFlight = new Set<Promise<void>>();
+    const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
+    let stopReason: string | null = null;
+    const pending = this.deps.experiments.items(id).filter((item) => item.status === 'pending');
+    try {
+      while (pending.length > 0 && !stopping()) {
+        const budget = plan.limits.tokenBudget;
+        if (budget !== null) {
+          const used = this.deps.experiments.counts(id).tokensUsed;
+          if (used >= budget) {
+            stopReason = `token budget of ${budget.toLocaleString('en-US')} spent (${used.toLocaleString('en-US')} used)`;
+            break;
+          }
+        }
+        const next = pending.findIndex((item) =>
+          plan.arms[item.arm]!.endpointIds.every((endpointId) => (inUse.get(endpointId) ?? 0) < limit),
+        );
+        if (next < 0) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const [item] = pending.splice(next, 1) as [StoredItem];
+        const arm = plan.arms[item.arm]!;
+        for (const endpointId of arm.endpointIds) inUse.set(endpointId, (inUse.get(endpointId) ?? 0) + 1);
+        const job: Promise<void> = this.runItem(
+          id,
+          item,
+          arm,
+          versions.get(arm.graphVersionId),
+          active,
+        ).finally(() => {
+          for (const endpointId of arm.endpointIds) inUse.set(endpointId, inUse.get(endpointId)! - 1);
+          inFlight.delete(job);
+        });
+        inFlight.add(job);
+      }
+      await Promise.all(inFlight);
+    } finally {
+      sampler.stop();
+    }
+    if (this.deps.shutdown.aborted) return;
+    if (active.controller.signal.aborted) {
+      this.deps.experiments.skipPending(id);
+      this.deps.experiments.setStatus(id, 'cancelled');
+    } else if (stopReason !== null) {
+      this.deps.experiments.skipPending(id);
+      this.deps.experiments.setStatus(id, 'stopped', stopReason);
+    } else {
+      this.deps.experiments.setStatus(id, 'finished');
+    }
+  }
+
+  private async runItem(
+    id: string,
+    item: StoredItem,
+    arm: ExperimentArm,
+    version: StoredVersion | undefined,
+    active: Active,
+  ): Promise<void> {
+    let runId: string;
+    try {
+      if (!version) throw new Error(`graph version '${arm.graphVersionId}' no longer exists`);
+      const task = this.deps.tasks.get(item.taskId);
+      if (!task) throw new Error(`task '${item.taskId}' no longer exists`);
+      const run = this.deps.manager.start({
+        version,
+        taskId: item.taskId,
+        difficulty: task.difficulty,
+        endpointId: arm.endpointId ?? undefined,
+        model: arm.model ?? undefined,
+        overrides: arm.overrides,
+        seed: item.seed,
+      });
+      runId = run.id;
+    } catch (error) {
+      this.deps.experiments.failItem(
+        id,
+        item.position,
+        `the run could not start: ${(error as Error).message}`,
+      );
+      this.publish(id, this.itemAt(id, item.position));
+      return;
+    }
+    this.deps.experiments.startItem(id, item.position, runId);
+    this.publish(id, this.itemAt(id, item.position));
+    const onCancel = () => this.deps.manager.cancel(runId);
+    active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    await this.deps.manager.settled(runId);
+    active.controller.signal.removeEventListener('abort', onCancel);
+    const run = this.deps.runs.get(runId);
+    // A run a stop cut short is left to be resumed: the next process runs the item afresh.
+    if (run?.status === 'interrupted' && this.deps.shutdown.aborted) return;
+    this.deps.experiments.setItemStatus(id, item.position, 'done');
+    this.publish(id, this.itemAt(id, item.position));
+  }
+
+  private itemAt(id: string, position: number): StoredItem | undefined {
+    return this.deps.experiments.item(id, position) ?? undefined;
+  }
+}

@@ -1,0 +1,151 @@
+import { ExperimentRequest } from '@trellis/shared';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { toCsv, toJson, toMarkdown } from '../experiments/export.ts';
+import type { ExperimentService, ExperimentUpdate } from '../experiments/service.ts';
+import { experimentServices } from '../experiments/services.ts';
+import { parseWith } from '../http/errors.ts';
+import { SseStream } from '../http/sse.ts';
+
+const IdParams = z.object({ id: z.string().min(1).max(128) });
+
+/**
+ * An experiment's progress as server-sent events: `progress` now, then `item` and `progress` as items start and
+ * end, and `end` once the experiment is no longer being worked on (finished, cancelled, stopped, server stopping).
+ */
+function streamProgress(
+  ctx: AppContext,
+  experiments: ExperimentService,
+  reply: FastifyReply,
+  id: string,
+): void {
+  reply.hijack();
+  const stream = new SseStream(reply.raw);
+  let unsubscribe: (() => void) | null = null;
+  const end = () => {
+    if (stream.closed) return;
+    const experiment = experiments.get(id)!;
+    stream.event('progress', experiment.progress);
+    stream.event('end', { status: experiment.status });
+    stream.end();
+  };
+  const onUpdate = (update: ExperimentUpdate) => {
+    if (update.item) stream.event('item', update.item);
+    stream.event('progress', update.progress);
+  };
+  const onShutdown = () => stream.close();
+  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+  stream.onClose(() => {
+    unsubscribe?.();
+    ctx.shutdown.removeEventListener('abort', onShutdown);
+  });
+  unsubscribe = experiments.follow(id, onUpdate);
+  if (unsubscribe === null) {
+    end();
+    return;
+  }
+  stream.event('progress', experiments.get(id)!.progress);
+  void experiments.settled(id).then(end);
+}
+
+/** A file name for an export: the experiment's name, and "simulated" when its figures are. */
+function fileName(name: string, simulated: boolean, extension: string): string {
+  const base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `${base || 'experiment'}${simulated ? '-simulated' : ''}.${extension}`;
+}
+
+/** Experiments: scaffolds evaluated over task sets, with their report and exports. */
+export function experimentRoutes(ctx: AppContext): FastifyPluginAsync {
+  const services = experimentServices(ctx);
+  const { experiments } = services;
+  return async (app) => {
+    app.post('/experiments', async (request, reply) => {
+      const body = parseWith(ExperimentRequest, request.body);
+      return reply.status(201).send(experiments.create(body));
+    });
+
+    app.get('/experiments', async () => ({ experiments: experiments.list() }));
+
+    app.get('/experiments/:id', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      experiments.found(id);
+      return experiments.get(id);
+    });
+
+    app.get('/experiments/:id/items', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return { items: experiments.items(id) };
+    });
+
+    app.post('/experiments/:id/cancel', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return experiments.cancel(id);
+    });
+
+    app.post('/experiments/:id/rerun-errored', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return experiments.rerunErrored(id);
+    });
+
+    /** SSE progress when the client accepts text/event-stream, else the progress as JSON. */
+    app.get('/experiments/:id/events', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      experiments.found(id);
+      if (!String(request.headers.accept ?? '').includes('text/event-stream')) {
+        return experiments.get(id)!.progress;
+      }
+      streamProgress(ctx, experiments, reply, id);
+      return reply;
+    });
+
+    app.get('/experiments/:id/report', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return services.report(id);
+    });
+
+    app.get('/experiments/:id/servers', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return experiments.samples(id);
+    });
+
+    app.get('/experiments/:id/export.csv', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      const summary = experiments.found(id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName(summary.name, summary.simulated, 'csv')}"`,
+        )
+        .send(toCsv(summary, services.repo.outcomes(id)));
+    });
+
+    app.get('/experiments/:id/export.json', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      const summary = experiments.found(id);
+      return reply
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName(summary.name, summary.simulated, 'json')}"`,
+        )
+        .send(toJson(summary, services.repo.outcomes(id), services.report(id)));
+    });
+
+    app.get('/experiments/:id/report.md', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      const summary = experiments.found(id);
+      return reply
+        .header('content-type', 'text/markdown; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName(summary.name, summary.simulated, 'md')}"`,
+        )
+        .send(toMarkdown(summary, services.report(id)));
+    });
+  };
+}

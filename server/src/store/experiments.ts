@@ -1,0 +1,386 @@
+import type {
+  ExperimentArm,
+  ExperimentItem,
+  ExperimentItemStatus,
+  ExperimentStatus,
+  ExperimentSummary,
+  RunStatus,
+  RunTotals,
+  ServerSample,
+} from '@trellis/shared';
+import type { Db } from './db.ts';
+
+/** What an experiment froze when it was created. */
+export interface ExperimentPlan {
+  arms: ExperimentArm[];
+  taskSet: Record<string, unknown>;
+  taskCount: number;
+  repeats: number;
+  seeds: number[];
+  limits: { concurrencyPerEndpoint: number; tokenBudget: number | null };
+  baselineArm: number;
+  /** An arm names a simulated model (its runs may say so before any of them has called it). */
+  simulated: boolean;
+}
+
+export interface NewItem {
+  arm: number;
+  taskId: string;
+  scenario: string;
+  difficulty: number | null;
+  repeat: number;
+  seed: number;
+}
+
+/** An item with what the store keeps beside the public fields. */
+export type StoredItem = ExperimentItem & {
+  scenario: string;
+  difficulty: number | null;
+  previousRunIds: string[];
+  /** Why the item has no run: its run could not be started (an endpoint removed since, say). */
+  error: string | null;
+};
+
+/** An item joined with its run's outcome: what reports and progress read. */
+export interface ItemOutcome extends StoredItem {
+  success: boolean | null;
+  /** The run's closing error (or the item's, when no run could be started). */
+  runError: string | null;
+  steps: number;
+  totals: RunTotals | null;
+  models: string[];
+}
+
+interface ExperimentRow {
+  id: string;
+  name: string;
+  status: string;
+  stop_reason: string | null;
+  plan: string;
+  created_at: string;
+  finished_at: string | null;
+  total: number;
+  done: number;
+  simulated_runs: number;
+}
+
+interface ItemRow {
+  position: number;
+  arm: number;
+  task_id: string;
+  scenario: string;
+  difficulty: number | null;
+  repetition: number;
+  seed: number;
+  status: string;
+  run_id: string | null;
+  attempts: number;
+  previous_run_ids: string;
+  error: string | null;
+  run_status: string | null;
+}
+
+interface OutcomeRow extends ItemRow {
+  success: number | null;
+  run_error: string | null;
+  steps: number | null;
+  totals: string | null;
+  models: string | null;
+}
+
+const SUMMARY = `SELECT e.*,
+    (SELECT COUNT(*) FROM experiment_items i WHERE i.experiment_id = e.id) AS total,
+    (SELECT COUNT(*) FROM experiment_items i WHERE i.experiment_id = e.id AND i.status IN ('done', 'skipped'))
+      AS done,
+    (SELECT COUNT(*) FROM experiment_items i JOIN runs r ON r.id = i.run_id
+      WHERE i.experiment_id = e.id AND r.models LIKE '%"simulated-%') AS simulated_runs
+  FROM experiments e`;
+
+const ITEMS = `SELECT i.*, r.status AS run_status FROM experiment_items i
+  LEFT JOIN runs r ON r.id = i.run_id WHERE i.experiment_id = ? ORDER BY i.position`;
+
+const OUTCOMES = `SELECT i.*, r.status AS run_status, r.success, r.error AS run_error, r.steps, r.totals, r.models
+  FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id
+  WHERE i.experiment_id = ? ORDER BY i.position`;
+
+function planOf(row: ExperimentRow): ExperimentPlan {
+  return JSON.parse(row.plan) as ExperimentPlan;
+}
+
+function summaryOf(row: ExperimentRow): ExperimentSummary {
+  const plan = planOf(row);
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as ExperimentStatus,
+    stopReason: row.stop_reason,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    arms: plan.arms,
+    taskSet: plan.taskSet,
+    taskCount: plan.taskCount,
+    repeats: plan.repeats,
+    seeds: plan.seeds,
+    limits: plan.limits,
+    baselineArm: plan.baselineArm,
+    simulated: plan.simulated || row.simulated_runs > 0,
+    total: row.total,
+    done: row.done,
+  };
+}
+
+function itemOf(row: ItemRow): StoredItem {
+  return {
+    position: row.position,
+    arm: row.arm,
+    taskId: row.task_id,
+    scenario: row.scenario,
+    difficulty: row.difficulty,
+    repeat: row.repetition,
+    seed: row.seed,
+    status: row.status as ExperimentItemStatus,
+    runId: row.run_id,
+    runStatus: row.run_status as RunStatus | null,
+    attempts: row.attempts,
+    previousRunIds: JSON.parse(row.previous_run_ids) as string[],
+    error: row.error,
+  };
+}
+
+/** Experiments, the items of their plans, and the inference-server samples taken while they ran. */
+export class ExperimentRepo {
+  private readonly selectItems;
+  private readonly selectItem;
+  private readonly selectOutcomes;
+  private readonly insertSample;
+
+  constructor(private readonly db: Db) {
+    this.selectItems = db.prepare(ITEMS);
+    this.selectItem = db.prepare(
+      `SELECT i.*, r.status AS run_status FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id
+       WHERE i.experiment_id = ? AND i.position = ?`,
+    );
+    this.selectOutcomes = db.prepare(OUTCOMES);
+    this.insertSample = db.prepare(
+      `INSERT INTO experiment_server_samples (experiment_id, at, endpoint_id, source, requests_running,
+         requests_waiting, kv_cache_usage, prefix_cache_hit_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  create(experiment: { id: string; name: string; plan: ExperimentPlan; items: NewItem[] }): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO experiments (id, name, status, plan, created_at) VALUES (?, ?, 'running', ?, ?)`,
+        )
+        .run(experiment.id, experiment.name, JSON.stringify(experiment.plan), new Date().toISOString());
+      const insert = this.db.prepare(
+        `INSERT INTO experiment_items (experiment_id, position, arm, task_id, scenario, difficulty, repetition,
+           seed, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+      );
+      for (const [position, item] of experiment.items.entries()) {
+        insert.run(
+          experiment.id,
+          position,
+          item.arm,
+          item.taskId,
+          item.scenario,
+          item.difficulty,
+          item.repeat,
+          item.seed,
+        );
+      }
+    })();
+  }
+
+  summary(id: string): ExperimentSummary | null {
+    const row = this.db.prepare(`${SUMMARY} WHERE e.id = ?`).get(id) as ExperimentRow | undefined;
+    return row ? summaryOf(row) : null;
+  }
+
+  plan(id: string): ExperimentPlan | null {
+    const row = this.db.prepare('SELECT plan FROM experiments WHERE id = ?').get(id) as
+      | Pick<ExperimentRow, 'plan'>
+      | undefined;
+    return row ? (JSON.parse(row.plan) as ExperimentPlan) : null;
+  }
+
+  list(limit = 200): ExperimentSummary[] {
+    return (
+      this.db
+        .prepare(`${SUMMARY} ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?`)
+        .all(limit) as ExperimentRow[]
+    ).map(summaryOf);
+  }
+
+  items(id: string): StoredItem[] {
+    return (this.selectItems.all(id) as ItemRow[]).map(itemOf);
+  }
+
+  item(id: string, position: number): StoredItem | null {
+    const row = this.selectItem.get(id, position) as ItemRow | undefined;
+    return row ? itemOf(row) : null;
+  }
+
+  /** Every item with its run's outcome, in plan order. */
+  outcomes(id: string): ItemOutcome[] {
+    return (this.selectOutcomes.all(id) as OutcomeRow[]).map((row) => ({
+      ...itemOf(row),
+      success: row.success === null ? null : row.success === 1,
+      runError: row.run_error ?? row.error,
+      steps: row.steps ?? 0,
+      totals: row.totals ? (JSON.parse(row.totals) as RunTotals) : null,
+      models: row.models ? (JSON.parse(row.models) as string[]) : [],
+    }));
+  }
+
+  /** Counts for progress, without reading the items one by one. */
+  counts(id: string): {
+    total: number;
+    done: number;
+    running: number;
+    succeeded: number;
+    errored: number;
+    tokensUsed: number;
+  } {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS total,
+           COALESCE(SUM(i.status IN ('done', 'skipped')), 0) AS done,
+           COALESCE(SUM(i.status = 'running'), 0) AS running,
+           COALESCE(SUM(i.status = 'done' AND r.status = 'succeeded'), 0) AS succeeded,
+           COALESCE(SUM(i.status = 'done' AND (r.status = 'errored' OR i.run_id IS NULL)), 0) AS errored,
+           COALESCE(SUM(CASE WHEN i.status = 'done' AND r.totals IS NOT NULL
+             THEN json_extract(r.totals, '$.promptTokens') + json_extract(r.totals, '$.completionTokens')
+             ELSE 0 END), 0) AS tokens_used
+         FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id WHERE i.experiment_id = ?`,
+      )
+      .get(id) as {
+      total: number;
+      done: number;
+      running: number;
+      succeeded: number;
+      errored: number;
+      tokens_used: number;
+    };
+    return {
+      total: row.total,
+      done: row.done,
+      running: row.running,
+      succeeded: row.succeeded,
+      errored: row.errored,
+      tokensUsed: row.tokens_used,
+    };
+  }
+
+  /** Experiments left running (by this process, or by one that stopped). */
+  runningIds(): string[] {
+    return (
+      this.db.prepare("SELECT id FROM experiments WHERE status = 'running' ORDER BY created_at").all() as {
+        id: string;
+      }[]
+    ).map((row) => row.id);
+  }
+
+  /** The item now carries out its plan with this run; a run it had before is kept in its history. */
+  startItem(id: string, position: number, runId: string): void {
+    this.db
+      .prepare(
+        `UPDATE experiment_items SET
+           previous_run_ids = CASE WHEN run_id IS NULL THEN previous_run_ids
+             ELSE json_insert(previous_run_ids, '$[#]', run_id) END,
+           run_id = ?, status = 'running', attempts = attempts + 1, error = NULL
+         WHERE experiment_id = ? AND position = ?`,
+      )
+      .run(runId, id, position);
+  }
+
+  /** The item's run could not be started: it is done, with the reason and no run. */
+  failItem(id: string, position: number, error: string): void {
+    this.db
+      .prepare(
+        `UPDATE experiment_items SET
+           previous_run_ids = CASE WHEN run_id IS NULL THEN previous_run_ids
+             ELSE json_insert(previous_run_ids, '$[#]', run_id) END,
+           run_id = NULL, status = 'done', attempts = attempts + 1, error = ?
+         WHERE experiment_id = ? AND position = ?`,
+      )
+      .run(error, id, position);
+  }
+
+  setItemStatus(id: string, position: number, status: ExperimentItemStatus): void {
+    this.db
+      .prepare('UPDATE experiment_items SET status = ? WHERE experiment_id = ? AND position = ?')
+      .run(status, id, position);
+  }
+
+  /** Items still to run become skipped (a cancelled or stopped experiment). */
+  skipPending(id: string): void {
+    this.db
+      .prepare(
+        "UPDATE experiment_items SET status = 'skipped' WHERE experiment_id = ? AND status = 'pending'",
+      )
+      .run(id);
+  }
+
+  /** Items whose run ended `errored` go back to pending; returns how many. */
+  resetErrored(id: string): number {
+    return this.db
+      .prepare(
+        `UPDATE experiment_items SET status = 'pending' WHERE experiment_id = ? AND status = 'done'
+           AND (run_id IS NULL OR run_id IN (SELECT id FROM runs WHERE status = 'errored'))`,
+      )
+      .run(id).changes;
+  }
+
+  setStatus(id: string, status: ExperimentStatus, stopReason: string | null = null): void {
+    const finished = status === 'running' ? null : new Date().toISOString();
+    this.db
+      .prepare('UPDATE experiments SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?')
+      .run(status, stopReason, finished, id);
+  }
+
+  addSamples(id: string, samples: readonly (ServerSample & { source: string | null })[]): void {
+    this.db.transaction(() => {
+      for (const s of samples) {
+        this.insertSample.run(
+          id,
+          s.at,
+          s.endpointId,
+          s.source ?? null,
+          s.requestsRunning,
+          s.requestsWaiting,
+          s.kvCacheUsage,
+          s.prefixCacheHitRate,
+        );
+      }
+    })();
+  }
+
+  samples(id: string): (ServerSample & { source: string | null })[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT at, endpoint_id, source, requests_running, requests_waiting, kv_cache_usage,
+             prefix_cache_hit_rate FROM experiment_server_samples WHERE experiment_id = ? ORDER BY at`,
+        )
+        .all(id) as {
+        at: number;
+        endpoint_id: string;
+        source: string | null;
+        requests_running: number | null;
+        requests_waiting: number | null;
+        kv_cache_usage: number | null;
+        prefix_cache_hit_rate: number | null;
+      }[]
+    ).map((row) => ({
+      at: row.at,
+      endpointId: row.endpoint_id,
+      source: row.source,
+      requestsRunning: row.requests_running,
+      requestsWaiting: row.requests_waiting,
+      kvCacheUsage: row.kv_cache_usage,
+      prefixCacheHitRate: row.prefix_cache_hit_rate,
+    }));
+  }
+}
