@@ -1,5 +1,6 @@
 import { PRESET_IDS, WorldDifficulty, WorldSplit, WorldTaskFilter } from '@trellis/shared';
 import { type CliCommand, type CliValues, UsageError } from './args.ts';
+import { EXPERIMENT } from './experiment-commands.ts';
 import { REPLAY_COMMANDS } from './replay-commands.ts';
 
 /** The difficulties a task can have, from the shared schema. */
@@ -103,7 +104,7 @@ export const PRESETS = {
   options: {},
 } as const satisfies CliCommand;
 
-export const COMMANDS: readonly CliCommand[] = [RUN, TASKS, PRESETS, ...REPLAY_COMMANDS];
+export const COMMANDS: readonly CliCommand[] = [RUN, TASKS, PRESETS, ...REPLAY_COMMANDS, EXPERIMENT];
 
 export function findCommand(name: string | undefined): CliCommand | undefined {
   return COMMANDS.find((command) => command.name === name);

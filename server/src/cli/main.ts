@@ -5,6 +5,7 @@ import { DomainError } from '../domain-errors.ts';
 import { builtinTasks, listTasks } from '../world/index.ts';
 import { parseCommand, UsageError, usageOf } from './args.ts';
 import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
+import { experiment } from './experiment-run.ts';
 import { formatEvent, simulatedNotice, simulatedSuffix } from './print.ts';
 import { compare, fork, replay, rescue } from './replay-run.ts';
 import { CliError, loadGraph, resolveEndpoint, withStore } from './setup.ts';
@@ -138,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'fork') return await fork(rest);
     if (command === 'rescue') return await rescue(rest);
     if (command === 'compare') return await compare(rest);
+    if (command === 'experiment') return await experiment(rest);
     return topLevel(command, rest);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -67,7 +67,7 @@ export class ExperimentService {
   constructor(private readonly deps: ExperimentDeps) {}
 
   /** Checks, freezes, stores and starts an experiment. Bad input changes nothing. */
-  create(request: z.output<typeof ExperimentRequest>): Experiment {
+  create(request: z.output<typeof ExperimentRequest>, options: { start?: boolean } = {}): Experiment {
     const planned = planExperiment(this.deps, request);
     const arms = planned.arms.map(({ presetGraph, models: _models, ...arm }) => {
       if (!presetGraph) return arm;
@@ -85,7 +85,8 @@ export class ExperimentService {
       plan: { ...planned.plan, arms },
       items: planned.items,
     });
-    this.launch(id);
+    // Not started here, it waits as running for whoever resumes it (a server at start-up, `experiment run`).
+    if (options.start !== false) this.launch(id);
     return this.get(id)!;
   }
 
