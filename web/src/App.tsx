@@ -8,6 +8,8 @@ import { navigate, usePath } from './router.ts';
 const pages = {
   canvas: lazyPage(() => import('./canvas/CanvasPage.tsx').then((m) => m.CanvasPage)),
   compare: lazyPage(() => import('./replay/ComparePage.tsx').then((m) => m.ComparePage)),
+  experiment: lazyPage(() => import('./experiments/ExperimentPage.tsx').then((m) => m.ExperimentPage)),
+  experiments: lazyPage(() => import('./experiments/ExperimentsPage.tsx').then((m) => m.ExperimentsPage)),
   endpoints: lazyPage(() => import('./pages/EndpointsPage.tsx').then((m) => m.EndpointsPage)),
   playground: lazyPage(() => import('./pages/PlaygroundPage.tsx').then((m) => m.PlaygroundPage)),
   rescue: lazyPage(() => import('./replay/RescuePage.tsx').then((m) => m.RescuePage)),
@@ -20,7 +22,8 @@ const pages = {
 type Route =
   | { page: 'run'; runId: string }
   | { page: 'rescue'; rescueId: string }
-  | { page: Exclude<keyof typeof pages, 'run' | 'rescue'> };
+  | { page: 'experiment'; experimentId: string }
+  | { page: Exclude<keyof typeof pages, 'run' | 'rescue' | 'experiment'> };
 
 function route(path: string): Route {
   if (path.startsWith('/playground')) return { page: 'playground' };
@@ -33,6 +36,9 @@ function route(path: string): Route {
   const rescue = /^\/rescues\/([^/]+)/.exec(path);
   if (rescue) return { page: 'rescue', rescueId: decodeURIComponent(rescue[1]!) };
   if (path.startsWith('/rescues')) return { page: 'rescues' };
+  const experiment = /^\/experiments\/([^/]+)/.exec(path);
+  if (experiment) return { page: 'experiment', experimentId: decodeURIComponent(experiment[1]!) };
+  if (path.startsWith('/experiments')) return { page: 'experiments' };
   return { page: 'endpoints' };
 }
 
@@ -54,6 +60,7 @@ const NAV = [
   { path: '/canvas', label: 'Canvas' },
   { path: '/runs', label: 'Runs' },
   { path: '/rescues', label: 'Rescues' },
+  { path: '/experiments', label: 'Experiments' },
   { path: '/tasks', label: 'Tasks' },
   { path: '/endpoints', label: 'Endpoints' },
   { path: '/playground', label: 'Playground' },
@@ -63,6 +70,8 @@ function Page({ path }: { path: string }) {
   const target = route(path);
   if (target.page === 'run') return <PageView page={pages.run} props={{ runId: target.runId }} />;
   if (target.page === 'rescue') return <PageView page={pages.rescue} props={{ rescueId: target.rescueId }} />;
+  if (target.page === 'experiment')
+    return <PageView page={pages.experiment} props={{ experimentId: target.experimentId }} />;
   return <PageView page={pages[target.page]} props={{}} />;
 }
 

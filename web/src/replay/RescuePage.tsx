@@ -1,17 +1,12 @@
 import { useQueries } from '@tanstack/react-query';
-import {
-  formatDuration,
-  type Rescue,
-  type RescuePair,
-  type RescueProgress,
-  type RunDetail,
-} from '@trellis/shared';
-import { type ReactNode, useEffect, useState } from 'react';
+import { formatDuration, type Rescue, type RescuePair, type RunDetail } from '@trellis/shared';
+import type { ReactNode } from 'react';
 import { api } from '../api/client.ts';
 import { useEndpoints } from '../api/endpoints.ts';
 import { useCancelRescue, useRescue } from '../api/replay.ts';
 import { runKeys } from '../api/runs.ts';
 import { simulatedModelsOf, TestDoubleNotice } from '../components/TestDoubleNotice.tsx';
+import { useSinceReport } from '../components/useSinceReport.ts';
 import { navigate } from '../router.ts';
 import { formatWhen } from '../runs/format.ts';
 import { StatusBadge } from '../runs/StatusBadge.tsx';
@@ -59,24 +54,6 @@ function useRescueModels(rescue: Rescue | undefined): string[] {
     })),
     combine: (results) => results.flatMap((r) => r.data?.models ?? []),
   });
-}
-
-/** Milliseconds since this progress report arrived, ticking each second while the rescue runs. */
-function useSinceReport(progress: RescueProgress, running: boolean): number {
-  const [received, setReceived] = useState(() => Date.now());
-  const [now, setNow] = useState(() => Date.now());
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new report restarts the clock
-  useEffect(() => {
-    const at = Date.now();
-    setReceived(at);
-    setNow(at);
-  }, [progress]);
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [running]);
-  return Math.max(0, now - received);
 }
 
 function Progress({ rescue }: { rescue: Rescue }) {
