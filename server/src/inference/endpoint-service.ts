@@ -70,10 +70,16 @@ export class EndpointService {
   async seedDeclared(): Promise<void> {
     const unnamed: { id: string; fields: EndpointFields }[] = [];
     for (const input of this.declared) {
-      const fields = fieldsFromInput(input, 'config');
+      const declared = fieldsFromInput(input, 'config');
       const existing = this.repo.getByName(input.name);
+      // A declaration without a model keeps the one found last time until the server answers again: runs
+      // resumed at start-up must not find their endpoint without a model in the meantime.
+      const fields =
+        declared.defaultModel === null && existing?.baseUrl === declared.baseUrl
+          ? { ...declared, defaultModel: existing.defaultModel }
+          : declared;
       const record = existing ? this.repo.update(existing.id, fields) : this.repo.create(fields);
-      if (fields.defaultModel === null) unnamed.push({ id: record.id, fields });
+      if (declared.defaultModel === null) unnamed.push({ id: record.id, fields });
     }
     await Promise.all(
       unnamed.map(async ({ id, fields }) => {

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { startTestServer } from '../testserver/server.ts';
@@ -286,6 +289,33 @@ describe('endpoints declared at start-up', () => {
     } finally {
       await t.close();
       await upstream.close();
+    }
+  });
+
+  it('keeps the model found last time while its server is not answering yet (a restart)', async () => {
+    const upstream = await startTestServer({ dialect: 'vllm', models: ['qwen3-8b'] });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-declared-'));
+    const declared = {
+      name: 'short',
+      baseUrl: upstream.url,
+      kind: 'other' as const,
+      defaultParams: {},
+      timeouts: { connectMs: 300 },
+      verify: false,
+    };
+    try {
+      const first = await createTestApp({ endpoints: [declared] }, { dbFile: path.join(dataDir, 'db') });
+      await first.ctx.registry.seedDeclared();
+      await first.close();
+      await upstream.close();
+      const second = await createTestApp({ endpoints: [declared] }, { dbFile: path.join(dataDir, 'db') });
+      const seeding = second.ctx.registry.seedDeclared();
+      expect(second.ctx.endpoints.getByName('short')?.defaultModel).toBe('qwen3-8b');
+      await seeding;
+      expect(second.ctx.endpoints.getByName('short')?.defaultModel).toBe('qwen3-8b');
+      await second.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
