@@ -9,6 +9,7 @@ export * from './replay/index.ts';
 export * from './run-contract/index.ts';
 export * from './run-event-types.ts';
 export * from './runs.ts';
+export * from './search/index.ts';
 export * from './sse.ts';
 export * from './status.ts';
 export * from './test-doubles.ts';
