@@ -41,9 +41,14 @@ export function ExperimentForm({
   const served = useServedModelsOf((endpoints.data ?? []).map((e) => e.id));
   const allTasks = useTasks({});
   const apps = useTaskApps();
-  const set = (change: Partial<ExperimentDraft>) => setDraft((d) => ({ ...d, ...change }));
+  // A refusal answers the form as it was sent: once it changes, the refusal no longer applies.
+  const update = (change: (d: ExperimentDraft) => ExperimentDraft) => {
+    if (create.error) create.reset();
+    setDraft(change);
+  };
+  const set = (change: Partial<ExperimentDraft>) => update((d) => ({ ...d, ...change }));
   const setArm = (index: number, arm: ArmDraft) =>
-    setDraft((d) => ({ ...d, arms: d.arms.map((a, i) => (i === index ? arm : a)) }));
+    update((d) => ({ ...d, arms: d.arms.map((a, i) => (i === index ? arm : a)) }));
   const first = draft.arms[0];
   const binding = { endpointId: first?.endpointId ?? null, model: first?.model ?? null };
   const fillAblation = () =>
@@ -103,7 +108,7 @@ export function ExperimentForm({
             }
             onChange={(next) => setArm(index, next)}
             onBaseline={() => set({ baselineArm: index })}
-            onRemove={draft.arms.length > 1 ? () => setDraft((d) => removeArm(d, index)) : undefined}
+            onRemove={draft.arms.length > 1 ? () => update((d) => removeArm(d, index)) : undefined}
           />
         ))}
         <div className="arm-actions">

@@ -51,9 +51,13 @@ export function ExperimentHeader({ experiment }: { experiment: Experiment }) {
               <strong>{arm.label}</strong>
               {arm.index === experiment.baselineArm ? <span className="tpill">baseline</span> : null}
               <span className="muted small">
-                {arm.label === arm.graphName ? '' : `${arm.graphName} · `}
-                {arm.model ?? 'models as bound'}
-                {arm.endpointId ? ` @ ${endpointLabel(arm.endpointId)}` : ''}
+                {[
+                  arm.label === arm.graphName ? null : arm.graphName,
+                  arm.endpointId ? `on ${endpointLabel(arm.endpointId)}` : 'endpoints as the graph binds',
+                  arm.model,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
             </li>
           ))}

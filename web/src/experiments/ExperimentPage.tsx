@@ -79,7 +79,7 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
         <p className="muted">Computing the report…</p>
       ) : null}
       <Suspense fallback={<ChartsPlaceholder height={280} />}>
-        <ServerCharts experimentId={experimentId} running={running} />
+        <ServerCharts experimentId={experimentId} running={running} simulated={data.simulated} />
       </Suspense>
     </section>
   );

@@ -55,9 +55,11 @@ function ExperimentRow({ experiment }: { experiment: ExperimentSummary }) {
       <td>
         <ExperimentStatusBadge status={experiment.status} />
       </td>
-      <td className="experiment-name-cell">
-        <Link href={href}>{experiment.name}</Link>
-        {experiment.simulated ? <TestDoubleTag kind="simulated" short /> : null}
+      <td>
+        <span className="experiment-name-cell">
+          <Link href={href}>{experiment.name}</Link>
+          {experiment.simulated ? <TestDoubleTag kind="simulated" short /> : null}
+        </span>
       </td>
       <td className="arms-cell" title={labels.join(', ')}>
         <span className="num-inline">{experiment.arms.length}</span>{' '}
@@ -91,7 +93,7 @@ export function ExperimentsPage() {
           </p>
         </div>
         {formOpen ? null : (
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
+          <button type="button" className="primary page-head-action" onClick={() => setCreating(true)}>
             New experiment
           </button>
         )}

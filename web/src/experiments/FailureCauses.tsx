@@ -68,9 +68,11 @@ export function FailureCauses({ report }: { report: ExperimentReport }) {
             <tbody>
               {causes.map((cause) => (
                 <tr key={cause}>
-                  <th scope="row" className="cause-name">
-                    <span>{FAILURE_CAUSE_LABELS[cause]}</span>
-                    <span className="muted small">{FAILURE_CAUSE_RULES[cause]}</span>
+                  <th scope="row">
+                    <span className="cause-name">
+                      <span>{FAILURE_CAUSE_LABELS[cause]}</span>
+                      <span className="muted small">{FAILURE_CAUSE_RULES[cause]}</span>
+                    </span>
                   </th>
                   {report.arms.map((arm) => (
                     <td key={arm.arm} className="num">

@@ -4,12 +4,15 @@ import { useExperimentServers } from '../api/experiments.ts';
 import { ErrorBanner } from '../components/Field.tsx';
 import {
   costAccuracyOption,
+  costPoints,
   hasMetric,
   type ServerMetric,
   serverMetricOption,
   tgcByDifficultyOption,
 } from './chartOptions.ts';
 import { EChart } from './EChart.tsx';
+import { count } from './format.ts';
+import { paretoFront } from './pareto.ts';
 import { SimulatedLabel } from './SimulatedLabel.tsx';
 
 /*
@@ -20,6 +23,7 @@ import { SimulatedLabel } from './SimulatedLabel.tsx';
 export function AccuracyCharts({ report }: { report: ExperimentReport }) {
   const byDifficulty = useMemo(() => tgcByDifficultyOption(report), [report]);
   const costAccuracy = useMemo(() => costAccuracyOption(report), [report]);
+  const front = useMemo(() => paretoFront(costPoints(report.arms)), [report]);
   return (
     <section className="report-charts" aria-label="Charts">
       <figure className="card chart-card">
@@ -38,6 +42,14 @@ export function AccuracyCharts({ report }: { report: ExperimentReport }) {
           option={costAccuracy}
           label="Task goal completion against mean tokens per task, one point per arm, the Pareto front dashed"
         />
+        {front.length > 0 ? (
+          <p className="small muted chart-note">
+            Pareto front (dashed): {front.map((p) => p.label).join(' → ')}
+            {front.length === 1
+              ? ', the cheapest and the most accurate arm at once'
+              : ` — ${count(front.length, 'arm')} none of the others beats on both tokens and TGC`}
+          </p>
+        ) : null}
       </figure>
     </section>
   );
@@ -82,13 +94,23 @@ function MetricChart({
 }
 
 /** The inference servers' load while the experiment ran: queue, KV cache, prefix-cache hits. */
-export function ServerCharts({ experimentId, running }: { experimentId: string; running: boolean }) {
+export function ServerCharts({
+  experimentId,
+  running,
+  simulated,
+}: {
+  experimentId: string;
+  running: boolean;
+  /** The figures come from the simulated model's test server, not an inference server under load. */
+  simulated: boolean;
+}) {
   const servers = useExperimentServers(experimentId, running);
   const samples = servers.data;
   return (
     <section className="card report-section" aria-label="Inference servers">
       <div className="section-head">
         <h2>Inference servers</h2>
+        <SimulatedLabel simulated={simulated} />
         {samples && samples.endpoints.length > 0 ? (
           <span className="muted small">{samples.endpoints.map((e) => e.name).join(', ')}</span>
         ) : null}

@@ -38,11 +38,14 @@ function PassAtK({ report }: { report: ExperimentReport }) {
     return entry ? percent(entry.value) : '–';
   };
   return (
-    <div className="table-scroll">
+    <div className="table-scroll pass-block">
+      <p className="small muted">
+        Repeats, over the tasks with every repeat finished: <strong>pass@k</strong>, some of k repeats pass;{' '}
+        <strong>pass^k</strong>, all k pass (percent). <SimulatedLabel simulated={report.simulated} />
+      </p>
       <table className="report-table pass-table">
-        <caption>
-          Over tasks with every repeat finished: pass@k, some of k repeats pass; pass^k, all k pass (percent).{' '}
-          <SimulatedLabel simulated={report.simulated} />
+        <caption className="visually-hidden">
+          pass@k and pass^k per arm{report.simulated ? ', simulated model — not a real model’s result' : ''}
         </caption>
         <thead>
           <tr>
@@ -97,7 +100,6 @@ export function ReportTable({ report }: { report: ExperimentReport }) {
     <section className="card report-section" aria-label="Goal completion">
       <div className="section-head">
         <h2>Goal completion</h2>
-        <SimulatedLabel simulated={report.simulated} />
       </div>
       {incomplete.length > 0 ? (
         <p className="report-warning small" role="note">
@@ -111,7 +113,7 @@ export function ReportTable({ report }: { report: ExperimentReport }) {
         </p>
       ) : null}
       <div className="table-scroll">
-        <table className="report-table" data-testid="report-table">
+        <table className="report-table goal-table" data-testid="report-table">
           <caption>
             TGC (task goal completion) and SGC (scenario goal completion), percent with {level}% interval (
             {METHOD[report.intervals.method]}); counts over finished runs
@@ -121,7 +123,7 @@ export function ReportTable({ report }: { report: ExperimentReport }) {
           <thead>
             <tr>
               <th>Arm</th>
-              <th>Tasks of</th>
+              <th>Subset</th>
               <th className="num">TGC</th>
               <th className="num">SGC</th>
               <th className="num">Tasks</th>

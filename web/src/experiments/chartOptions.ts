@@ -41,9 +41,8 @@ const axisStyle = {
   nameTextStyle: { color: MUTED, fontSize: 11 },
 };
 
-const percentAxis = (name: string, max: number | undefined = 100) => ({
+const percentAxis = (max: number | undefined = 100) => ({
   type: 'value' as const,
-  name,
   min: 0,
   max,
   ...axisStyle,
@@ -87,7 +86,7 @@ export function tgcByDifficultyOption(report: Pick<ExperimentReport, 'arms'>): C
       formatter: (params) => axisTooltip(params as unknown as AxisParam[]),
     },
     xAxis: { type: 'category', data: rows.map(rowLabel), ...axisStyle, splitLine: { show: false } },
-    yAxis: percentAxis('TGC'),
+    yAxis: percentAxis(),
     series,
   };
 }
@@ -151,7 +150,9 @@ export function costAccuracyOption(report: Pick<ExperimentReport, 'arms'>): Char
   };
   return {
     ...base,
-    grid: { ...base.grid, right: 32 },
+    // The points are labelled, so no legend; room at the right for the costliest point's label.
+    legend: { show: false },
+    grid: { ...base.grid, top: 16, right: 24, bottom: 28 },
     tooltip: {
       trigger: 'item',
       formatter: (param) => {
@@ -166,11 +167,11 @@ export function costAccuracyOption(report: Pick<ExperimentReport, 'arms'>): Char
       nameLocation: 'middle',
       nameGap: 28,
       min: 0,
-      scale: false,
+      boundaryGap: [0, '20%'],
       ...axisStyle,
       axisLabel: { ...axisStyle.axisLabel, formatter: (value: number) => formatTokens(value) },
     },
-    yAxis: percentAxis('TGC'),
+    yAxis: percentAxis(),
     series: [line, ...scatter],
   };
 }
@@ -219,12 +220,20 @@ export function serverMetricOption(samples: ServerSamples, metric: ServerMetric)
   );
   return {
     ...base,
+    legend: { ...base.legend, show: series.length > 1 },
+    grid: { ...base.grid, top: series.length > 1 ? 40 : 12 },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v) => (typeof v === 'number' ? (fraction ? `${v}%` : `${v}`) : '–'),
     },
-    xAxis: { type: 'time', ...axisStyle, splitLine: { show: false } },
-    yAxis: fraction ? percentAxis('', 100) : { type: 'value', minInterval: 1, min: 0, ...axisStyle },
+    xAxis: {
+      type: 'time',
+      splitNumber: 3,
+      ...axisStyle,
+      axisLabel: { ...axisStyle.axisLabel, hideOverlap: true, formatter: '{HH}:{mm}:{ss}' },
+      splitLine: { show: false },
+    },
+    yAxis: fraction ? percentAxis(100) : { type: 'value', minInterval: 1, min: 0, ...axisStyle },
     series,
   };
 }
