@@ -164,6 +164,16 @@ export class ExperimentService {
         `experiment '${id}' is still running: re-run its errored runs once it has ended`,
       );
     }
+    // The scheduler would stop at once and skip the items, hiding their errored runs from the progress.
+    const budget = summary.limits.tokenBudget;
+    const used = this.deps.experiments.counts(id).tokensUsed;
+    if (budget !== null && used >= budget) {
+      throw new DomainError(
+        'conflict',
+        'budget_spent',
+        `experiment '${summary.name}' has spent its token budget of ${budget.toLocaleString('en-US')} (${used.toLocaleString('en-US')} used): nothing more can run`,
+      );
+    }
     const reset = this.deps.experiments.resetErrored(id);
     if (reset === 0) {
       throw new DomainError(
