@@ -160,7 +160,7 @@ export function toMarkdown(summary: ExperimentSummary, report: ExperimentReport)
   for (const arm of report.arms) {
     const aggregate = row(arm, 'aggregate');
     out.push(
-      `| ${arm.label}${arm.arm === report.baselineArm ? ' (baseline)' : ''} | ${withInterval(aggregate.tgc)} | ${withInterval(aggregate.sgc)} | ${arm.finished}${arm.pending > 0 ? ` (+${arm.pending} pending)` : ''} |`,
+      `| ${arm.label}${arm.arm === report.baselineArm ? ' (baseline)' : ''} | ${withInterval(aggregate.tgc)} | ${withInterval(aggregate.sgc)} | ${arm.finished}${arm.pending > 0 ? ` (+${arm.pending} ${report.status === 'running' ? 'pending' : 'not run'})` : ''} |`,
     );
   }
   out.push(
