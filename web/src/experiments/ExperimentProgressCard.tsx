@@ -4,13 +4,24 @@ import { formatTokens } from '../runs/format.ts';
 
 const width = (part: number, total: number) => `${(part / Math.max(1, total)) * 100}%`;
 
-/** Done of total as a bar (passed, did not pass, errored), with the rate, time left and tokens spent. */
-export function ExperimentProgressCard({ progress }: { progress: ExperimentProgress }) {
+/**
+ * Done of total as a bar (passed, did not pass, errored, skipped), with the rate, time left and tokens spent.
+ * `skipped` comes from the items: the progress counts items skipped when the experiment stopped among those done.
+ */
+export function ExperimentProgressCard({
+  progress,
+  skipped,
+}: {
+  progress: ExperimentProgress;
+  /** Items skipped when the experiment stopped (a spent budget, a cancel); null while the items load. */
+  skipped: number | null;
+}) {
   const running = progress.status === 'running';
   const since = useSinceReport(progress, running);
   const eta = progress.etaMs === null ? null : Math.max(0, progress.etaMs - since);
   const elapsed = progress.elapsedMs + (running ? since : 0);
-  const other = Math.max(0, progress.done - progress.succeeded - progress.errored);
+  const notRun = skipped ?? 0;
+  const other = Math.max(0, progress.done - progress.succeeded - progress.errored - notRun);
   const budget = progress.tokenBudget;
   return (
     <section className="card experiment-progress" aria-label="Progress">
@@ -32,6 +43,7 @@ export function ExperimentProgressCard({ progress }: { progress: ExperimentProgr
         <span className="bar-failed" style={{ width: width(other, progress.total) }} />
         <span className="bar-errored" style={{ width: width(progress.errored, progress.total) }} />
         <span className="bar-running" style={{ width: width(progress.running, progress.total) }} />
+        <span className="bar-skipped" style={{ width: width(notRun, progress.total) }} />
       </div>
       <p className="rescue-facts small" data-testid="experiment-progress">
         <span>
@@ -46,6 +58,12 @@ export function ExperimentProgressCard({ progress }: { progress: ExperimentProgr
           <span className="legend-dot bar-errored" aria-hidden="true" />
           {progress.errored} errored
         </span>
+        {notRun > 0 ? (
+          <span>
+            <span className="legend-dot bar-skipped" aria-hidden="true" />
+            {notRun} skipped
+          </span>
+        ) : null}
         {progress.ratePerMinute !== null ? <span>{progress.ratePerMinute.toFixed(1)} per minute</span> : null}
         {running && eta !== null ? <span>about {formatDuration(eta)} left</span> : null}
         {elapsed >= 1000 ? (

@@ -11,7 +11,17 @@ const METHOD: Record<ExperimentReport['intervals']['method'], string> = {
   task_bootstrap: 'bootstrap over tasks',
 };
 
-function ArmCell({ arm, baseline, rows }: { arm: ArmReport; baseline: boolean; rows: number }) {
+function ArmCell({
+  arm,
+  baseline,
+  rows,
+  running,
+}: {
+  arm: ArmReport;
+  baseline: boolean;
+  rows: number;
+  running: boolean;
+}) {
   return (
     <th scope="rowgroup" rowSpan={rows} className="report-arm">
       <span className="report-arm-name">
@@ -23,7 +33,7 @@ function ArmCell({ arm, baseline, rows }: { arm: ArmReport; baseline: boolean; r
       {arm.simulated ? <TestDoubleTag kind="simulated" short /> : null}
       {arm.pending > 0 ? (
         <span className="muted small">
-          {arm.finished} finished, {arm.pending} to go
+          {arm.finished} finished, {arm.pending} {running ? 'to go' : 'not run'}
         </span>
       ) : null}
     </th>
@@ -140,7 +150,12 @@ export function ReportTable({ report }: { report: ExperimentReport }) {
                     className={key === 'aggregate' ? 'is-aggregate' : row?.tasks ? '' : 'is-empty'}
                   >
                     {i === 0 ? (
-                      <ArmCell arm={arm} baseline={arm.arm === report.baselineArm} rows={ROWS.length} />
+                      <ArmCell
+                        arm={arm}
+                        baseline={arm.arm === report.baselineArm}
+                        rows={ROWS.length}
+                        running={report.status === 'running'}
+                      />
                     ) : null}
                     <th scope="row">{rowLabel(key)}</th>
                     <td className="num rate" title={row ? `${row.tgc.successes} of ${row.tgc.n}` : undefined}>
