@@ -13,6 +13,7 @@ import { playgroundRoutes } from './routes/playground.ts';
 import { replayRoutes } from './routes/replay.ts';
 import { rescueRoutes } from './routes/rescues.ts';
 import { runRoutes } from './routes/runs.ts';
+import { searchRoutes } from './routes/searches.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
 export interface BuildOptions {
@@ -38,6 +39,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(replayRoutes(ctx), { prefix: '/api' });
   await app.register(rescueRoutes(ctx), { prefix: '/api' });
   await app.register(experimentRoutes(ctx), { prefix: '/api' });
+  await app.register(searchRoutes(ctx), { prefix: '/api' });
   await app.register(taskRoutes(), { prefix: '/api' });
   if (options.appworldEnvironment) {
     await app.register(appworldRoutes(ctx, options.appworldEnvironment), { prefix: '/appworld' });

@@ -5,6 +5,7 @@ import { createContext } from './context.ts';
 import { BuiltinHost } from './environments/builtin.ts';
 import { experimentServices } from './experiments/services.ts';
 import { replayServices } from './replay/services.ts';
+import { searchService } from './search/services.ts';
 import { openDb } from './store/db.ts';
 import { builtinTasks } from './world/index.ts';
 
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
       `trellis: resumed ${resumedExperiments.length} experiment(s) left running by the last server`,
     );
   }
+  const searches = searchService(ctx);
+  const resumedSearches = searches.resume();
+  if (resumedSearches.length > 0) {
+    console.log(`trellis: resumed ${resumedSearches.length} search(es) left running by the last server`);
+  }
   const app = await buildApp(ctx, {
     logger: process.env.TRELLIS_LOG === '1',
     appworldEnvironment: () => host.environment(),
@@ -57,7 +63,10 @@ async function main(): Promise<void> {
     shutdown.abort();
     await runsStopped;
     // Experiments leave their items in flight to be resumed; they record that before the store closes.
-    await Promise.race([experiments.idle(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    await Promise.race([
+      Promise.all([experiments.idle(), searches.idle()]),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]);
     await app.close();
     await host.close();
     db.close();

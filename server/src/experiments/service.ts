@@ -66,6 +66,11 @@ export class ExperimentService {
 
   constructor(private readonly deps: ExperimentDeps) {}
 
+  /** Refuses, as create() would, an experiment that cannot run; stores nothing. */
+  check(request: z.output<typeof ExperimentRequest>): void {
+    planExperiment(this.deps, request);
+  }
+
   /** Checks, freezes, stores and starts an experiment. Bad input changes nothing. */
   create(request: z.output<typeof ExperimentRequest>, options: { start?: boolean } = {}): Experiment {
     const planned = planExperiment(this.deps, request);

@@ -175,4 +175,43 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX experiment_server_samples_by_time ON experiment_server_samples(experiment_id, at);
     `,
   },
+  {
+    version: 6,
+    name: 'allocation searches',
+    sql: `
+      CREATE TABLE searches (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stop_reason TEXT,
+        method TEXT NOT NULL,
+        graph_version_id TEXT NOT NULL,
+        request TEXT NOT NULL,
+        lessons TEXT NOT NULL DEFAULT '[]',
+        confirmation_experiment_id TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX searches_by_created ON searches(created_at DESC);
+      CREATE TABLE search_trials (
+        search_id TEXT NOT NULL REFERENCES searches(id),
+        idx INTEGER NOT NULL,
+        round INTEGER NOT NULL,
+        allocation TEXT NOT NULL,
+        key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        rationale TEXT,
+        experiment_id TEXT,
+        graph_version_id TEXT,
+        reused_from INTEGER,
+        declared_cost REAL,
+        score TEXT,
+        compute REAL,
+        tokens REAL,
+        PRIMARY KEY (search_id, idx)
+      );
+      CREATE INDEX search_trials_by_key ON search_trials(key);
+    `,
+  },
 ];

@@ -1,0 +1,715 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  type Allocation,
+  applyOverrides,
+  type Experiment,
+  ExperimentRequest,
+  isSimulatedModel,
+  progressEstimate,
+  type Search,
+  type SearchRequest,
+  type SearchSummary,
+  type SearchTrial,
+} from '@trellis/shared';
+import type { z } from 'zod';
+import { DomainError } from '../domain-errors.ts';
+import { selectTasks } from '../experiments/plan.ts';
+import type { ExperimentService } from '../experiments/service.ts';
+import { wilson } from '../experiments/stats.ts';
+import { streamChat } from '../inference/client.ts';
+import type { EndpointRepo } from '../store/endpoints.ts';
+import type { ExperimentRepo } from '../store/experiments.ts';
+import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
+import type { SearchRepo, StoredSearch, StoredTrial } from '../store/searches.ts';
+import { declaredCost, measuredCompute, roleModels } from './compute.ts';
+import {
+  type AskModel,
+  BayesianProposer,
+  ModelProposer,
+  type Proposer,
+  RandomProposer,
+  type SearchContext,
+  type TrialRecord,
+  validateProposal,
+} from './methods.ts';
+import { applyAllocation, checkSpace, describeAllocation } from './space.ts';
+
+/**
+ * The lowest declared cost any allocation of the space can have. Cost adds up over nodes and, per node, is an
+ * output weight times a token cap (both non-negative), so the cheapest model and the smallest cap of each node
+ * make the cheapest allocation.
+ */
+export function cheapestCost(context: SearchContext): number {
+  const allocation: Allocation = {};
+  for (const [nodeId, knobs] of Object.entries(context.space)) {
+    const choice: Allocation[string] = {};
+    if (knobs.model) {
+      const weight = (model: string) => context.rule.weights[model]?.output ?? 1;
+      choice.model = [...knobs.model].sort((a, b) => weight(a.model) - weight(b.model))[0]!;
+    }
+    if (knobs.maxOutputTokens) choice.maxOutputTokens = Math.min(...knobs.maxOutputTokens);
+    allocation[nodeId] = choice;
+  }
+  return declaredCost(context.graph, allocation, context.rule, context.defaults);
+}
+
+type Request = z.output<typeof SearchRequest>;
+
+export interface SearchDeps {
+  searches: SearchRepo;
+  experiments: ExperimentService;
+  experimentRepo: ExperimentRepo;
+  graphs: GraphRepo;
+  endpoints: EndpointRepo;
+  /** Aborted when the process stops: the search is left to be resumed. */
+  shutdown: AbortSignal;
+  /** Replaces the proposer model's calls (tests). */
+  ask?: (endpointId: string, model: string | null) => AskModel;
+}
+
+export interface SearchUpdate {
+  search: Search;
+  trial?: SearchTrial;
+}
+
+interface Active {
+  controller: AbortController;
+  startedAt: number;
+  doneBefore: number;
+  listeners: Set<(update: SearchUpdate) => void>;
+  finished: Promise<void>;
+}
+
+/** Rounds in a row without one runnable proposal before a search gives up on its proposer. */
+const BARREN_ROUNDS = 3;
+
+const publicTrial = ({ graphVersionId: _g, ...trial }: StoredTrial): SearchTrial => trial;
+const counts = (trial: StoredTrial) =>
+  trial.status === 'done' || trial.status === 'reused' || trial.status === 'errored';
+
+/** Asks a registered endpoint for one reply, for the proposer model. */
+function askEndpoint(
+  endpoints: EndpointRepo,
+  endpointId: string,
+  model: string | null,
+  signal: AbortSignal,
+): AskModel {
+  return async (messages) => {
+    const record = endpoints.get(endpointId);
+    if (!record) throw new Error(`endpoint '${endpointId}' is no longer registered`);
+    const chosen = model ?? record.defaultModel;
+    if (!chosen)
+      throw new Error(`endpoint '${record.name}' has no default model; choose the proposer's model`);
+    let text = '';
+    for await (const event of streamChat({
+      baseUrl: record.baseUrl,
+      apiKey: record.apiKey,
+      model: chosen,
+      messages,
+      params: { temperature: 0.7, max_tokens: 2048 },
+      timeouts: record.timeouts,
+      signal,
+    })) {
+      if (event.type === 'delta') text += event.text;
+      if (event.type === 'error') throw new Error(`${record.name}: ${event.error.message}`);
+    }
+    return text;
+  };
+}
+
+/**
+ * Allocation search: which model, output budget, thinking, temperature and role settings each node deserves,
+ * searched jointly under a declared compute budget. Each trial is an experiment on the dev split (the experiment
+ * machinery: interleaving, per-endpoint bounds, restart); identical trials are not run twice; proposals come from
+ * random search, a random-forest Bayesian optimiser, or a model at an endpoint. Nothing here reads the test split:
+ * the chosen allocation is confirmed there once, on request, after the search.
+ */
+export class SearchService {
+  private readonly active = new Map<string, Active>();
+
+  constructor(private readonly deps: SearchDeps) {}
+
+  /** Checks a request (graph, space, budget, dev-only tasks) and starts the search. Bad input changes nothing. */
+  create(request: Request): Search {
+    const version = this.deps.graphs.getVersion(request.graphVersionId);
+    if (!version) {
+      throw new DomainError(
+        'not_found',
+        'not_found',
+        `graph version '${request.graphVersionId}' does not exist`,
+      );
+    }
+    checkSpace(version.graph, request.space);
+    const tasks = selectTasks(request.tasks);
+    const test = tasks.filter((task) => task.split !== 'dev');
+    if (test.length > 0) {
+      throw new DomainError(
+        'invalid',
+        'not_dev',
+        `a search reads the dev split only; the task set has ${test.length} task(s) of another split (${test
+          .slice(0, 5)
+          .map((t) => t.id)
+          .join(', ')}${test.length > 5 ? ', …' : ''})`,
+      );
+    }
+    for (const endpointId of [request.endpointId, request.proposer?.endpointId]) {
+      if (endpointId && !this.deps.endpoints.get(endpointId)) {
+        throw new DomainError(
+          'unprocessable',
+          'unknown_endpoint',
+          `endpoint '${endpointId}' is not registered`,
+        );
+      }
+    }
+    const context = this.contextOf(version, request);
+    const minimum = cheapestCost(context);
+    if (minimum > request.compute.budget) {
+      throw new DomainError(
+        'invalid',
+        'budget_too_small',
+        `the budget of ${request.compute.budget.toLocaleString('en-US')} is below one trial: the cheapest allocation declares ${minimum.toLocaleString('en-US')}`,
+      );
+    }
+    // The first trial's experiment is checked as every trial's will be: a graph that cannot run is refused now.
+    this.deps.experiments.check(
+      this.experimentRequest(
+        request,
+        version.id,
+        tasks.map((t) => t.id),
+        [0],
+        'check',
+      ),
+    );
+    const seeds = request.seeds ?? Array.from({ length: request.repeats }, () => randomInt(0, 2 ** 31 - 1));
+    const id = `srch_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const stored = {
+      ...request,
+      seeds,
+      seed: request.seed ?? randomInt(0, 2 ** 31 - 1),
+      taskIds: tasks.map((t) => t.id),
+      /** What makes two trials of one allocation the same evaluation (reused across searches). */
+      evaluation: JSON.stringify({
+        tasks: tasks.map((t) => t.id),
+        seeds,
+        endpointId: request.endpointId ?? null,
+        model: request.model ?? null,
+      }),
+    };
+    this.deps.searches.create({
+      id,
+      name: request.name ?? `${request.method} search on ${version.graph.name}`,
+      method: request.method,
+      graphVersionId: version.id,
+      request: stored,
+    });
+    this.launch(id);
+    return this.get(id)!;
+  }
+
+  get(id: string): Search | null {
+    const search = this.deps.searches.get(id);
+    if (!search) return null;
+    const trials = this.deps.searches.trials(id);
+    const summary = this.summaryOf(search, trials);
+    const active = this.active.get(id);
+    const done = trials.filter(counts).length;
+    const elapsedMs = active ? performance.now() - active.startedAt : 0;
+    const requested = search.request.trials as number;
+    return {
+      ...summary,
+      request: search.request,
+      trials: trials.map(publicTrial),
+      lessons: search.lessons,
+      progress: {
+        trialsDone: done,
+        trialsRequested: requested,
+        runningTrials: trials.filter((t) => t.status === 'running').length,
+        ...progressEstimate({ total: requested, done, doneBefore: active?.doneBefore ?? done, elapsedMs }),
+        elapsedMs,
+      },
+    };
+  }
+
+  list(): SearchSummary[] {
+    return this.deps.searches
+      .list()
+      .map((search) => this.summaryOf(search, this.deps.searches.trials(search.id)));
+  }
+
+  found(id: string): StoredSearch {
+    const search = this.deps.searches.get(id);
+    if (!search) throw new DomainError('not_found', 'not_found', `search '${id}' does not exist`);
+    return search;
+  }
+
+  cancel(id: string): Search {
+    const search = this.found(id);
+    if (search.status !== 'running') {
+      throw new DomainError(
+        'conflict',
+        'not_running',
+        `search '${id}' is not running (status: ${search.status})`,
+      );
+    }
+    const active = this.active.get(id);
+    if (active) active.controller.abort();
+    else this.deps.searches.setStatus(id, 'cancelled');
+    return this.get(id)!;
+  }
+
+  /** Takes up the searches a previous process left running. */
+  resume(only?: readonly string[]): string[] {
+    const ids = this.deps.searches
+      .runningIds()
+      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
+    for (const id of ids) this.launch(id);
+    return ids;
+  }
+
+  follow(id: string, listener: (update: SearchUpdate) => void): (() => void) | null {
+    const active = this.active.get(id);
+    if (!active) return null;
+    active.listeners.add(listener);
+    return () => active.listeners.delete(listener);
+  }
+
+  async settled(id: string): Promise<void> {
+    await this.active.get(id)?.finished;
+  }
+
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.finished));
+  }
+
+  /** The best trial: highest dev score, then lowest measured compute, then earliest. */
+  best(trials: readonly StoredTrial[]): StoredTrial | null {
+    let best: StoredTrial | null = null;
+    for (const trial of trials) {
+      if (trial.score?.rate === null || trial.score === null || !counts(trial) || trial.status === 'errored')
+        continue;
+      if (
+        best === null ||
+        trial.score.rate! > best.score!.rate! ||
+        (trial.score.rate === best.score!.rate && (trial.compute ?? Infinity) < (best.compute ?? Infinity))
+      ) {
+        best = trial;
+      }
+    }
+    return best;
+  }
+
+  /** Saves the best trial's graph (its models written into the nodes) as the head version of the searched graph. */
+  saveBest(id: string): StoredVersion {
+    const search = this.found(id);
+    const best = this.best(this.deps.searches.trials(id));
+    if (!best?.graphVersionId) {
+      throw new DomainError('conflict', 'no_best', `search '${search.name}' has no scored trial yet`);
+    }
+    const base = this.deps.graphs.getVersion(search.graphVersionId)!;
+    const trialVersion = this.deps.graphs.getVersion(best.graphVersionId)!;
+    const saved = this.deps.graphs.save({
+      graph: { ...trialVersion.graph, name: base.graph.name },
+      message: `best of search ${search.name}: ${describeAllocation(best.allocation)} (dev TGC ${((best.score?.rate ?? 0) * 100).toFixed(1)})`,
+      graphId: base.graphId,
+      parentId: base.id,
+    });
+    return saved;
+  }
+
+  /**
+   * Runs the chosen allocation once on the test split, after the search has ended. Its result is never read by the
+   * search; asking while the search runs is refused, as is asking twice.
+   */
+  confirm(id: string): Experiment {
+    const search = this.found(id);
+    if (search.status === 'running') {
+      throw new DomainError(
+        'conflict',
+        'search_running',
+        'the test split is read only after the search has chosen: wait for it to end',
+      );
+    }
+    if (search.confirmationExperimentId) {
+      throw new DomainError('conflict', 'confirmed', `search '${search.name}' was confirmed already`);
+    }
+    const best = this.best(this.deps.searches.trials(id));
+    if (!best?.graphVersionId) {
+      throw new DomainError('conflict', 'no_best', `search '${search.name}' has no scored trial to confirm`);
+    }
+    const request = search.request as unknown as Request & { seeds: number[] };
+    const experiment = this.deps.experiments.create(
+      ExperimentRequest.parse({
+        name: `${search.name} · confirmation on test`,
+        arms: [
+          {
+            graphVersionId: best.graphVersionId,
+            label: describeAllocation(best.allocation),
+            ...(request.endpointId ? { endpointId: request.endpointId } : {}),
+            ...(request.model ? { model: request.model } : {}),
+          },
+        ],
+        tasks: { split: 'test' },
+        repeats: request.repeats,
+        seeds: request.seeds,
+        limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
+      }),
+    );
+    this.deps.searches.setConfirmation(id, experiment.id);
+    return experiment;
+  }
+
+  private summaryOf(search: StoredSearch, trials: readonly StoredTrial[]): SearchSummary {
+    const best = this.best(trials);
+    const version = this.deps.graphs.getVersion(search.graphVersionId);
+    let confirmation: SearchSummary['confirmation'] = null;
+    if (search.confirmationExperimentId) {
+      const experiment = this.deps.experiments.get(search.confirmationExperimentId);
+      confirmation = {
+        experimentId: search.confirmationExperimentId,
+        status: experiment?.status ?? 'missing',
+        score:
+          experiment && experiment.status !== 'running'
+            ? this.scoreOf(search.confirmationExperimentId).score
+            : null,
+      };
+    }
+    const request = search.request as unknown as Request;
+    const simulated =
+      trials.some((t) => t.experimentId && this.deps.experiments.get(t.experimentId)?.simulated) ||
+      Object.values(request.space ?? {}).some((knobs) =>
+        knobs.model?.some((m) => isSimulatedModel(m.model)),
+      ) ||
+      isSimulatedModel(request.model ?? null);
+    return {
+      id: search.id,
+      name: search.name,
+      status: search.status,
+      stopReason: search.stopReason,
+      method: search.method,
+      graphVersionId: search.graphVersionId,
+      graphName: version?.graph.name ?? search.graphVersionId,
+      trialsRequested: request.trials,
+      trialsDone: trials.filter(counts).length,
+      refused: trials.filter((t) => t.status === 'refused').length,
+      best: best ? { index: best.index, score: best.score!.rate!, compute: best.compute } : null,
+      simulated,
+      createdAt: search.createdAt,
+      finishedAt: search.finishedAt,
+      confirmation,
+    };
+  }
+
+  private contextOf(version: StoredVersion, request: Request): SearchContext {
+    const endpointModels: Record<string, string | null> = {};
+    for (const endpoint of this.deps.endpoints.list()) endpointModels[endpoint.id] = endpoint.defaultModel;
+    const fallback = request.endpointId ? (endpointModels[request.endpointId] ?? null) : null;
+    return {
+      graph: version.graph,
+      space: request.space,
+      rule: request.compute,
+      defaults: { model: request.model ?? fallback, endpointModels },
+    };
+  }
+
+  private experimentRequest(
+    request: Request,
+    graphVersionId: string,
+    taskIds: string[],
+    seeds: number[],
+    label: string,
+  ): z.output<typeof ExperimentRequest> {
+    return ExperimentRequest.parse({
+      name: label,
+      arms: [
+        {
+          graphVersionId,
+          label,
+          ...(request.endpointId ? { endpointId: request.endpointId } : {}),
+          ...(request.model ? { model: request.model } : {}),
+        },
+      ],
+      tasks: { ids: taskIds },
+      repeats: seeds.length,
+      seeds,
+      limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
+    });
+  }
+
+  /** The dev TGC of a trial's experiment and its measured compute. */
+  private scoreOf(experimentId: string, allocation?: Allocation, context?: SearchContext) {
+    const outcomes = this.deps.experimentRepo.outcomes(experimentId);
+    const finished = outcomes.filter(
+      (o) => o.runStatus === 'succeeded' || o.runStatus === 'failed' || o.runStatus === 'errored',
+    );
+    const successes = finished.filter((o) => o.runStatus === 'succeeded').length;
+    const n = finished.length;
+    const rate = n === 0 ? null : successes / n;
+    const interval = n === 0 ? null : wilson(successes, n);
+    let compute: number | null = null;
+    let tokens: number | null = null;
+    if (allocation && context) {
+      const measured = measuredCompute(
+        finished.flatMap((o) => (o.totals ? [o.totals.byRole] : [])),
+        roleModels(context.graph, allocation, context.defaults),
+        context.rule,
+      );
+      compute = measured.compute;
+      tokens = measured.tokens;
+    }
+    return {
+      score: { rate, low: interval?.low ?? null, high: interval?.high ?? null, successes, n },
+      compute,
+      tokens,
+      errored: finished.length > 0 && finished.every((o) => o.runStatus === 'errored'),
+    };
+  }
+
+  private publish(id: string, trial?: StoredTrial): void {
+    const active = this.active.get(id);
+    if (!active || active.listeners.size === 0) return;
+    const search = this.get(id);
+    if (!search) return;
+    for (const listener of active.listeners)
+      listener({ search, ...(trial ? { trial: publicTrial(trial) } : {}) });
+  }
+
+  private launch(id: string): void {
+    const done = this.deps.searches.trials(id).filter(counts).length;
+    const active: Active = {
+      controller: new AbortController(),
+      startedAt: performance.now(),
+      doneBefore: done,
+      listeners: new Set(),
+      finished: Promise.resolve(),
+    };
+    this.active.set(id, active);
+    active.finished = this.work(id, active)
+      .catch((error: unknown) => {
+        if (!this.deps.shutdown.aborted) {
+          this.deps.searches.setStatus(id, 'stopped', `the search failed: ${(error as Error).message}`);
+        }
+      })
+      .finally(() => {
+        this.publish(id);
+        this.active.delete(id);
+      });
+  }
+
+  private proposerOf(search: StoredSearch, context: SearchContext, active: Active): Proposer {
+    const request = search.request as unknown as Request & { seed: number };
+    switch (search.method) {
+      case 'random':
+        return new RandomProposer(context, request.seed);
+      case 'bayesian':
+        return new BayesianProposer(context, request.seed, { batchSize: request.batchSize });
+      case 'proposer': {
+        const { endpointId, model } = request.proposer!;
+        const ask =
+          this.deps.ask?.(endpointId, model ?? null) ??
+          askEndpoint(this.deps.endpoints, endpointId, model ?? null, active.controller.signal);
+        return new ModelProposer(ask, { ...context, lessons: search.lessons.map((l) => l.text) });
+      }
+    }
+  }
+
+  private async work(id: string, active: Active): Promise<void> {
+    const search = this.deps.searches.get(id)!;
+    const request = search.request as unknown as Request & {
+      seeds: number[];
+      taskIds: string[];
+      evaluation: string;
+    };
+    const version = this.deps.graphs.getVersion(search.graphVersionId)!;
+    const context = this.contextOf(version, request);
+    const proposer = this.proposerOf(search, context, active);
+    const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
+    let stopReason: string | null = null;
+    let barren = 0;
+    // Trials a stop left running: wait for their experiments (resumed with the server) before proposing more.
+    for (const trial of this.deps.searches.trials(id).filter((t) => t.status === 'running')) {
+      await this.finishTrial(id, trial, context, active);
+    }
+    while (!stopping()) {
+      const trials = this.deps.searches.trials(id);
+      const done = trials.filter(counts).length;
+      if (done >= request.trials) break;
+      const round = (trials.at(-1)?.round ?? 0) + 1;
+      const history: TrialRecord[] = trials
+        .filter((t) => t.status !== 'refused')
+        .map((t) => ({
+          allocation: t.allocation,
+          key: t.key,
+          score: t.status === 'errored' ? null : (t.score?.rate ?? null),
+          compute: t.compute,
+          declaredCost: t.declaredCost ?? 0,
+        }));
+      let proposals: Awaited<ReturnType<Proposer['next']>>;
+      try {
+        proposals = await proposer.next(history, Math.min(request.batchSize, request.trials - done));
+      } catch (error) {
+        if (stopping()) break;
+        stopReason = `the proposer failed: ${(error as Error).message}`;
+        break;
+      }
+      if (proposer instanceof ModelProposer && proposer.lastLesson) {
+        const lessons = this.deps.searches.get(id)!.lessons;
+        if (lessons.at(-1)?.text !== proposer.lastLesson) {
+          this.deps.searches.setLessons(id, [...lessons, { round, text: proposer.lastLesson }]);
+        }
+      }
+      if (proposals.length === 0) break; // The space holds no allocation not tried yet.
+      let index = trials.length;
+      let valid = 0;
+      const running: StoredTrial[] = [];
+      for (const proposal of proposals) {
+        const check = proposal.refused
+          ? ({ ok: false, reason: proposal.refused } as const)
+          : validateProposal(
+              proposal.allocation,
+              context.graph,
+              context.space,
+              context.rule,
+              context.defaults,
+            );
+        const base = {
+          index: index++,
+          round,
+          rationale: proposal.rationale ?? null,
+          experimentId: null,
+          graphVersionId: null,
+          reusedFrom: null,
+          score: null,
+          compute: null,
+          tokens: null,
+        };
+        if (!check.ok) {
+          const refused: StoredTrial = {
+            ...base,
+            allocation: (proposal.allocation && typeof proposal.allocation === 'object'
+              ? proposal.allocation
+              : {}) as Allocation,
+            key: '',
+            status: 'refused',
+            reason: check.reason,
+            declaredCost: null,
+          };
+          this.deps.searches.addTrial(id, refused);
+          this.publish(id, refused);
+          continue;
+        }
+        valid++;
+        const known = [...trials, ...running].find((t) => t.key === check.key && t.status !== 'refused');
+        const earlier =
+          known ?? this.deps.searches.findDone(check.key, search.graphVersionId, request.evaluation);
+        if (earlier && earlier.status !== 'running') {
+          const reused: StoredTrial = {
+            ...base,
+            allocation: check.allocation,
+            key: check.key,
+            status: 'reused',
+            reason: null,
+            declaredCost: check.cost,
+            experimentId: earlier.experimentId,
+            graphVersionId: earlier.graphVersionId,
+            reusedFrom: known ? known.index : null,
+            score: earlier.score,
+            compute: earlier.compute,
+            tokens: earlier.tokens,
+          };
+          this.deps.searches.addTrial(id, reused);
+          this.publish(id, reused);
+          continue;
+        }
+        if (earlier) continue; // Proposed twice in one batch: the first runs.
+        const { graph, overrides } = applyAllocation(version.graph, check.allocation);
+        const trialVersion = this.deps.graphs.save({
+          graph: applyOverrides(graph, overrides),
+          message: `search ${search.name}, trial ${base.index + 1}: ${describeAllocation(check.allocation)}`,
+          graphId: version.graphId,
+          parentId: version.id,
+          keepHead: true,
+        });
+        let experiment: Experiment;
+        try {
+          experiment = this.deps.experiments.create(
+            this.experimentRequest(
+              request,
+              trialVersion.id,
+              request.taskIds,
+              request.seeds,
+              `${search.name} · trial ${base.index + 1}`,
+            ),
+          );
+        } catch (error) {
+          const failed: StoredTrial = {
+            ...base,
+            allocation: check.allocation,
+            key: check.key,
+            status: 'errored',
+            reason: (error as Error).message,
+            declaredCost: check.cost,
+            graphVersionId: trialVersion.id,
+          };
+          this.deps.searches.addTrial(id, failed);
+          this.publish(id, failed);
+          continue;
+        }
+        const trial: StoredTrial = {
+          ...base,
+          allocation: check.allocation,
+          key: check.key,
+          status: 'running',
+          reason: null,
+          declaredCost: check.cost,
+          experimentId: experiment.id,
+          graphVersionId: trialVersion.id,
+        };
+        this.deps.searches.addTrial(id, trial);
+        running.push(trial);
+        this.publish(id, trial);
+      }
+      barren = valid === 0 ? barren + 1 : 0;
+      if (barren >= BARREN_ROUNDS) {
+        stopReason = `the proposer made no valid proposal in ${BARREN_ROUNDS} rounds in a row`;
+        break;
+      }
+      await Promise.all(running.map((trial) => this.finishTrial(id, trial, context, active)));
+    }
+    if (this.deps.shutdown.aborted) return;
+    if (active.controller.signal.aborted) this.deps.searches.setStatus(id, 'cancelled');
+    else if (stopReason) this.deps.searches.setStatus(id, 'stopped', stopReason);
+    else this.deps.searches.setStatus(id, 'finished');
+  }
+
+  private async finishTrial(
+    id: string,
+    trial: StoredTrial,
+    context: SearchContext,
+    active: Active,
+  ): Promise<void> {
+    const experimentId = trial.experimentId!;
+    const onCancel = () => {
+      try {
+        this.deps.experiments.cancel(experimentId);
+      } catch {
+        // It ended meanwhile.
+      }
+    };
+    active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    await this.deps.experiments.settled(experimentId);
+    active.controller.signal.removeEventListener('abort', onCancel);
+    if (this.deps.shutdown.aborted) return;
+    const experiment = this.deps.experiments.get(experimentId);
+    if (experiment?.status === 'running') return; // Not worked on here: left for the process that resumes it.
+    const { score, compute, tokens, errored } = this.scoreOf(experimentId, trial.allocation, context);
+    const status = experiment?.status === 'finished' && !errored ? 'done' : 'errored';
+    const reason =
+      status === 'done'
+        ? null
+        : errored
+          ? 'every run of the trial errored'
+          : `its experiment ${experiment?.status ?? 'is missing'}${experiment?.stopReason ? `: ${experiment.stopReason}` : ''}`;
+    this.deps.searches.updateTrial(id, trial.index, { status, score, compute, tokens, reason });
+    this.publish(id, { ...trial, status, score, compute, tokens, reason });
+  }
+}

@@ -1,0 +1,219 @@
+import type {
+  Allocation,
+  RateWithInterval,
+  SearchMethod,
+  SearchStatus,
+  SearchTrial,
+  TrialStatus,
+} from '@trellis/shared';
+import type { Db } from './db.ts';
+
+export interface StoredSearch {
+  id: string;
+  name: string;
+  status: SearchStatus;
+  stopReason: string | null;
+  method: SearchMethod;
+  graphVersionId: string;
+  request: Record<string, unknown>;
+  lessons: { round: number; text: string }[];
+  confirmationExperimentId: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export type StoredTrial = SearchTrial & { graphVersionId: string | null };
+
+interface SearchRow {
+  id: string;
+  name: string;
+  status: string;
+  stop_reason: string | null;
+  method: string;
+  graph_version_id: string;
+  request: string;
+  lessons: string;
+  confirmation_experiment_id: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+interface TrialRow {
+  idx: number;
+  round: number;
+  allocation: string;
+  key: string;
+  status: string;
+  reason: string | null;
+  rationale: string | null;
+  experiment_id: string | null;
+  graph_version_id: string | null;
+  reused_from: number | null;
+  declared_cost: number | null;
+  score: string | null;
+  compute: number | null;
+  tokens: number | null;
+}
+
+function searchOf(row: SearchRow): StoredSearch {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as SearchStatus,
+    stopReason: row.stop_reason,
+    method: row.method as SearchMethod,
+    graphVersionId: row.graph_version_id,
+    request: JSON.parse(row.request) as Record<string, unknown>,
+    lessons: JSON.parse(row.lessons) as StoredSearch['lessons'],
+    confirmationExperimentId: row.confirmation_experiment_id,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function trialOf(row: TrialRow): StoredTrial {
+  return {
+    index: row.idx,
+    round: row.round,
+    allocation: JSON.parse(row.allocation) as Allocation,
+    key: row.key,
+    status: row.status as TrialStatus,
+    reason: row.reason,
+    rationale: row.rationale,
+    experimentId: row.experiment_id,
+    graphVersionId: row.graph_version_id,
+    reusedFrom: row.reused_from,
+    declaredCost: row.declared_cost,
+    score: row.score ? (JSON.parse(row.score) as RateWithInterval) : null,
+    compute: row.compute,
+    tokens: row.tokens,
+  };
+}
+
+/** Allocation searches and their trials (each an experiment on the dev split, or a refused proposal). */
+export class SearchRepo {
+  constructor(private readonly db: Db) {}
+
+  create(
+    search: Omit<
+      StoredSearch,
+      'status' | 'stopReason' | 'lessons' | 'confirmationExperimentId' | 'createdAt' | 'finishedAt'
+    >,
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO searches (id, name, status, method, graph_version_id, request, created_at)
+         VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+      )
+      .run(
+        search.id,
+        search.name,
+        search.method,
+        search.graphVersionId,
+        JSON.stringify(search.request),
+        new Date().toISOString(),
+      );
+  }
+
+  get(id: string): StoredSearch | null {
+    const row = this.db.prepare('SELECT * FROM searches WHERE id = ?').get(id) as SearchRow | undefined;
+    return row ? searchOf(row) : null;
+  }
+
+  list(limit = 200): StoredSearch[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM searches ORDER BY created_at DESC, rowid DESC LIMIT ?')
+        .all(limit) as SearchRow[]
+    ).map(searchOf);
+  }
+
+  runningIds(): string[] {
+    return (
+      this.db.prepare("SELECT id FROM searches WHERE status = 'running' ORDER BY created_at").all() as {
+        id: string;
+      }[]
+    ).map((row) => row.id);
+  }
+
+  trials(id: string): StoredTrial[] {
+    return (
+      this.db.prepare('SELECT * FROM search_trials WHERE search_id = ? ORDER BY idx').all(id) as TrialRow[]
+    ).map(trialOf);
+  }
+
+  /** A finished trial of the same allocation, graph version and evaluation, from any search. */
+  findDone(key: string, graphVersionId: string, evaluation: string): StoredTrial | null {
+    const row = this.db
+      .prepare(
+        `SELECT t.* FROM search_trials t JOIN searches s ON s.id = t.search_id
+         WHERE t.key = ? AND s.graph_version_id = ? AND t.status = 'done'
+           AND json_extract(s.request, '$.evaluation') = ?
+         ORDER BY s.created_at LIMIT 1`,
+      )
+      .get(key, graphVersionId, evaluation) as TrialRow | undefined;
+    return row ? trialOf(row) : null;
+  }
+
+  addTrial(id: string, trial: StoredTrial): void {
+    this.db
+      .prepare(
+        `INSERT INTO search_trials (search_id, idx, round, allocation, key, status, reason, rationale, experiment_id,
+           graph_version_id, reused_from, declared_cost, score, compute, tokens)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        trial.index,
+        trial.round,
+        JSON.stringify(trial.allocation),
+        trial.key,
+        trial.status,
+        trial.reason,
+        trial.rationale,
+        trial.experimentId,
+        trial.graphVersionId,
+        trial.reusedFrom,
+        trial.declaredCost,
+        trial.score ? JSON.stringify(trial.score) : null,
+        trial.compute,
+        trial.tokens,
+      );
+  }
+
+  updateTrial(
+    id: string,
+    index: number,
+    fields: Pick<StoredTrial, 'status' | 'score' | 'compute' | 'tokens' | 'reason'>,
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE search_trials SET status = ?, score = ?, compute = ?, tokens = ?, reason = ?
+         WHERE search_id = ? AND idx = ?`,
+      )
+      .run(
+        fields.status,
+        fields.score ? JSON.stringify(fields.score) : null,
+        fields.compute,
+        fields.tokens,
+        fields.reason,
+        id,
+        index,
+      );
+  }
+
+  setLessons(id: string, lessons: StoredSearch['lessons']): void {
+    this.db.prepare('UPDATE searches SET lessons = ? WHERE id = ?').run(JSON.stringify(lessons), id);
+  }
+
+  setConfirmation(id: string, experimentId: string): void {
+    this.db.prepare('UPDATE searches SET confirmation_experiment_id = ? WHERE id = ?').run(experimentId, id);
+  }
+
+  setStatus(id: string, status: SearchStatus, stopReason: string | null = null): void {
+    const finished = status === 'running' ? null : new Date().toISOString();
+    this.db
+      .prepare('UPDATE searches SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?')
+      .run(status, stopReason, finished, id);
+  }
+}
