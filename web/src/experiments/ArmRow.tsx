@@ -1,9 +1,15 @@
 import { PRESET_IDS, type PresetId } from '@trellis/shared';
 import { useGraphs, useGraphVersions, usePresets } from '../api/graphs.ts';
 import { decodeChoice, type EndpointOption, encodeChoice } from '../canvas/run/runEndpoint.ts';
-import { formatWhen } from '../runs/format.ts';
 import { armColor } from './armColors.ts';
 import type { ArmDraft, ArmSource } from './experimentDraft.ts';
+
+const SAVED_AT = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 function encodeSource(source: ArmSource | null): string {
   if (!source) return '';
@@ -100,7 +106,7 @@ export function ArmRow({
             {versions.data!.map((version, i) => (
               <option key={version.id} value={version.id}>
                 {i === 0 ? 'latest · ' : ''}
-                {version.message || version.id.slice(0, 14)} · {formatWhen(version.createdAt)}
+                {version.message || version.id.slice(0, 14)} · {SAVED_AT.format(new Date(version.createdAt))}
               </option>
             ))}
           </select>

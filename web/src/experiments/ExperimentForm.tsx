@@ -1,5 +1,5 @@
 import { ablationArms, type Experiment } from '@trellis/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useEndpoints } from '../api/endpoints.ts';
 import { useCreateExperiment } from '../api/experiments.ts';
 import { useTasks } from '../api/tasks.ts';
@@ -47,6 +47,16 @@ export function ExperimentForm({
     setDraft(change);
   };
   const set = (change: Partial<ExperimentDraft>) => update((d) => ({ ...d, ...change }));
+  // With a single endpoint registered there is nothing to choose: a preset binds none, so it is the one to use.
+  const only = endpoints.data?.length === 1 ? endpoints.data[0]!.id : null;
+  useEffect(() => {
+    if (only === null) return;
+    setDraft((d) =>
+      d.arms.every((a) => a.endpointId === null)
+        ? { ...d, arms: d.arms.map((a) => ({ ...a, endpointId: only })) }
+        : d,
+    );
+  }, [only]);
   const setArm = (index: number, arm: ArmDraft) =>
     update((d) => ({ ...d, arms: d.arms.map((a, i) => (i === index ? arm : a)) }));
   const first = draft.arms[0];

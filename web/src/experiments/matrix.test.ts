@@ -43,6 +43,11 @@ describe('task × arm cells', () => {
     expect(cellText(cell(['succeeded']), 'all', 1)).toBe('✓');
     expect(cellText(cell(['failed']), 'none', 1)).toBe('✗');
     expect(cellText(cell([null]), 'not_run', 1)).toBe('');
+    const cancelled = cell(['cancelled']);
+    expect(classifyCell(cancelled)).toBe('not_run');
+    expect(cellTitle(cancelled, 'not_run', 1)).toBe(
+      'not run · 1 cancelled or interrupted, not counted · click to open its run',
+    );
   });
 
   it("opens the first failing repeat's run, else the first run, else nothing", () => {

@@ -65,6 +65,8 @@ export function cellRunId(cell: MatrixCell | undefined): string | null {
 /** A cell's tooltip: its outcome and how many repeats finished, passed and are missing. */
 export function cellTitle(cell: MatrixCell | undefined, outcome: CellOutcome, repeats: number): string {
   const parts = [CELL_OUTCOME_LABEL[outcome]];
+  const stopped = cell?.statuses.filter((s) => s === 'cancelled' || s === 'interrupted').length ?? 0;
+  if (stopped > 0) parts.push(`${stopped} cancelled or interrupted, not counted`);
   if (cell && repeats > 1) {
     parts.push(`${cell.passed} of ${cell.finished} finished repeat(s) passed`);
     if (cell.finished < repeats) parts.push(`${repeats - cell.finished} not finished`);
