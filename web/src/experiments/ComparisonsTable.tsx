@@ -50,7 +50,7 @@ export function ComparisonsTable({ report }: { report: ExperimentReport }) {
         <SimulatedLabel simulated={report.simulated} />
       </div>
       {report.comparisons.length === 0 ? (
-        <p className="muted small">One arm: nothing to compare it with.</p>
+        <p className="muted small">No comparison yet: they need runs finished in both arms.</p>
       ) : (
         <div className="table-scroll">
           <table className="report-table comparisons-table">

@@ -68,7 +68,7 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
       {r ? (
         <>
           <ReportTable report={r} />
-          <ComparisonsTable report={r} />
+          {r.arms.length > 1 ? <ComparisonsTable report={r} /> : null}
           <Suspense fallback={<ChartsPlaceholder height={340} />}>
             <AccuracyCharts report={r} />
           </Suspense>
