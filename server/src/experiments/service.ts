@@ -219,7 +219,12 @@ export class ExperimentService {
   private progressOf(summary: ExperimentSummary): ExperimentProgress {
     const active = this.active.get(summary.id);
     const counts = this.deps.experiments.counts(summary.id);
-    const elapsedMs = active ? performance.now() - active.startedAt : 0;
+    const ended = !active && summary.finishedAt !== null;
+    const elapsedMs = active
+      ? performance.now() - active.startedAt
+      : ended
+        ? Math.max(0, Date.parse(summary.finishedAt!) - Date.parse(summary.createdAt))
+        : 0;
     return {
       experimentId: summary.id,
       status: summary.status,
@@ -228,7 +233,8 @@ export class ExperimentService {
       ...progressEstimate({
         total: counts.total,
         done: counts.done,
-        doneBefore: active?.doneBefore ?? counts.done,
+        // A finished experiment's rate is over its whole life (restarts included).
+        doneBefore: active?.doneBefore ?? (ended ? 0 : counts.done),
         elapsedMs,
       }),
       elapsedMs,

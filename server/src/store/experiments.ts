@@ -239,6 +239,7 @@ export class ExperimentRepo {
     total: number;
     done: number;
     running: number;
+    skipped: number;
     succeeded: number;
     errored: number;
     tokensUsed: number;
@@ -248,6 +249,7 @@ export class ExperimentRepo {
         `SELECT COUNT(*) AS total,
            COALESCE(SUM(i.status IN ('done', 'skipped')), 0) AS done,
            COALESCE(SUM(i.status = 'running'), 0) AS running,
+           COALESCE(SUM(i.status = 'skipped'), 0) AS skipped,
            COALESCE(SUM(i.status = 'done' AND r.status = 'succeeded'), 0) AS succeeded,
            COALESCE(SUM(i.status = 'done' AND (r.status = 'errored' OR i.run_id IS NULL)), 0) AS errored,
            COALESCE(SUM(CASE WHEN i.status = 'done' AND r.totals IS NOT NULL
@@ -259,6 +261,7 @@ export class ExperimentRepo {
       total: number;
       done: number;
       running: number;
+      skipped: number;
       succeeded: number;
       errored: number;
       tokens_used: number;
@@ -267,6 +270,7 @@ export class ExperimentRepo {
       total: row.total,
       done: row.done,
       running: row.running,
+      skipped: row.skipped,
       succeeded: row.succeeded,
       errored: row.errored,
       tokensUsed: row.tokens_used,
@@ -316,9 +320,11 @@ export class ExperimentRepo {
 
   /** Items still to run become skipped (a cancelled or stopped experiment). */
   skipPending(id: string): void {
+    // An item waiting to be re-run keeps the run it had (it stays done, errored); one never run is skipped.
     this.db
       .prepare(
-        "UPDATE experiment_items SET status = 'skipped' WHERE experiment_id = ? AND status = 'pending'",
+        `UPDATE experiment_items SET status = CASE WHEN run_id IS NOT NULL OR error IS NOT NULL THEN 'done'
+           ELSE 'skipped' END WHERE experiment_id = ? AND status = 'pending'`,
       )
       .run(id);
   }

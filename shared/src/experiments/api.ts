@@ -128,6 +128,8 @@ export const ExperimentProgress = z.object({
   /** Items whose run ended (any status), plus items skipped when the experiment stopped. */
   done: z.number().int(),
   running: z.number().int(),
+  /** Items never run: the experiment was cancelled or stopped before them (counted in `done`). */
+  skipped: z.number().int(),
   succeeded: z.number().int(),
   /** Runs that ended `errored`: re-runnable on their own. */
   errored: z.number().int(),
@@ -135,6 +137,7 @@ export const ExperimentProgress = z.object({
   tokenBudget: z.number().int().nullable(),
   ratePerMinute: z.number().nullable(),
   etaMs: z.number().nullable(),
+  /** Time worked on it in this process; for an experiment no longer running, from its creation to its end. */
   elapsedMs: z.number(),
 });
 export type ExperimentProgress = z.infer<typeof ExperimentProgress>;

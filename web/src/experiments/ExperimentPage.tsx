@@ -48,7 +48,6 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
   }
   if (!data) return <p className="muted page-loading">Loading…</p>;
   const r = report.data;
-  const skipped = items.data ? items.data.items.filter((item) => item.status === 'skipped').length : null;
   return (
     <section className="page experiment-page">
       <nav className="run-crumbs small" aria-label="Breadcrumb">
@@ -61,7 +60,7 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
       </nav>
       <ExperimentHeader experiment={data} />
       {data.simulated ? <TestDoubleNotice kind="simulated" /> : null}
-      <ExperimentProgressCard progress={data.progress} skipped={skipped} />
+      <ExperimentProgressCard progress={data.progress} skipped={data.progress.skipped} />
       {report.error ? (
         <ErrorBanner title="Could not compute the report" message={report.error.message} />
       ) : null}

@@ -6,7 +6,7 @@ const width = (part: number, total: number) => `${(part / Math.max(1, total)) * 
 
 /**
  * Done of total as a bar (passed, did not pass, errored, skipped), with the rate, time left and tokens spent.
- * `skipped` comes from the items: the progress counts items skipped when the experiment stopped among those done.
+ * Items skipped when the experiment stopped are among those done; `skipped` says how many.
  */
 export function ExperimentProgressCard({
   progress,
