@@ -93,7 +93,10 @@ test('runs the ablation on the dev split against the simulated model, reads the 
   await page.getByRole('link', { name: 'CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/-simulated\.csv$/);
-  const csv = fs.readFileSync((await file.path())!, 'utf8').trim().split('\n');
+  const csv = fs
+    .readFileSync((await file.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(csv[0]).toContain('simulated');
   expect(csv).toHaveLength(229);
   const simulatedColumn = csv[0]!.split(',').indexOf('simulated');
