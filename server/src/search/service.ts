@@ -551,6 +551,8 @@ export class SearchService {
         stopReason = `the proposer failed: ${(error as Error).message}`;
         break;
       }
+      // Cancelled while the proposer was thinking: its proposals are not started.
+      if (stopping()) break;
       if (proposer instanceof ModelProposer && proposer.lastLesson) {
         const lessons = this.deps.searches.get(id)!.lessons;
         if (lessons.at(-1)?.text !== proposer.lastLesson) {
@@ -695,7 +697,9 @@ export class SearchService {
         // It ended meanwhile.
       }
     };
-    active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    // A search cancelled before this trial was waited on (several resumed trials are waited on in turn).
+    if (active.controller.signal.aborted) onCancel();
+    else active.controller.signal.addEventListener('abort', onCancel, { once: true });
     await this.deps.experiments.settled(experimentId);
     active.controller.signal.removeEventListener('abort', onCancel);
     if (this.deps.shutdown.aborted) return;
