@@ -2,6 +2,7 @@ import { PRESET_IDS, WorldDifficulty, WorldSplit, WorldTaskFilter } from '@trell
 import { type CliCommand, type CliValues, UsageError } from './args.ts';
 import { EXPERIMENT } from './experiment-commands.ts';
 import { REPLAY_COMMANDS } from './replay-commands.ts';
+import { SEARCH } from './search-commands.ts';
 
 /** The difficulties a task can have, from the shared schema. */
 const DIFFICULTIES = WorldDifficulty.options.map((option) => option.value);
@@ -104,7 +105,7 @@ export const PRESETS = {
   options: {},
 } as const satisfies CliCommand;
 
-export const COMMANDS: readonly CliCommand[] = [RUN, TASKS, PRESETS, ...REPLAY_COMMANDS, EXPERIMENT];
+export const COMMANDS: readonly CliCommand[] = [RUN, TASKS, PRESETS, ...REPLAY_COMMANDS, EXPERIMENT, SEARCH];
 
 export function findCommand(name: string | undefined): CliCommand | undefined {
   return COMMANDS.find((command) => command.name === name);

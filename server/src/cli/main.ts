@@ -8,6 +8,7 @@ import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './comman
 import { experiment } from './experiment-run.ts';
 import { formatEvent, simulatedNotice, simulatedSuffix } from './print.ts';
 import { compare, fork, replay, rescue } from './replay-run.ts';
+import { search } from './search-run.ts';
 import { CliError, loadGraph, resolveEndpoint, withStore } from './setup.ts';
 
 function tasks(argv: string[]): number {
@@ -140,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'rescue') return await rescue(rest);
     if (command === 'compare') return await compare(rest);
     if (command === 'experiment') return await experiment(rest);
+    if (command === 'search') return await search(rest);
     return topLevel(command, rest);
   } catch (error) {
     if (error instanceof UsageError) {
