@@ -186,7 +186,11 @@ describe('Playground streams under a soak of every dialect and fault', () => {
       }
       const tookMs = Math.round(performance.now() - startedAt);
       const expected = `${c.beforeStart ? 424 : 200} ${c.code}`;
-      if (outcome !== expected || tookMs > c.withinMs) {
+      // A first-token deadline of 800 ms may pass before a busy machine has even delivered the server's headers:
+      // the stream then ends before it started, as a 424 with the same typed cause. Which of the two is a race
+      // the fault sets up, not the client's choice; the cause and the deadline are what this test holds to.
+      const alsoRight = c.endpoint === 'first' && !c.beforeStart ? `424 ${c.code}` : expected;
+      if ((outcome !== expected && outcome !== alsoRight) || tookMs > c.withinMs) {
         failures.push(
           `${c.dialect} ${c.name}: ${outcome} after ${tookMs} ms (expected ${expected} within ${c.withinMs} ms)`,
         );
