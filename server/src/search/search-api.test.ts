@@ -192,6 +192,7 @@ describe('allocation search over HTTP', () => {
     const first = await searched(body(graphVersionId, { trials: 3 }));
     // Random search never proposes an allocation twice: with two in the space, it ends after two.
     expect(first.status).toBe('finished');
+    expect(first.stopReason).toBe('every allocation within the budget has been tried (2 of 3 trials)');
     expect(first.trials.map((t) => t.status)).toEqual(['done', 'done']);
 
     const before = await experimentCount();

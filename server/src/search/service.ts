@@ -524,6 +524,8 @@ export class SearchService {
     const proposer = this.proposerOf(search, context, active);
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
     let stopReason: string | null = null;
+    /** Why a search finished short of its trials: nothing left to try. */
+    let exhausted: string | null = null;
     let barren = 0;
     // Trials a stop left running: wait for their experiments (resumed with the server) before proposing more.
     for (const trial of this.deps.searches.trials(id).filter((t) => t.status === 'running')) {
@@ -559,7 +561,10 @@ export class SearchService {
           this.deps.searches.setLessons(id, [...lessons, { round, text: proposer.lastLesson }]);
         }
       }
-      if (proposals.length === 0) break; // The space holds no allocation not tried yet.
+      if (proposals.length === 0) {
+        exhausted = `every allocation within the budget has been tried (${done} of ${request.trials} trials)`;
+        break;
+      }
       let index = trials.length;
       let valid = 0;
       const running: StoredTrial[] = [];
@@ -680,7 +685,7 @@ export class SearchService {
     if (this.deps.shutdown.aborted) return;
     if (active.controller.signal.aborted) this.deps.searches.setStatus(id, 'cancelled');
     else if (stopReason) this.deps.searches.setStatus(id, 'stopped', stopReason);
-    else this.deps.searches.setStatus(id, 'finished');
+    else this.deps.searches.setStatus(id, 'finished', exhausted);
   }
 
   private async finishTrial(

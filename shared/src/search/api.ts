@@ -186,6 +186,7 @@ export const SearchSummary = z.object({
   id: z.string(),
   name: z.string(),
   status: SearchStatus,
+  /** Why it stopped early, or (finished) why it ran fewer trials than asked: nothing untried was left. */
   stopReason: z.string().nullable(),
   method: SearchMethod,
   graphVersionId: z.string(),
