@@ -9,6 +9,7 @@ import { appworldRoutes } from './routes/appworld.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { graphRoutes } from './routes/graphs.ts';
+import { optimisationRoutes } from './routes/optimisations.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { replayRoutes } from './routes/replay.ts';
 import { rescueRoutes } from './routes/rescues.ts';
@@ -40,6 +41,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(rescueRoutes(ctx), { prefix: '/api' });
   await app.register(experimentRoutes(ctx), { prefix: '/api' });
   await app.register(searchRoutes(ctx), { prefix: '/api' });
+  await app.register(optimisationRoutes(ctx), { prefix: '/api' });
   await app.register(taskRoutes(), { prefix: '/api' });
   if (options.appworldEnvironment) {
     await app.register(appworldRoutes(ctx, options.appworldEnvironment), { prefix: '/appworld' });

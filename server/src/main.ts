@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { BuiltinHost } from './environments/builtin.ts';
 import { experimentServices } from './experiments/services.ts';
+import { optimiserService } from './optimiser/services.ts';
 import { replayServices } from './replay/services.ts';
 import { searchService } from './search/services.ts';
 import { openDb } from './store/db.ts';
@@ -50,6 +51,13 @@ async function main(): Promise<void> {
   if (resumedSearches.length > 0) {
     console.log(`trellis: resumed ${resumedSearches.length} search(es) left running by the last server`);
   }
+  const optimiser = optimiserService(ctx);
+  const resumedOptimisations = optimiser.resume();
+  if (resumedOptimisations.length > 0) {
+    console.log(
+      `trellis: resumed ${resumedOptimisations.length} optimisation(s) left running by the last server`,
+    );
+  }
   const app = await buildApp(ctx, {
     logger: process.env.TRELLIS_LOG === '1',
     appworldEnvironment: () => host.environment(),
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
     await runsStopped;
     // Experiments leave their items in flight to be resumed; they record that before the store closes.
     await Promise.race([
-      Promise.all([experiments.idle(), searches.idle()]),
+      Promise.all([experiments.idle(), searches.idle(), optimiser.idle()]),
       new Promise((resolve) => setTimeout(resolve, 2_000)),
     ]);
     await app.close();

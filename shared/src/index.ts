@@ -4,6 +4,7 @@ export * from './experiments/index.ts';
 export * from './graph/index.ts';
 export * from './ids.ts';
 export * from './inference.ts';
+export * from './optimiser/index.ts';
 export * from './playground.ts';
 export * from './replay/index.ts';
 export * from './run-contract/index.ts';

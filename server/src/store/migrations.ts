@@ -214,4 +214,46 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX search_trials_by_key ON search_trials(key);
     `,
   },
+  {
+    version: 7,
+    name: 'scaffold optimisations',
+    sql: `
+      CREATE TABLE optimisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stop_reason TEXT,
+        graph_version_id TEXT NOT NULL,
+        request TEXT NOT NULL,
+        confirmation_experiment_id TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX optimisations_by_created ON optimisations(created_at DESC);
+      CREATE TABLE optimisation_candidates (
+        optimisation_id TEXT NOT NULL REFERENCES optimisations(id),
+        idx INTEGER NOT NULL,
+        round INTEGER NOT NULL,
+        parent_version_id TEXT,
+        version_id TEXT,
+        label TEXT NOT NULL,
+        analysis TEXT NOT NULL,
+        edit TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        repairs INTEGER NOT NULL DEFAULT 0,
+        problems TEXT NOT NULL DEFAULT '[]',
+        dry_run_id TEXT,
+        experiment_id TEXT,
+        score TEXT,
+        cost REAL,
+        reward REAL,
+        state TEXT NOT NULL,
+        proposal TEXT,
+        attempts TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (optimisation_id, idx)
+      );
+    `,
+  },
 ];

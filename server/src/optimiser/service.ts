@@ -1,0 +1,621 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  diffGraphs,
+  type Experiment,
+  ExperimentRequest,
+  type Optimisation,
+  type OptimisationSummary,
+  type OptimiserCandidate,
+  type OptimiserRequest,
+  type OptimiserRoundLine,
+  progressEstimate,
+  roundReward,
+} from '@trellis/shared';
+import type { z } from 'zod';
+import type { TaskCatalog } from '../context.ts';
+import { DomainError } from '../domain-errors.ts';
+import { selectTasks } from '../experiments/plan.ts';
+import type { ExperimentService } from '../experiments/service.ts';
+import type { RunManager } from '../runs/manager.ts';
+import type { EndpointRepo } from '../store/endpoints.ts';
+import type { ExperimentRepo } from '../store/experiments.ts';
+import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
+import type {
+  CandidateState,
+  OptimisationRepo,
+  StoredCandidate,
+  StoredOptimisation,
+} from '../store/optimisations.ts';
+import type { RunRepo } from '../store/runs.ts';
+import { sampleFailures, scoreOutcomes } from './evaluation.ts';
+import { type AskMetaAgent, askEndpoint, roundMessages } from './meta-agent.ts';
+import { MetaAgentFailure, RoundPlayer } from './round.ts';
+import { roundLines } from './rounds-export.ts';
+import {
+  bestCandidate,
+  publicCandidate,
+  rewardOf,
+  type StoredRequest,
+  stepsDone,
+  summarise,
+} from './summary.ts';
+
+type Request = z.output<typeof OptimiserRequest>;
+
+export interface OptimiserDeps {
+  optimisations: OptimisationRepo;
+  experiments: ExperimentService;
+  experimentRepo: ExperimentRepo;
+  graphs: GraphRepo;
+  endpoints: EndpointRepo;
+  runs: RunRepo;
+  manager: RunManager;
+  tasks: TaskCatalog;
+  /** Aborted when the process stops: the optimisation is left to be resumed. */
+  shutdown: AbortSignal;
+  /** Replaces the meta-agent's calls (tests). */
+  ask?: (endpointId: string, model: string | null) => AskMetaAgent;
+}
+
+export interface OptimisationUpdate {
+  optimisation: Optimisation;
+  candidate?: OptimiserCandidate;
+}
+
+type Phase = Optimisation['progress']['phase'];
+
+interface Active {
+  controller: AbortController;
+  /** The optimisation's cancel or the process's stop. */
+  signal: AbortSignal;
+  startedAt: number;
+  doneBefore: number;
+  round: number | null;
+  phase: Phase;
+  listeners: Set<(update: OptimisationUpdate) => void>;
+  finished: Promise<void>;
+}
+
+/**
+ * The W4S-style scaffold optimiser. Round 0 scores the starting graph on the dev tasks; then each round a
+ * meta-agent sees the best graph so far, its dev score, a sample of its failed runs and the earlier rounds, and
+ * proposes one edit (a whole graph or node settings). The proposal is checked and dry-run on one dev task with up
+ * to three repairs, saved as a version of the graph, and scored on the dev tasks as an experiment; the next round
+ * edits the best so far. Every round is kept with its reward as training data for a meta-agent. Nothing here
+ * reads the test split: the best graph is confirmed there once, on request, after the optimisation.
+ */
+export class OptimiserService {
+  private readonly active = new Map<string, Active>();
+  private readonly rounds: RoundPlayer;
+
+  constructor(private readonly deps: OptimiserDeps) {
+    this.rounds = new RoundPlayer(deps);
+  }
+
+  /** Checks a request (graph, dev-only tasks, endpoints, a runnable graph) and starts. Bad input changes nothing. */
+  create(request: Request): Optimisation {
+    const version = this.deps.graphs.getVersion(request.graphVersionId);
+    if (!version) {
+      throw new DomainError(
+        'not_found',
+        'not_found',
+        `graph version '${request.graphVersionId}' does not exist`,
+      );
+    }
+    const tasks = selectTasks(request.tasks);
+    const other = tasks.filter((task) => task.split !== 'dev');
+    if (other.length > 0) {
+      throw new DomainError(
+        'invalid',
+        'not_dev',
+        `an optimisation reads the dev split only; the task set has ${other.length} task(s) of another split (${other
+          .slice(0, 5)
+          .map((t) => t.id)
+          .join(', ')}${other.length > 5 ? ', …' : ''})`,
+      );
+    }
+    for (const [endpointId, role] of [
+      [request.endpointId, 'run'],
+      [request.metaAgent.endpointId, 'meta-agent'],
+    ] as const) {
+      if (endpointId && !this.deps.endpoints.get(endpointId)) {
+        throw new DomainError(
+          'unprocessable',
+          'unknown_endpoint',
+          `the ${role} endpoint '${endpointId}' is not registered`,
+        );
+      }
+    }
+    const taskIds = tasks.map((t) => t.id);
+    // Round 0's experiment is checked as every round's will be: a graph that cannot run is refused now.
+    this.deps.experiments.check(this.experimentRequest(request, version.id, taskIds, [0], 'check'));
+    const seeds = request.seeds ?? Array.from({ length: request.repeats }, () => randomInt(0, 2 ** 31 - 1));
+    const id = `opt_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const stored: StoredRequest = { ...request, seeds, taskIds };
+    this.deps.optimisations.create({
+      id,
+      name: request.name ?? `optimisation of ${version.graph.name}`,
+      graphVersionId: version.id,
+      request: stored,
+    });
+    this.launch(id);
+    return this.get(id)!;
+  }
+
+  get(id: string): Optimisation | null {
+    const optimisation = this.deps.optimisations.get(id);
+    if (!optimisation) return null;
+    const candidates = this.deps.optimisations.candidates(id);
+    const summary = summarise(this.deps, optimisation, candidates);
+    const active = this.active.get(id);
+    const done = stepsDone(candidates);
+    const elapsedMs = active ? performance.now() - active.startedAt : 0;
+    return {
+      ...summary,
+      request: optimisation.request,
+      candidates: candidates.map(publicCandidate),
+      progress: {
+        roundsDone: summary.roundsDone,
+        roundsRequested: summary.roundsRequested,
+        round: active?.round ?? null,
+        phase: active?.phase ?? null,
+        ...progressEstimate({
+          total: summary.roundsRequested + 1,
+          done,
+          doneBefore: active?.doneBefore ?? done,
+          elapsedMs,
+        }),
+        elapsedMs,
+      },
+    };
+  }
+
+  list(): OptimisationSummary[] {
+    return this.deps.optimisations
+      .list()
+      .map((o) => summarise(this.deps, o, this.deps.optimisations.candidates(o.id)));
+  }
+
+  found(id: string): StoredOptimisation {
+    const optimisation = this.deps.optimisations.get(id);
+    if (!optimisation) {
+      throw new DomainError('not_found', 'not_found', `optimisation '${id}' does not exist`);
+    }
+    return optimisation;
+  }
+
+  cancel(id: string): Optimisation {
+    const optimisation = this.found(id);
+    if (optimisation.status !== 'running') {
+      throw new DomainError(
+        'conflict',
+        'not_running',
+        `optimisation '${id}' is not running (status: ${optimisation.status})`,
+      );
+    }
+    const active = this.active.get(id);
+    if (active) active.controller.abort();
+    else this.deps.optimisations.setStatus(id, 'cancelled');
+    return this.get(id)!;
+  }
+
+  /** Takes up the optimisations a previous process left running (after the experiments have been resumed). */
+  resume(only?: readonly string[]): string[] {
+    const ids = this.deps.optimisations
+      .runningIds()
+      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
+    for (const id of ids) this.launch(id);
+    return ids;
+  }
+
+  follow(id: string, listener: (update: OptimisationUpdate) => void): (() => void) | null {
+    const active = this.active.get(id);
+    if (!active) return null;
+    active.listeners.add(listener);
+    return () => active.listeners.delete(listener);
+  }
+
+  async settled(id: string): Promise<void> {
+    await this.active.get(id)?.finished;
+  }
+
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.finished));
+  }
+
+  /** Makes the best graph the head version of the optimised graph. */
+  saveBest(id: string): StoredVersion {
+    const optimisation = this.found(id);
+    const best = bestCandidate(this.deps.optimisations.candidates(id));
+    if (!best?.versionId) {
+      throw new DomainError(
+        'conflict',
+        'no_best',
+        `optimisation '${optimisation.name}' has no scored round yet`,
+      );
+    }
+    const version = this.deps.graphs.getVersion(best.versionId)!;
+    // Saving a version's own content makes it the head again; nothing new is written.
+    return this.deps.graphs.save({
+      graph: version.graph,
+      message: version.message,
+      graphId: version.graphId,
+    });
+  }
+
+  /**
+   * Runs the best graph once on the test split, after the optimisation has ended. Its result is never read by the
+   * optimiser; asking while it runs is refused, as is asking twice.
+   */
+  confirm(id: string): Experiment {
+    const optimisation = this.found(id);
+    if (optimisation.status === 'running') {
+      throw new DomainError(
+        'conflict',
+        'optimisation_running',
+        'the test split is read only after the optimisation has chosen: wait for it to end',
+      );
+    }
+    if (optimisation.confirmationExperimentId) {
+      throw new DomainError(
+        'conflict',
+        'confirmed',
+        `optimisation '${optimisation.name}' was confirmed already`,
+      );
+    }
+    const best = bestCandidate(this.deps.optimisations.candidates(id));
+    if (!best?.versionId) {
+      throw new DomainError(
+        'conflict',
+        'no_best',
+        `optimisation '${optimisation.name}' has no scored round to confirm`,
+      );
+    }
+    const request = optimisation.request as unknown as StoredRequest;
+    const experiment = this.deps.experiments.create(
+      ExperimentRequest.parse({
+        name: `${optimisation.name} · confirmation on test`,
+        arms: [
+          {
+            graphVersionId: best.versionId,
+            label: `round ${best.round}${best.label ? `: ${best.label}` : ''}`.slice(0, 60),
+            ...(request.endpointId ? { endpointId: request.endpointId } : {}),
+            ...(request.model ? { model: request.model } : {}),
+          },
+        ],
+        tasks: { split: 'test' },
+        repeats: request.repeats,
+        seeds: request.seeds,
+        limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
+      }),
+    );
+    this.deps.optimisations.setConfirmation(id, experiment.id);
+    return experiment;
+  }
+
+  /** Every round after round 0 as a training example (see OptimiserRoundLine). */
+  roundLines(id: string): OptimiserRoundLine[] {
+    const optimisation = this.found(id);
+    const candidates = this.deps.optimisations.candidates(id);
+    const { simulated } = summarise(this.deps, optimisation, candidates);
+    return roundLines(
+      optimisation.id,
+      candidates,
+      (versionId) => this.deps.graphs.getVersion(versionId),
+      simulated,
+    );
+  }
+
+  private experimentRequest(
+    request: Request,
+    graphVersionId: string,
+    taskIds: string[],
+    seeds: number[],
+    label: string,
+  ): z.output<typeof ExperimentRequest> {
+    return ExperimentRequest.parse({
+      name: label,
+      arms: [
+        {
+          graphVersionId,
+          label: label.slice(0, 60),
+          ...(request.endpointId ? { endpointId: request.endpointId } : {}),
+          ...(request.model ? { model: request.model } : {}),
+        },
+      ],
+      tasks: { ids: taskIds },
+      repeats: seeds.length,
+      seeds,
+      limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
+    });
+  }
+
+  private publish(id: string, candidate?: StoredCandidate): void {
+    const active = this.active.get(id);
+    if (!active || active.listeners.size === 0) return;
+    const optimisation = this.get(id);
+    if (!optimisation) return;
+    for (const listener of active.listeners) {
+      listener({ optimisation, ...(candidate ? { candidate: publicCandidate(candidate) } : {}) });
+    }
+  }
+
+  private setPhase(id: string, active: Active, round: number, phase: Phase): void {
+    if (active.round === round && active.phase === phase) return;
+    active.round = round;
+    active.phase = phase;
+    this.publish(id);
+  }
+
+  private launch(id: string): void {
+    const controller = new AbortController();
+    const active: Active = {
+      controller,
+      signal: AbortSignal.any([controller.signal, this.deps.shutdown]),
+      startedAt: performance.now(),
+      doneBefore: stepsDone(this.deps.optimisations.candidates(id)),
+      round: null,
+      phase: null,
+      listeners: new Set(),
+      finished: Promise.resolve(),
+    };
+    this.active.set(id, active);
+    active.finished = this.work(id, active)
+      .catch((error: unknown) => {
+        if (!this.deps.shutdown.aborted) {
+          this.deps.optimisations.setStatus(
+            id,
+            'stopped',
+            `the optimiser failed: ${(error as Error).message}`,
+          );
+        }
+      })
+      .finally(() => {
+        active.round = null;
+        active.phase = null;
+        this.publish(id);
+        this.active.delete(id);
+      });
+  }
+
+  private async work(id: string, active: Active): Promise<void> {
+    const optimisation = this.deps.optimisations.get(id)!;
+    const request = optimisation.request as unknown as StoredRequest;
+    let stopReason: string | null = null;
+    if (!this.deps.optimisations.candidates(id).some((c) => c.round === 0)) {
+      this.setPhase(id, active, 0, 'baseline');
+      this.evaluate(id, request, {
+        round: 0,
+        version: this.deps.graphs.getVersion(optimisation.graphVersionId)!,
+        label: 'starting graph',
+      });
+    }
+    // Rounds a stop left being scored: wait for their experiments (resumed with the server) before going on.
+    for (const candidate of this.deps.optimisations.candidates(id).filter((c) => c.status === 'running')) {
+      this.setPhase(id, active, candidate.round, candidate.round === 0 ? 'baseline' : 'evaluating');
+      if (!(await this.finishCandidate(id, candidate, active))) return;
+    }
+    const baseline = this.deps.optimisations.candidates(id).find((c) => c.round === 0)!;
+    if (!active.signal.aborted && baseline.status !== 'evaluated') {
+      stopReason = `the starting graph could not be scored: ${baseline.reason ?? baseline.status}`;
+    }
+    while (stopReason === null && !active.signal.aborted) {
+      const candidates = this.deps.optimisations.candidates(id);
+      const round = Math.max(...candidates.map((c) => c.round)) + 1;
+      if (round > request.rounds) break;
+      let candidate: StoredCandidate | null;
+      try {
+        candidate = await this.propose(id, optimisation, request, round, candidates, active);
+      } catch (error) {
+        if (!(error instanceof MetaAgentFailure)) throw error;
+        stopReason = `the meta-agent failed in round ${round}: ${error.message}`;
+        break;
+      }
+      if (candidate?.status === 'running' && !(await this.finishCandidate(id, candidate, active))) return;
+    }
+    if (this.deps.shutdown.aborted) return;
+    if (active.controller.signal.aborted) this.deps.optimisations.setStatus(id, 'cancelled');
+    else if (stopReason) this.deps.optimisations.setStatus(id, 'stopped', stopReason);
+    else this.deps.optimisations.setStatus(id, 'finished');
+  }
+
+  /** Asks for, checks and stores one round's proposal; a valid one is left being scored. Null when stopped. */
+  private async propose(
+    id: string,
+    optimisation: StoredOptimisation,
+    request: StoredRequest,
+    round: number,
+    candidates: StoredCandidate[],
+    active: Active,
+  ): Promise<StoredCandidate | null> {
+    const best = bestCandidate(candidates)!;
+    const parent = this.deps.graphs.getVersion(best.versionId!)!;
+    const outcomes = this.deps.experimentRepo.outcomes(best.experimentId!);
+    const { failures, failedRuns } = sampleFailures(
+      outcomes,
+      request.failureSamples,
+      (runId) => this.deps.optimisations.lastEvent(runId, 'action.executed')?.observation ?? null,
+    );
+    const earlier = candidates.filter((c) => c.round > 0);
+    const state: CandidateState = {
+      parentScore: best.score?.rate ?? null,
+      failures,
+      history: earlier.map((c) => ({ round: c.round, label: c.label, score: c.score?.rate ?? null })),
+    };
+    const { endpointId, model } = request.metaAgent;
+    const ask =
+      this.deps.ask?.(endpointId, model ?? null) ??
+      askEndpoint(this.deps.endpoints, endpointId, model ?? null, active.signal);
+    const result = await this.rounds.play({
+      optimisationName: optimisation.name,
+      round,
+      parent,
+      earlier: candidates,
+      ask,
+      endpointId: request.endpointId ?? null,
+      model: request.model ?? null,
+      dryRun: { taskId: request.taskIds[0]!, seed: request.seeds[0]! },
+      signal: active.signal,
+      onPhase: (phase) => this.setPhase(id, active, round, phase),
+      messages: roundMessages({
+        round,
+        best: { ...best, graph: parent.graph },
+        failures,
+        failedRuns,
+        history: earlier,
+      }),
+    });
+    if (result.kind === 'stopped') return null;
+    const { read } = result;
+    const base = {
+      round,
+      parentVersionId: parent.id,
+      label: read.label || `round ${round}`,
+      analysis: read.analysis,
+      repairs: result.repairs,
+      problems: result.problems,
+      dryRunId: result.dryRunId,
+      state,
+      proposal: read.graph ?? read.proposed,
+      attempts: result.attempts,
+      edit: read.graph ? diffGraphs(parent.graph, read.graph) : [],
+    };
+    if (!result.valid) {
+      const invalid = this.addCandidate(id, {
+        ...base,
+        versionId: result.version?.id ?? null,
+        status: 'invalid',
+        reason: `no valid proposal after ${result.repairs} repairs: the round was skipped`,
+        reward: roundReward(null, null, null),
+      });
+      return invalid;
+    }
+    this.setPhase(id, active, round, 'evaluating');
+    return this.evaluate(id, request, { ...base, version: result.version! });
+  }
+
+  /** Starts scoring a graph on the dev tasks and stores its candidate (errored when its experiment cannot start). */
+  private evaluate(
+    id: string,
+    request: StoredRequest,
+    candidate: Partial<StoredCandidate> & { round: number; version: StoredVersion; label: string },
+  ): StoredCandidate {
+    const { version, ...fields } = candidate;
+    const optimisation = this.deps.optimisations.get(id)!;
+    const base = {
+      parentVersionId: null,
+      analysis: '',
+      edit: [],
+      repairs: 0,
+      problems: [],
+      dryRunId: null,
+      state: { parentScore: null, failures: [], history: [] },
+      proposal: null,
+      attempts: [],
+      ...fields,
+      versionId: version.id,
+    };
+    try {
+      const experiment = this.deps.experiments.create(
+        this.experimentRequest(
+          request,
+          version.id,
+          request.taskIds,
+          request.seeds,
+          `${optimisation.name} · round ${candidate.round}`,
+        ),
+      );
+      return this.addCandidate(id, {
+        ...base,
+        status: 'running',
+        reason: null,
+        experimentId: experiment.id,
+        reward: null,
+      });
+    } catch (error) {
+      return this.addCandidate(id, {
+        ...base,
+        status: 'errored',
+        reason: `its experiment could not start: ${(error as Error).message}`,
+        reward: candidate.round === 0 ? null : 0,
+      });
+    }
+  }
+
+  private addCandidate(
+    id: string,
+    fields: Omit<StoredCandidate, 'index' | 'createdAt' | 'experimentId' | 'score' | 'cost'> &
+      Partial<Pick<StoredCandidate, 'experimentId'>>,
+  ): StoredCandidate {
+    const candidate: StoredCandidate = {
+      experimentId: null,
+      score: null,
+      cost: null,
+      ...fields,
+      index: this.deps.optimisations.candidates(id).length,
+      createdAt: new Date().toISOString(),
+    };
+    this.deps.optimisations.addCandidate(id, candidate);
+    this.publish(id, candidate);
+    return candidate;
+  }
+
+  /**
+   * Waits for a candidate's experiment and stores its score and reward. False when the experiment is not finished
+   * here (the process is stopping, or another process works on it): the candidate stays running, to be resumed.
+   */
+  private async finishCandidate(id: string, candidate: StoredCandidate, active: Active): Promise<boolean> {
+    const experimentId = candidate.experimentId!;
+    const onCancel = () => {
+      try {
+        this.deps.experiments.cancel(experimentId);
+      } catch {
+        // It ended meanwhile.
+      }
+    };
+    active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    if (active.controller.signal.aborted) onCancel();
+    await this.deps.experiments.settled(experimentId);
+    active.controller.signal.removeEventListener('abort', onCancel);
+    if (this.deps.shutdown.aborted) return false;
+    const experiment = this.deps.experiments.get(experimentId);
+    if (experiment?.status === 'running') return false;
+    const { score, cost, errored } = scoreOutcomes(this.deps.experimentRepo.outcomes(experimentId));
+    let fields: Pick<StoredCandidate, 'status' | 'reason' | 'score' | 'cost' | 'reward'>;
+    if (experiment?.status === 'finished' && !errored && score.rate !== null) {
+      fields = {
+        status: 'evaluated',
+        reason: null,
+        score,
+        cost,
+        reward:
+          candidate.round === 0
+            ? null
+            : rewardOf(this.deps.optimisations.candidates(id), candidate.round, { score: score.rate, cost }),
+      };
+    } else if (experiment?.status === 'cancelled') {
+      fields = {
+        status: 'skipped',
+        reason: 'its experiment was cancelled before every run had ended',
+        score,
+        cost,
+        reward: null,
+      };
+    } else {
+      fields = {
+        status: 'errored',
+        reason: errored
+          ? 'every run of its experiment errored'
+          : experiment?.status === 'finished'
+            ? 'no run of its experiment finished'
+            : `its experiment ${experiment?.status ?? 'is missing'}${experiment?.stopReason ? `: ${experiment.stopReason}` : ''}`,
+        score,
+        cost,
+        reward: candidate.round === 0 ? null : 0,
+      };
+    }
+    this.deps.optimisations.finishCandidate(id, candidate.index, fields);
+    this.publish(id, { ...candidate, ...fields });
+    return true;
+  }
+}

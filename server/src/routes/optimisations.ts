@@ -1,0 +1,116 @@
+import { OptimiserRequest } from '@trellis/shared';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { parseWith } from '../http/errors.ts';
+import { SseStream } from '../http/sse.ts';
+import type { OptimisationUpdate, OptimiserService } from '../optimiser/service.ts';
+import { optimiserService } from '../optimiser/services.ts';
+
+const IdParams = z.object({ id: z.string().min(1).max(128) });
+
+function fileName(name: string, simulated: boolean): string {
+  const base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `${base || 'optimisation'}-rounds${simulated ? '-simulated' : ''}.jsonl`;
+}
+
+/**
+ * An optimisation as server-sent events: `optimisation` now and on every change (a phase, a round started or
+ * scored), `candidate` as rounds are stored and scored, then `end`.
+ */
+function streamOptimisation(
+  ctx: AppContext,
+  optimiser: OptimiserService,
+  reply: FastifyReply,
+  id: string,
+): void {
+  reply.hijack();
+  const stream = new SseStream(reply.raw);
+  let unsubscribe: (() => void) | null = null;
+  const end = () => {
+    if (stream.closed) return;
+    const optimisation = optimiser.get(id)!;
+    stream.event('optimisation', optimisation);
+    stream.event('end', { status: optimisation.status });
+    stream.end();
+  };
+  const onUpdate = (update: OptimisationUpdate) => {
+    if (update.candidate) stream.event('candidate', update.candidate);
+    stream.event('optimisation', update.optimisation);
+  };
+  const onShutdown = () => stream.close();
+  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
+  stream.onClose(() => {
+    unsubscribe?.();
+    ctx.shutdown.removeEventListener('abort', onShutdown);
+  });
+  unsubscribe = optimiser.follow(id, onUpdate);
+  if (unsubscribe === null) {
+    end();
+    return;
+  }
+  stream.event('optimisation', optimiser.get(id)!);
+  void optimiser.settled(id).then(end);
+}
+
+/** Scaffold optimisations: a meta-agent edits a graph round by round, scored on the dev split. */
+export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
+  const optimiser = optimiserService(ctx);
+  return async (app) => {
+    app.post('/optimisations', async (request, reply) => {
+      const body = parseWith(OptimiserRequest, request.body);
+      return reply.status(201).send(optimiser.create(body));
+    });
+
+    app.get('/optimisations', async () => ({ optimisations: optimiser.list() }));
+
+    app.get('/optimisations/:id', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      optimiser.found(id);
+      return optimiser.get(id);
+    });
+
+    app.post('/optimisations/:id/cancel', async (request) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return optimiser.cancel(id);
+    });
+
+    /** The best round's graph made the head version of the optimised graph. */
+    app.post('/optimisations/:id/save-best', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return reply.status(201).send(optimiser.saveBest(id));
+    });
+
+    /** The best graph run once on the test split: only after the optimisation has ended. */
+    app.post('/optimisations/:id/confirm', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      return reply.status(201).send(optimiser.confirm(id));
+    });
+
+    /** One JSON line per round (state, proposal, reward), to train a meta-agent offline. */
+    app.get('/optimisations/:id/rounds.jsonl', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      const optimisation = optimiser.get(optimiser.found(id).id)!;
+      const lines = optimiser.roundLines(id).map((line) => `${JSON.stringify(line)}\n`);
+      return reply
+        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName(optimisation.name, optimisation.simulated)}"`,
+        )
+        .send(lines.join(''));
+    });
+
+    app.get('/optimisations/:id/events', async (request, reply) => {
+      const { id } = parseWith(IdParams, request.params, 'path');
+      optimiser.found(id);
+      if (!String(request.headers.accept ?? '').includes('text/event-stream')) return optimiser.get(id);
+      streamOptimisation(ctx, optimiser, reply, id);
+      return reply;
+    });
+  };
+}
