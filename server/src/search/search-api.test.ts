@@ -330,6 +330,33 @@ describe('allocation search over HTTP', () => {
     await experimentServices(r.t.ctx).experiments.settled(experiment.id);
   }
 
+  it('runs and confirms a search whose name and chosen allocation are longer than an experiment label', async () => {
+    const name = `long labels ${'x'.repeat(100)}`;
+    const search = await searched(
+      body(graphVersion('long labels'), {
+        name,
+        space: {
+          agent: { model: [model(LARGE)] },
+          corrector: { model: [model(SMALL)], correctorTrigger: ['always'] },
+          summarizer: { model: [model(SMALL)], summarizerThreshold: [6000] },
+        },
+        trials: 1,
+        batchSize: 1,
+      }),
+    );
+    expect(search.trials.map((t) => [t.status, t.reason])).toEqual([['done', null]]);
+    const trial = await get<Experiment>(`/api/experiments/${search.trials[0]!.experimentId}`);
+    expect(trial.arms[0]!.label).toBe(`${name.slice(0, 49)}… · trial 1`);
+
+    const confirmed = await post(`/api/searches/${search.id}/confirm`);
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    const experiment = confirmed.json() as Experiment;
+    expect(experiment.name).toBe(`${name.slice(0, 96)}… · confirmation on test`);
+    expect(experiment.arms[0]!.label).toBe('agent: simulated-large · corrector: simulated-small, always…');
+    await post(`/api/experiments/${experiment.id}/cancel`);
+    await experimentServices(r.t.ctx).experiments.settled(experiment.id);
+  }, 60_000);
+
   it('cancels a running search, and refuses to confirm it while it runs', async () => {
     const res = await post(
       '/api/searches',

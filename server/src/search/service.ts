@@ -80,6 +80,17 @@ interface Active {
   finished: Promise<void>;
 }
 
+/** Text cut to `max` characters with an ellipsis: experiment names (120) and arm labels (60) have limits. */
+function fit(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** `<search name> · <what>` within `max` characters, the search's name shortened first. */
+function labelled(name: string, what: string, max: number): string {
+  const suffix = ` · ${what}`;
+  return `${fit(name, max - suffix.length)}${suffix}`;
+}
+
 /** Rounds in a row without one runnable proposal before a search gives up on its proposer. */
 const BARREN_ROUNDS = 3;
 
@@ -339,11 +350,11 @@ export class SearchService {
     const request = search.request as unknown as Request & { seeds: number[] };
     const experiment = this.deps.experiments.create(
       ExperimentRequest.parse({
-        name: `${search.name} · confirmation on test`,
+        name: labelled(search.name, 'confirmation on test', 120),
         arms: [
           {
             graphVersionId: best.graphVersionId,
-            label: describeAllocation(best.allocation),
+            label: fit(describeAllocation(best.allocation), 60),
             ...(request.endpointId ? { endpointId: request.endpointId } : {}),
             ...(request.model ? { model: request.model } : {}),
           },
@@ -644,7 +655,7 @@ export class SearchService {
               trialVersion.id,
               request.taskIds,
               request.seeds,
-              `${search.name} · trial ${base.index + 1}`,
+              labelled(search.name, `trial ${base.index + 1}`, 60),
             ),
           );
         } catch (error) {
