@@ -16,6 +16,8 @@ const pages = {
   rescues: lazyPage(() => import('./replay/RescuesPage.tsx').then((m) => m.RescuesPage)),
   run: lazyPage(() => import('./runs/RunPage.tsx').then((m) => m.RunPage)),
   runs: lazyPage(() => import('./runs/RunsPage.tsx').then((m) => m.RunsPage)),
+  search: lazyPage(() => import('./search/SearchPage.tsx').then((m) => m.SearchPage)),
+  searches: lazyPage(() => import('./search/SearchesPage.tsx').then((m) => m.SearchesPage)),
   tasks: lazyPage(() => import('./tasks/TasksPage.tsx').then((m) => m.TasksPage)),
 };
 
@@ -23,7 +25,8 @@ type Route =
   | { page: 'run'; runId: string }
   | { page: 'rescue'; rescueId: string }
   | { page: 'experiment'; experimentId: string }
-  | { page: Exclude<keyof typeof pages, 'run' | 'rescue' | 'experiment'> };
+  | { page: 'search'; searchId: string }
+  | { page: Exclude<keyof typeof pages, 'run' | 'rescue' | 'experiment' | 'search'> };
 
 function route(path: string): Route {
   if (path.startsWith('/playground')) return { page: 'playground' };
@@ -39,6 +42,9 @@ function route(path: string): Route {
   const experiment = /^\/experiments\/([^/]+)/.exec(path);
   if (experiment) return { page: 'experiment', experimentId: decodeURIComponent(experiment[1]!) };
   if (path.startsWith('/experiments')) return { page: 'experiments' };
+  const search = /^\/searches\/([^/]+)/.exec(path);
+  if (search) return { page: 'search', searchId: decodeURIComponent(search[1]!) };
+  if (path.startsWith('/searches')) return { page: 'searches' };
   return { page: 'endpoints' };
 }
 
@@ -61,6 +67,7 @@ const NAV = [
   { path: '/runs', label: 'Runs' },
   { path: '/rescues', label: 'Rescues' },
   { path: '/experiments', label: 'Experiments' },
+  { path: '/searches', label: 'Searches' },
   { path: '/tasks', label: 'Tasks' },
   { path: '/endpoints', label: 'Endpoints' },
   { path: '/playground', label: 'Playground' },
@@ -72,6 +79,7 @@ function Page({ path }: { path: string }) {
   if (target.page === 'rescue') return <PageView page={pages.rescue} props={{ rescueId: target.rescueId }} />;
   if (target.page === 'experiment')
     return <PageView page={pages.experiment} props={{ experimentId: target.experimentId }} />;
+  if (target.page === 'search') return <PageView page={pages.search} props={{ searchId: target.searchId }} />;
   return <PageView page={pages[target.page]} props={{}} />;
 }
 

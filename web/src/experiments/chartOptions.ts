@@ -9,7 +9,8 @@ import { type CostPoint, paretoFront } from './pareto.ts';
 
 /*
  * The report's charts as ECharts options, built from the report alone, so what a chart shows is testable without
- * a canvas. Only the series and components registered in echarts.ts may appear here.
+ * a canvas. Only the series and components registered in echarts.ts may appear here. The look (font, ink, axes)
+ * is exported for the search and optimiser charts, so every chart in the app reads alike.
  */
 
 export type ChartOption = ComposeOption<
@@ -21,12 +22,13 @@ export type ChartOption = ComposeOption<
   | TooltipComponentOption
 >;
 
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif';
-const INK = '#1b1f24';
-const MUTED = '#5f6b7a';
-const LINE = '#dde2e8';
+export const FONT =
+  'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif';
+export const INK = '#1b1f24';
+export const MUTED = '#5f6b7a';
+export const LINE = '#dde2e8';
 
-const base = {
+export const base = {
   textStyle: { fontFamily: FONT, color: INK },
   animationDuration: 300,
   animationDurationUpdate: 300,
@@ -34,14 +36,14 @@ const base = {
   grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
 } satisfies ChartOption;
 
-const axisStyle = {
+export const axisStyle = {
   axisLine: { lineStyle: { color: LINE } },
   axisLabel: { color: MUTED, fontSize: 11 },
   splitLine: { lineStyle: { color: LINE, type: 'dashed' as const } },
   nameTextStyle: { color: MUTED, fontSize: 11 },
 };
 
-const percentAxis = (max: number | undefined = 100) => ({
+export const percentAxis = (max: number | undefined = 100) => ({
   type: 'value' as const,
   min: 0,
   max,
@@ -238,10 +240,10 @@ export function serverMetricOption(samples: ServerSamples, metric: ServerMetric)
   };
 }
 
-function round1(value: number): number {
+export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -109,7 +109,8 @@ export function unknownTaskIds(all: readonly WorldTaskSummary[], text: string): 
   return parseTaskIds(text).filter((id) => !known.has(id));
 }
 
-function taskSet(tasks: TaskSetDraft, problems: string[]): ExperimentTaskSet {
+/** The task set a draft describes; what is wrong with it is added to `problems`. */
+export function taskSet(tasks: TaskSetDraft, problems: string[]): ExperimentTaskSet {
   if (tasks.mode === 'ids') {
     const ids = parseTaskIds(tasks.ids);
     if (ids.length === 0) problems.push('Name at least one task id.');
