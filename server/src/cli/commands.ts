@@ -1,6 +1,7 @@
 import { PRESET_IDS, WorldDifficulty, WorldSplit, WorldTaskFilter } from '@trellis/shared';
 import { type CliCommand, type CliValues, UsageError } from './args.ts';
 import { EXPERIMENT } from './experiment-commands.ts';
+import { OPTIMISE } from './optimise-commands.ts';
 import { REPLAY_COMMANDS } from './replay-commands.ts';
 import { SEARCH } from './search-commands.ts';
 
@@ -105,7 +106,15 @@ export const PRESETS = {
   options: {},
 } as const satisfies CliCommand;
 
-export const COMMANDS: readonly CliCommand[] = [RUN, TASKS, PRESETS, ...REPLAY_COMMANDS, EXPERIMENT, SEARCH];
+export const COMMANDS: readonly CliCommand[] = [
+  RUN,
+  TASKS,
+  PRESETS,
+  ...REPLAY_COMMANDS,
+  EXPERIMENT,
+  SEARCH,
+  OPTIMISE,
+];
 
 export function findCommand(name: string | undefined): CliCommand | undefined {
   return COMMANDS.find((command) => command.name === name);

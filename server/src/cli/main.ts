@@ -6,6 +6,7 @@ import { builtinTasks, listTasks } from '../world/index.ts';
 import { parseCommand, UsageError, usageOf } from './args.ts';
 import { findCommand, PRESETS, RUN, TASKS, taskFilter, topUsage } from './commands.ts';
 import { experiment } from './experiment-run.ts';
+import { optimise } from './optimise-run.ts';
 import { formatEvent, simulatedNotice, simulatedSuffix } from './print.ts';
 import { compare, fork, replay, rescue } from './replay-run.ts';
 import { search } from './search-run.ts';
@@ -142,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'compare') return await compare(rest);
     if (command === 'experiment') return await experiment(rest);
     if (command === 'search') return await search(rest);
+    if (command === 'optimise') return await optimise(rest);
     return topLevel(command, rest);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -16,7 +16,14 @@ import { type CliValues, parseCommand, UsageError, usageOf } from './args.ts';
 import { positiveInt } from './replay-commands.ts';
 import { SEARCH, SEARCH_CREATE, SEARCH_RUN, SEARCH_STATUS } from './search-commands.ts';
 import { bestLine, describeSearch, listLine, trialLine, trialsTable } from './search-print.ts';
-import { type CliStore, loadGraph, resolveEndpoint, withStore } from './setup.ts';
+import {
+  type CliStore,
+  endpointModel,
+  endpointPrefix,
+  loadGraph,
+  resolveEndpoint,
+  withStore,
+} from './setup.ts';
 
 const CREATE = SEARCH_CREATE.name;
 
@@ -25,28 +32,6 @@ const list = (value: string | undefined) =>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-
-/**
- * The registered endpoint a value starts with (its id, name or base URL, then `/`), the longest such; else, for a
- * URL, its origin (registered on first use). Null when the value names no endpoint.
- */
-function endpointPrefix(
-  value: string,
-  ctx: AppContext,
-  option: string,
-): { endpointId: string; rest: string } | null {
-  let found: { endpointId: string; length: number } | null = null;
-  for (const endpoint of ctx.endpoints.list()) {
-    for (const spec of [endpoint.id, endpoint.name, endpoint.baseUrl]) {
-      if (value.startsWith(`${spec}/`) && spec.length > (found?.length ?? 0)) {
-        found = { endpointId: endpoint.id, length: spec.length };
-      }
-    }
-  }
-  if (found) return { endpointId: found.endpointId, rest: value.slice(found.length + 1) };
-  const url = /^(https?:\/\/[^/]+)\/(.*)$/.exec(value);
-  return url ? { endpointId: resolveEndpoint(url[1]!, ctx, option), rest: url[2]! } : null;
-}
 
 /** `<endpoint>/<model>`, or `<model>` on the search's endpoint. */
 function modelChoice(value: string, ctx: AppContext, endpointId: string, option: string): ModelChoice {
@@ -139,17 +124,6 @@ function weightsOf(specs: readonly string[]): ComputeRule['weights'] {
   return weights;
 }
 
-/** `--proposer <endpoint>[/<model>]`: without a model, the endpoint's default model proposes. */
-function proposerOf(spec: string, ctx: AppContext): { endpointId: string; model?: string } {
-  const option = '--proposer';
-  const whole = ctx.endpoints.get(spec) ?? ctx.endpoints.getByName(spec);
-  if (whole) return { endpointId: whole.id };
-  const prefixed = endpointPrefix(spec, ctx, option);
-  if (!prefixed) return { endpointId: resolveEndpoint(spec, ctx, option) };
-  const { endpointId, rest } = prefixed;
-  return rest ? { endpointId, model: rest } : { endpointId };
-}
-
 function missingOf(values: CliValues<typeof SEARCH_CREATE.options>): string[] {
   const missing = (['graph', 'endpoint', 'budget', 'method', 'trials'] as const)
     .filter((name) => values[name] === undefined)
@@ -215,7 +189,7 @@ function requestOf(
     },
     space: spaceOf(knobs, (text, where) => modelChoice(text, ctx, endpointId, where)),
     method: values.method,
-    ...(values.proposer ? { proposer: proposerOf(values.proposer, ctx) } : {}),
+    ...(values.proposer ? { proposer: endpointModel(values.proposer, ctx, '--proposer') } : {}),
     ...numbers,
   };
   const parsed = SearchRequest.safeParse(body);

@@ -61,6 +61,45 @@ export function resolveEndpoint(spec: string, ctx: AppContext, option = '--endpo
   );
 }
 
+/**
+ * The registered endpoint a value starts with (its id, name or base URL, then `/`), the longest such; else, for a
+ * URL, its base (registered on first use): up to an API version segment such as `/v1` where there is one, since
+ * OpenAI-compatible servers are addressed there, else its origin. Null when the value names no endpoint.
+ */
+export function endpointPrefix(
+  value: string,
+  ctx: AppContext,
+  option: string,
+): { endpointId: string; rest: string } | null {
+  let found: { endpointId: string; length: number } | null = null;
+  for (const endpoint of ctx.endpoints.list()) {
+    for (const spec of [endpoint.id, endpoint.name, endpoint.baseUrl]) {
+      if (value.startsWith(`${spec}/`) && spec.length > (found?.length ?? 0)) {
+        found = { endpointId: endpoint.id, length: spec.length };
+      }
+    }
+  }
+  if (found) return { endpointId: found.endpointId, rest: value.slice(found.length + 1) };
+  const url =
+    /^(https?:\/\/[^/]+(?:\/[^/]+)*?\/v\d+)(?:\/(.*))?$/.exec(value) ??
+    /^(https?:\/\/[^/]+)\/(.*)$/.exec(value);
+  return url ? { endpointId: resolveEndpoint(url[1]!, ctx, option), rest: url[2] ?? '' } : null;
+}
+
+/** `<endpoint>[/<model>]`: an endpoint and the model to ask there; without a model, the endpoint's default. */
+export function endpointModel(
+  spec: string,
+  ctx: AppContext,
+  option: string,
+): { endpointId: string; model?: string } {
+  const whole = ctx.endpoints.get(spec) ?? ctx.endpoints.getByName(spec);
+  if (whole) return { endpointId: whole.id };
+  const prefixed = endpointPrefix(spec, ctx, option);
+  if (!prefixed) return { endpointId: resolveEndpoint(spec, ctx, option) };
+  const { endpointId, rest } = prefixed;
+  return rest ? { endpointId, model: rest } : { endpointId };
+}
+
 /** The data directory's store with the built-in world, as the server would open it. */
 export interface CliStore {
   ctx: AppContext;

@@ -47,3 +47,8 @@ export function roundLines(
       };
     });
 }
+
+/** The rounds as JSONL, one object and a newline per round: the body of GET /optimisations/:id/rounds.jsonl. */
+export function toJsonl(lines: readonly OptimiserRoundLine[]): string {
+  return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { parseWith } from '../http/errors.ts';
 import { SseStream } from '../http/sse.ts';
+import { toJsonl } from '../optimiser/rounds-export.ts';
 import type { OptimisationUpdate, OptimiserService } from '../optimiser/service.ts';
 import { optimiserService } from '../optimiser/services.ts';
 
@@ -95,14 +96,13 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/optimisations/:id/rounds.jsonl', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       const optimisation = optimiser.get(optimiser.found(id).id)!;
-      const lines = optimiser.roundLines(id).map((line) => `${JSON.stringify(line)}\n`);
       return reply
         .header('content-type', 'application/x-ndjson; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="${fileName(optimisation.name, optimisation.simulated)}"`,
         )
-        .send(lines.join(''));
+        .send(toJsonl(optimiser.roundLines(id)));
     });
 
     app.get('/optimisations/:id/events', async (request, reply) => {
