@@ -46,3 +46,58 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRELLIS_PORT: 'eighty' })).toThrow(/TRELLIS_PORT/);
   });
 });
+
+describe('trace export configuration', () => {
+  it('is off unless an OTLP endpoint is set', () => {
+    expect(loadConfig({}).otlp).toBeNull();
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).otlp,
+    ).toBeNull();
+  });
+
+  it('reads the endpoint, headers and content switch, service name trellis', () => {
+    const config = loadConfig({
+      TRELLIS_OTLP_ENDPOINT: 'https://cloud.langfuse.com/api/public/otel/v1/traces',
+      TRELLIS_OTLP_HEADERS: 'Authorization=Basic%20cGs6c2s=, x-scope = team-a',
+      TRELLIS_OTLP_CONTENT: '1',
+    });
+    expect(config.otlp).toEqual({
+      endpoint: 'https://cloud.langfuse.com/api/public/otel/v1/traces',
+      headers: { Authorization: 'Basic cGs6c2s=', 'x-scope': 'team-a' },
+      content: true,
+      serviceName: 'trellis',
+    });
+    expect(loadConfig({ TRELLIS_OTLP_ENDPOINT: 'http://collector:4318/v1/traces' }).otlp?.content).toBe(
+      false,
+    );
+  });
+
+  it('falls back to the standard OpenTelemetry variables, appending /v1/traces to the base endpoint', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.endpoint).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    const config = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://phoenix:6006/v1/traces',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api_key=a,shared=standard',
+      TRELLIS_OTLP_HEADERS: 'shared=trellis',
+    });
+    expect(config.otlp?.endpoint).toBe('http://phoenix:6006/v1/traces');
+    expect(config.otlp?.headers).toEqual({ api_key: 'a', shared: 'trellis' });
+  });
+
+  it('refuses a bad endpoint or header list without repeating a secret', () => {
+    expect(() => loadConfig({ TRELLIS_OTLP_ENDPOINT: 'sk-secret-token' })).toThrow(/TRELLIS_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ TRELLIS_OTLP_ENDPOINT: 'sk-secret-token' })).not.toThrow(/sk-secret/);
+    expect(() => loadConfig({ TRELLIS_OTLP_ENDPOINT: 'http://user:sk-secret@collector:4318' })).toThrow(
+      /carries credentials/,
+    );
+    const headers = () =>
+      loadConfig({
+        TRELLIS_OTLP_ENDPOINT: 'http://collector:4318/v1/traces',
+        TRELLIS_OTLP_HEADERS: 'sk-secret',
+      });
+    expect(headers).toThrow(/TRELLIS_OTLP_HEADERS: entry 1 is not name=value/);
+    expect(headers).not.toThrow(/sk-secret/);
+  });
+});

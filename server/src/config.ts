@@ -19,6 +19,19 @@ export interface Config {
   discovery: boolean;
   /** The built web app (TRELLIS_WEB_DIST, default web/dist); served at / when present. */
   webDist: string;
+  /** Where runs' spans are exported (OTLP over HTTP); absent or null: no export. */
+  otlp?: OtlpConfig | null;
+}
+
+/** OpenTelemetry export of runs' traces. */
+export interface OtlpConfig {
+  /** The collector's traces URL, `/v1/traces` included. */
+  endpoint: string;
+  /** Sent with every export (a collector's credentials); never written into a span. */
+  headers: Record<string, string>;
+  /** Prompts, replies, code and observations in the spans (off: only names, ids, counts and timings). */
+  content: boolean;
+  serviceName: string;
 }
 
 const ConfigFile = z
@@ -54,6 +67,64 @@ function parseEndpointList(text: string, origin: string): EndpointInputParsed[] 
   const parsed = z.array(EndpointInput).safeParse(raw);
   if (!parsed.success) throw new ConfigError(`${origin}: ${describeZodError(parsed.error)}`);
   return parsed.data;
+}
+
+/** `k=v,k2=v2`, values percent-decoded as OTEL_EXPORTER_OTLP_HEADERS has them. Errors never echo a value. */
+function parseHeaderList(text: string, origin: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const entries = text.split(',').filter((entry) => entry.trim() !== '');
+  for (const [index, entry] of entries.entries()) {
+    const eq = entry.indexOf('=');
+    const name = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new ConfigError(`${origin}: entry ${index + 1} is not name=value`);
+    }
+    let value = entry.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      throw new ConfigError(`${origin}: the value of '${name}' is not valid percent-encoding`);
+    }
+    headers[name] = value;
+  }
+  return headers;
+}
+
+/**
+ * Trace export: TRELLIS_OTLP_ENDPOINT, else the standard OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+ * OTEL_EXPORTER_OTLP_ENDPOINT with `/v1/traces` appended (as the OpenTelemetry SDKs do). Null when none is set.
+ */
+function loadOtlp(env: NodeJS.ProcessEnv): OtlpConfig | null {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const [origin, endpoint] = env.TRELLIS_OTLP_ENDPOINT?.trim()
+    ? ['TRELLIS_OTLP_ENDPOINT', env.TRELLIS_OTLP_ENDPOINT.trim()]
+    : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()
+      ? ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.trim()]
+      : ['OTEL_EXPORTER_OTLP_ENDPOINT', base ? `${base.replace(/\/+$/, '')}/v1/traces` : ''];
+  if (!endpoint || env.OTEL_SDK_DISABLED === 'true') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    // Named below without its text, which may hold a token pasted by mistake.
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${origin} must be an http(s) URL such as http://collector:4318/v1/traces`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(`${origin} carries credentials; send them as a header in TRELLIS_OTLP_HEADERS`);
+  }
+  return {
+    endpoint: url.href,
+    // The standard variables first, so that Trellis's own wins a name both set.
+    headers: {
+      ...parseHeaderList(env.OTEL_EXPORTER_OTLP_HEADERS ?? '', 'OTEL_EXPORTER_OTLP_HEADERS'),
+      ...parseHeaderList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? '', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+      ...parseHeaderList(env.TRELLIS_OTLP_HEADERS ?? '', 'TRELLIS_OTLP_HEADERS'),
+    },
+    content: env.TRELLIS_OTLP_CONTENT === '1',
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'trellis',
+  };
 }
 
 function isLoopback(host: string): boolean {
@@ -106,5 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     endpoints,
     discovery: env.TRELLIS_DISCOVERY !== undefined ? env.TRELLIS_DISCOVERY !== '0' : (file.discovery ?? true),
     webDist: path.resolve(env.TRELLIS_WEB_DIST ?? path.join(repoRoot, 'web', 'dist')),
+    otlp: loadOtlp(env),
   };
 }

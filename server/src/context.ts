@@ -2,13 +2,16 @@ import type { Config } from './config.ts';
 import type { ChatModel } from './engine/model.ts';
 import type { Environment } from './environments/types.ts';
 import { EndpointService } from './inference/endpoint-service.ts';
+import { RunTelemetry } from './otel/telemetry.ts';
 import { RunEvents } from './runs/events.ts';
 import { RunHub } from './runs/hub.ts';
 import { RunManager } from './runs/manager.ts';
 import type { Db } from './store/db.ts';
 import { EndpointRepo } from './store/endpoints.ts';
 import { EventWriter } from './store/event-writer.ts';
+import { ExperimentRepo } from './store/experiments.ts';
 import { GraphRepo } from './store/graphs.ts';
+import { LineageRepo } from './store/lineage.ts';
 import { RunRepo } from './store/runs.ts';
 
 /** The tasks runs can be started on. */
@@ -30,6 +33,8 @@ export interface AppContext {
   /** A run's events, live or recorded, from one place. */
   events: RunEvents;
   manager: RunManager;
+  /** Exports runs as OpenTelemetry traces; null unless an OTLP endpoint is configured. */
+  telemetry: RunTelemetry | null;
   tasks: TaskCatalog;
   /** A fresh environment for one run (the built-in world unless a deployment says otherwise). */
   environment: () => Environment;
@@ -46,6 +51,16 @@ export interface ContextOptions {
   perEndpointRequests?: number;
 }
 
+/** Trace export, with the store's answer to where a run came from (its fork parent, its experiment). */
+function runTelemetry(config: NonNullable<Config['otlp']>, db: Db): RunTelemetry {
+  const lineage = new LineageRepo(db);
+  const experiments = new ExperimentRepo(db);
+  return new RunTelemetry(config, (runId) => {
+    const { parentRunId, forkStep } = lineage.get(runId);
+    return { parentRunId, forkStep, experimentId: experiments.experimentOf(runId) };
+  });
+}
+
 export function createContext(
   config: Config,
   db: Db,
@@ -57,6 +72,7 @@ export function createContext(
   const runs = new RunRepo(db);
   const writer = new EventWriter(runs);
   const hub = new RunHub();
+  const telemetry = config.otlp ? runTelemetry(config.otlp, db) : null;
   const manager = new RunManager({
     runs,
     graphs,
@@ -64,6 +80,7 @@ export function createContext(
     writer,
     hub,
     environment: options.environment,
+    ...(telemetry ? { telemetry } : {}),
     ...(options.model ? { model: options.model } : {}),
     ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
     ...(options.perEndpointRequests ? { perEndpointRequests: options.perEndpointRequests } : {}),
@@ -81,6 +98,7 @@ export function createContext(
     hub,
     events,
     manager,
+    telemetry,
     tasks: options.tasks,
     environment: options.environment,
     shutdown,

@@ -128,7 +128,7 @@ export async function callModel(
       messages,
       params,
       signal: deps.signal,
-      labels: { ...deps.run, nodeId: node.id, role: node.kind, step },
+      labels: { ...deps.run, nodeId: node.id, role: node.kind, step, callId },
     })) {
       switch (event.type) {
         case 'delta':

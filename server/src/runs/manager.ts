@@ -20,6 +20,7 @@ import {
 } from '../engine/engine.ts';
 import type { ChatModel } from '../engine/model.ts';
 import type { Environment } from '../environments/types.ts';
+import type { RunTelemetry } from '../otel/telemetry.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import type { EventWriter } from '../store/event-writer.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
@@ -59,6 +60,8 @@ export interface RunManagerDeps {
   /** Swaps the model access (tests and benchmarks); defaults to the registered endpoints. */
   model?: (defaults: { endpointId: string | null; model: string | null }) => ChatModel;
   deltaWindowMs?: number;
+  /** Exports each run's events as spans and labels its requests with their span context. */
+  telemetry?: RunTelemetry;
 }
 
 /** Starts, tracks and cancels runs; persists their events and serves them live. */
@@ -132,7 +135,8 @@ export class RunManager {
 
   start(request: StartRun): RunDetail {
     const { graph, live } = this.prepare(request);
-    const model = request.wrapModel ? request.wrapModel(live) : live;
+    const wrapped = request.wrapModel ? request.wrapModel(live) : live;
+    const model = this.deps.telemetry?.model(wrapped) ?? wrapped;
     const id = `run_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
     const run = this.deps.runs.create({
@@ -153,6 +157,7 @@ export class RunManager {
     const controller = new AbortController();
     this.controllers.set(id, controller);
     this.deps.hub.open(id);
+    this.deps.telemetry?.follow(id, this.deps.hub);
     const input = {
       graph,
       graphVersionId: request.version.id,
@@ -250,5 +255,6 @@ export class RunManager {
     clearTimeout(timer);
     this.deps.writer.flush();
     this.deps.runs.markInterrupted(reason);
+    await this.deps.telemetry?.flush().catch(() => undefined);
   }
 }

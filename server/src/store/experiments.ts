@@ -286,6 +286,14 @@ export class ExperimentRepo {
     ).map((row) => row.id);
   }
 
+  /** The experiment a run was started for, if any (indexed by run). */
+  experimentOf(runId: string): string | null {
+    const row = this.db
+      .prepare('SELECT experiment_id FROM experiment_items WHERE run_id = ? LIMIT 1')
+      .get(runId) as { experiment_id: string } | undefined;
+    return row?.experiment_id ?? null;
+  }
+
   /** The item now carries out its plan with this run; a run it had before is kept in its history. */
   startItem(id: string, position: number, runId: string): void {
     this.db

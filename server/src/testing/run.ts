@@ -9,6 +9,7 @@ import {
   type RunEventOf,
   type RunEventType,
 } from '@trellis/shared';
+import type { Config } from '../config.ts';
 import type { ScriptEntry } from '../testserver/script.ts';
 import { type RecordedRequest, startTestServer, type TestServer } from '../testserver/server.ts';
 import { type SimulatedOptions, startSimulatedServer } from '../testserver/simulated/index.ts';
@@ -39,9 +40,17 @@ export class TestRun {
     readonly endpointId: string,
   ) {}
 
-  /** With `simulated`, the endpoint is the simulated model (its first preset the default model). */
+  /**
+   * With `simulated`, the endpoint is the simulated model (its first preset the default model). `config` is read
+   * when the app starts, so it can name what other hooks started before it (a collector's URL).
+   */
   static async start(
-    options: { paceMs?: number; dialect?: 'vllm' | 'sglang' | 'llamacpp'; simulated?: SimulatedOptions } = {},
+    options: {
+      paceMs?: number;
+      dialect?: 'vllm' | 'sglang' | 'llamacpp';
+      simulated?: SimulatedOptions;
+      config?: () => Partial<Config>;
+    } = {},
   ): Promise<TestRun> {
     const dialect = options.dialect ?? 'vllm';
     const server = options.simulated
@@ -51,7 +60,7 @@ export class TestRun {
           models: ['qwen3-8b'],
           ...(options.paceMs ? { paceMs: options.paceMs } : {}),
         });
-    const t = await createTestApp();
+    const t = await createTestApp(options.config?.() ?? {});
     const endpoint = t.ctx.endpoints.create({
       name: 'scripted',
       baseUrl: server.url,
