@@ -11,6 +11,8 @@ const pages = {
   experiment: lazyPage(() => import('./experiments/ExperimentPage.tsx').then((m) => m.ExperimentPage)),
   experiments: lazyPage(() => import('./experiments/ExperimentsPage.tsx').then((m) => m.ExperimentsPage)),
   endpoints: lazyPage(() => import('./pages/EndpointsPage.tsx').then((m) => m.EndpointsPage)),
+  optimisation: lazyPage(() => import('./optimiser/OptimisationPage.tsx').then((m) => m.OptimisationPage)),
+  optimisations: lazyPage(() => import('./optimiser/OptimisationsPage.tsx').then((m) => m.OptimisationsPage)),
   playground: lazyPage(() => import('./pages/PlaygroundPage.tsx').then((m) => m.PlaygroundPage)),
   rescue: lazyPage(() => import('./replay/RescuePage.tsx').then((m) => m.RescuePage)),
   rescues: lazyPage(() => import('./replay/RescuesPage.tsx').then((m) => m.RescuesPage)),
@@ -26,7 +28,8 @@ type Route =
   | { page: 'rescue'; rescueId: string }
   | { page: 'experiment'; experimentId: string }
   | { page: 'search'; searchId: string }
-  | { page: Exclude<keyof typeof pages, 'run' | 'rescue' | 'experiment' | 'search'> };
+  | { page: 'optimisation'; optimisationId: string }
+  | { page: Exclude<keyof typeof pages, 'run' | 'rescue' | 'experiment' | 'search' | 'optimisation'> };
 
 function route(path: string): Route {
   if (path.startsWith('/playground')) return { page: 'playground' };
@@ -45,6 +48,9 @@ function route(path: string): Route {
   const search = /^\/searches\/([^/]+)/.exec(path);
   if (search) return { page: 'search', searchId: decodeURIComponent(search[1]!) };
   if (path.startsWith('/searches')) return { page: 'searches' };
+  const optimisation = /^\/optimisations\/([^/]+)/.exec(path);
+  if (optimisation) return { page: 'optimisation', optimisationId: decodeURIComponent(optimisation[1]!) };
+  if (path.startsWith('/optimisations')) return { page: 'optimisations' };
   return { page: 'endpoints' };
 }
 
@@ -68,6 +74,7 @@ const NAV = [
   { path: '/rescues', label: 'Rescues' },
   { path: '/experiments', label: 'Experiments' },
   { path: '/searches', label: 'Searches' },
+  { path: '/optimisations', label: 'Optimiser' },
   { path: '/tasks', label: 'Tasks' },
   { path: '/endpoints', label: 'Endpoints' },
   { path: '/playground', label: 'Playground' },
@@ -80,6 +87,8 @@ function Page({ path }: { path: string }) {
   if (target.page === 'experiment')
     return <PageView page={pages.experiment} props={{ experimentId: target.experimentId }} />;
   if (target.page === 'search') return <PageView page={pages.search} props={{ searchId: target.searchId }} />;
+  if (target.page === 'optimisation')
+    return <PageView page={pages.optimisation} props={{ optimisationId: target.optimisationId }} />;
   return <PageView page={pages[target.page]} props={{}} />;
 }
 

@@ -1,0 +1,1 @@
+export const optimisationHref = (id: string) => `/optimisations/${encodeURIComponent(id)}`;
