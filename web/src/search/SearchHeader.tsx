@@ -37,7 +37,7 @@ function SavedVersion({ version }: { version: { id: string; graphId: string; nam
   return (
     <p className="small search-saved" role="status">
       Saved as version {ordinal ?? <code>{version.id.slice(0, 14)}</code>} of <strong>{version.name}</strong>,
-      now its latest: <Link href="/canvas">open the canvas</Link> and choose <em>Open → {version.name}</em> to
+      now its latest: <Link href="/canvas">open the canvas</Link> and choose <em>File → {version.name}</em> to
       edit it.
     </p>
   );

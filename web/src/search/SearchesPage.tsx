@@ -89,9 +89,10 @@ function SearchRow({
           <Link href={href}>{search.name}</Link>
           {search.simulated ? <TestDoubleTag kind="simulated" short /> : null}
         </span>
+        <span className="list-subline muted small">
+          {METHOD_LABEL[search.method]} on {search.graphName}
+        </span>
       </td>
-      <td>{METHOD_LABEL[search.method]}</td>
-      <td className="muted">{search.graphName}</td>
       <td>
         <ListProgress search={search} />
       </td>
@@ -195,8 +196,6 @@ export function SearchesPage() {
                 <th title="Tick two or more to compare their best-so-far curves">Compare</th>
                 <th>Status</th>
                 <th>Name</th>
-                <th>Method</th>
-                <th>Graph</th>
                 <th>Trials</th>
                 <th className="num">Best dev TGC</th>
                 <th>Created</th>
