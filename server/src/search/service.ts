@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   type Allocation,
   applyOverrides,
@@ -493,6 +494,8 @@ export class SearchService {
       listeners: new Set(),
       finished: Promise.resolve(),
     };
+    // Each running trial listens for the cancel: up to a batch of 16, more than Node's default of 10 before it warns.
+    setMaxListeners(32, active.controller.signal);
     this.active.set(id, active);
     active.finished = this.work(id, active)
       .catch((error: unknown) => {
