@@ -95,7 +95,7 @@ function labelled(name: string, what: string, max: number): string {
 /** Rounds in a row without one runnable proposal before a search gives up on its proposer. */
 const BARREN_ROUNDS = 3;
 
-const publicTrial = ({ graphVersionId: _g, ...trial }: StoredTrial): SearchTrial => trial;
+const publicTrial = (trial: StoredTrial): SearchTrial => trial;
 const counts = (trial: StoredTrial) =>
   trial.status === 'done' || trial.status === 'reused' || trial.status === 'errored';
 

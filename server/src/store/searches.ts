@@ -22,7 +22,7 @@ export interface StoredSearch {
   finishedAt: string | null;
 }
 
-export type StoredTrial = SearchTrial & { graphVersionId: string | null };
+export type StoredTrial = SearchTrial;
 
 interface SearchRow {
   id: string;

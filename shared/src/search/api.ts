@@ -169,6 +169,8 @@ export const SearchTrial = z.object({
   experimentId: z.string().nullable(),
   /** The trial this one reused (same allocation), by index. */
   reusedFrom: z.number().int().nullable(),
+  /** The graph version the trial ran: the searched graph with the allocation written into its nodes. */
+  graphVersionId: z.string().nullable(),
   declaredCost: z.number().nullable(),
   /** Dev TGC (fraction) with its interval; null until the trial's experiment has finished. */
   score: RateWithInterval.nullable(),

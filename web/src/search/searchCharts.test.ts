@@ -13,6 +13,7 @@ function trial(index: number, status: SearchTrial['status'], rate: number | null
     rationale: null,
     experimentId: `exp_${index}`,
     reusedFrom: null,
+    graphVersionId: null,
     declaredCost: 100,
     score: rate === null ? null : { rate, low: rate - 0.1, high: rate + 0.1, successes: 0, n: 10 },
     compute,

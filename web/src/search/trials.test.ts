@@ -18,6 +18,7 @@ function trial(
     rationale: null,
     experimentId: `exp_${index}`,
     reusedFrom: null,
+    graphVersionId: null,
     declaredCost: 100,
     score: rate === null ? null : { rate, low: null, high: null, successes: 0, n: 10 },
     compute,
