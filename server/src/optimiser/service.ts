@@ -14,6 +14,7 @@ import {
 import type { z } from 'zod';
 import type { TaskCatalog } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
+import { fit, labelled } from '../experiments/names.ts';
 import { selectTasks } from '../experiments/plan.ts';
 import type { ExperimentService } from '../experiments/service.ts';
 import type { RunManager } from '../runs/manager.ts';
@@ -274,11 +275,11 @@ export class OptimiserService {
     const request = optimisation.request as unknown as StoredRequest;
     const experiment = this.deps.experiments.create(
       ExperimentRequest.parse({
-        name: `${optimisation.name} · confirmation on test`,
+        name: labelled(optimisation.name, 'confirmation on test', 120),
         arms: [
           {
             graphVersionId: best.versionId,
-            label: `round ${best.round}${best.label ? `: ${best.label}` : ''}`.slice(0, 60),
+            label: fit(`round ${best.round}${best.label ? `: ${best.label}` : ''}`, 60),
             ...(request.endpointId ? { endpointId: request.endpointId } : {}),
             ...(request.model ? { model: request.model } : {}),
           },
@@ -314,11 +315,11 @@ export class OptimiserService {
     label: string,
   ): z.output<typeof ExperimentRequest> {
     return ExperimentRequest.parse({
-      name: label,
+      name: fit(label, 120),
       arms: [
         {
           graphVersionId,
-          label: label.slice(0, 60),
+          label: fit(label, 60),
           ...(request.endpointId ? { endpointId: request.endpointId } : {}),
           ...(request.model ? { model: request.model } : {}),
         },
@@ -522,7 +523,7 @@ export class OptimiserService {
           version.id,
           request.taskIds,
           request.seeds,
-          `${optimisation.name} · round ${candidate.round}`,
+          labelled(optimisation.name, `round ${candidate.round}`, 120),
         ),
       );
       return this.addCandidate(id, {

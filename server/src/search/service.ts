@@ -14,6 +14,7 @@ import {
 } from '@trellis/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain-errors.ts';
+import { fit, labelled } from '../experiments/names.ts';
 import { selectTasks } from '../experiments/plan.ts';
 import type { ExperimentService } from '../experiments/service.ts';
 import { wilson } from '../experiments/stats.ts';
@@ -79,17 +80,6 @@ interface Active {
   doneBefore: number;
   listeners: Set<(update: SearchUpdate) => void>;
   finished: Promise<void>;
-}
-
-/** Text cut to `max` characters with an ellipsis: experiment names (120) and arm labels (60) have limits. */
-function fit(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** `<search name> · <what>` within `max` characters, the search's name shortened first. */
-function labelled(name: string, what: string, max: number): string {
-  const suffix = ` · ${what}`;
-  return `${fit(name, max - suffix.length)}${suffix}`;
 }
 
 /** Rounds in a row without one runnable proposal before a search gives up on its proposer. */
