@@ -48,7 +48,8 @@ export function FlowCanvas({
   const cache = useRef(new FlowNodeCache());
   const flow = useReactFlow<CanvasNode, ConditionFlowEdge>();
   const frame = useRef<HTMLDivElement>(null);
-  useKeepGraphInView(frame);
+  const framingUntil = useRef(0);
+  useKeepGraphInView(frame, framingUntil);
 
   const nodes = useMemo(
     () => cache.current.derive({ graph, selection, measured, issues, activeNodeId, endpoints, run }),
@@ -63,6 +64,8 @@ export function FlowCanvas({
     // React Flow queues a fit asked for before any node exists and runs it when the first one appears, which
     // would jump the view away from where that node was dropped: an empty graph is never fitted.
     if (store.getState().graph.nodes.length === 0) return;
+    // The fit below is asked for in 60 ms and glides for 200 ms; a resize meanwhile frames again after it.
+    framingUntil.current = performance.now() + 60 + 200 + 20;
     const timer = window.setTimeout(
       () => void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }),
       60,
