@@ -13,6 +13,7 @@ import {
 } from '@trellis/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain-errors.ts';
+import { type ActiveJob, ActiveJobs } from '../jobs/active-jobs.ts';
 import type { RunManager } from '../runs/manager.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import type { ExperimentRepo, StoredItem } from '../store/experiments.ts';
@@ -40,15 +41,6 @@ export interface ExperimentUpdate {
   item?: ExperimentItem;
 }
 
-interface Active {
-  controller: AbortController;
-  startedAt: number;
-  /** Items done before this process took the experiment up: a resumed experiment's rate counts only its own. */
-  doneBefore: number;
-  listeners: Set<(update: ExperimentUpdate) => void>;
-  finished: Promise<void>;
-}
-
 const publicItem = ({ scenario: _s, difficulty: _d, previousRunIds: _p, error: _e, ...item }: StoredItem) =>
   item;
 
@@ -62,9 +54,11 @@ const ended = (status: RunStatus | null) =>
  * short runs afresh (its earlier run kept in the item's history).
  */
 export class ExperimentService {
-  private readonly active = new Map<string, Active>();
+  private readonly active: ActiveJobs<ExperimentUpdate>;
 
-  constructor(private readonly deps: ExperimentDeps) {}
+  constructor(private readonly deps: ExperimentDeps) {
+    this.active = new ActiveJobs(deps.shutdown);
+  }
 
   /** Refuses, as create() would, an experiment that cannot run; stores nothing. */
   check(request: z.output<typeof ExperimentRequest>): void {
@@ -194,20 +188,17 @@ export class ExperimentService {
 
   /** Follows an experiment's progress; null when it is not being worked on here (read it with get). */
   follow(id: string, listener: (update: ExperimentUpdate) => void): (() => void) | null {
-    const active = this.active.get(id);
-    if (!active) return null;
-    active.listeners.add(listener);
-    return () => active.listeners.delete(listener);
+    return this.active.follow(id, listener);
   }
 
   /** Resolves when the experiment is no longer being worked on here (finished, cancelled, stopped). */
-  async settled(id: string): Promise<void> {
-    await this.active.get(id)?.finished;
+  settled(id: string): Promise<void> {
+    return this.active.settled(id);
   }
 
   /** Resolves when no experiment is being worked on here. */
-  async idle(): Promise<void> {
-    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.finished));
+  idle(): Promise<void> {
+    return this.active.idle();
   }
 
   found(id: string): ExperimentSummary {
@@ -242,41 +233,27 @@ export class ExperimentService {
   }
 
   private publish(id: string, item?: StoredItem): void {
-    const active = this.active.get(id);
-    if (!active || active.listeners.size === 0) return;
-    const summary = this.deps.experiments.summary(id);
-    if (!summary) return;
-    const update: ExperimentUpdate = {
-      progress: this.progressOf(summary),
-      ...(item ? { item: publicItem(item) } : {}),
-    };
-    for (const listener of active.listeners) listener(update);
+    this.active.publish(id, () => {
+      const summary = this.deps.experiments.summary(id);
+      if (!summary) return null;
+      return { progress: this.progressOf(summary), ...(item ? { item: publicItem(item) } : {}) };
+    });
   }
 
   private launch(id: string): void {
-    const active: Active = {
-      controller: new AbortController(),
-      startedAt: performance.now(),
+    this.active.launch(id, {
       doneBefore: this.deps.experiments.counts(id).done,
-      listeners: new Set(),
-      finished: Promise.resolve(),
-    };
-    this.active.set(id, active);
-    active.finished = this.work(id, active)
-      .catch((error: unknown) => {
-        // A fault in the scheduler itself: the experiment stops with the reason rather than hanging as running.
-        if (!this.deps.shutdown.aborted) {
-          this.deps.experiments.skipPending(id);
-          this.deps.experiments.setStatus(id, 'stopped', `the scheduler failed: ${(error as Error).message}`);
-        }
-      })
-      .finally(() => {
-        this.publish(id);
-        this.active.delete(id);
-      });
+      work: (job) => this.work(id, job),
+      // A fault in the scheduler itself: the experiment stops with the reason rather than hanging as running.
+      onFault: (error) => {
+        this.deps.experiments.skipPending(id);
+        this.deps.experiments.setStatus(id, 'stopped', `the scheduler failed: ${error.message}`);
+      },
+      onEnd: () => this.publish(id),
+    });
   }
 
-  private async work(id: string, active: Active): Promise<void> {
+  private async work(id: string, active: ActiveJob): Promise<void> {
     const plan = this.deps.experiments.plan(id)!;
     const versions = new Map<string, StoredVersion>();
     for (const arm of plan.arms) {
@@ -353,7 +330,7 @@ export class ExperimentService {
     item: StoredItem,
     arm: ExperimentArm,
     version: StoredVersion | undefined,
-    active: Active,
+    active: ActiveJob,
   ): Promise<void> {
     let runId: string;
     try {

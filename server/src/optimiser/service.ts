@@ -17,6 +17,7 @@ import { DomainError } from '../domain-errors.ts';
 import { fit, labelled } from '../experiments/names.ts';
 import { selectTasks } from '../experiments/plan.ts';
 import type { ExperimentService } from '../experiments/service.ts';
+import { type ActiveJob, ActiveJobs } from '../jobs/active-jobs.ts';
 import type { RunManager } from '../runs/manager.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import type { ExperimentRepo } from '../store/experiments.ts';
@@ -65,17 +66,13 @@ export interface OptimisationUpdate {
 
 type Phase = Optimisation['progress']['phase'];
 
-interface Active {
-  controller: AbortController;
-  /** The optimisation's cancel or the process's stop. */
-  signal: AbortSignal;
-  startedAt: number;
-  doneBefore: number;
+/** Where an optimisation worked on here stands, for its progress. */
+interface Stage {
   round: number | null;
   phase: Phase;
-  listeners: Set<(update: OptimisationUpdate) => void>;
-  finished: Promise<void>;
 }
+
+type Active = ActiveJob & Stage;
 
 /**
  * The W4S-style scaffold optimiser. Round 0 scores the starting graph on the dev tasks; then each round a
@@ -86,10 +83,11 @@ interface Active {
  * reads the test split: the best graph is confirmed there once, on request, after the optimisation.
  */
 export class OptimiserService {
-  private readonly active = new Map<string, Active>();
+  private readonly active: ActiveJobs<OptimisationUpdate, Stage>;
   private readonly rounds: RoundPlayer;
 
   constructor(private readonly deps: OptimiserDeps) {
+    this.active = new ActiveJobs(deps.shutdown);
     this.rounds = new RoundPlayer(deps);
   }
 
@@ -210,18 +208,15 @@ export class OptimiserService {
   }
 
   follow(id: string, listener: (update: OptimisationUpdate) => void): (() => void) | null {
-    const active = this.active.get(id);
-    if (!active) return null;
-    active.listeners.add(listener);
-    return () => active.listeners.delete(listener);
+    return this.active.follow(id, listener);
   }
 
-  async settled(id: string): Promise<void> {
-    await this.active.get(id)?.finished;
+  settled(id: string): Promise<void> {
+    return this.active.settled(id);
   }
 
-  async idle(): Promise<void> {
-    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.finished));
+  idle(): Promise<void> {
+    return this.active.idle();
   }
 
   /** Makes the best graph the head version of the optimised graph. */
@@ -332,13 +327,11 @@ export class OptimiserService {
   }
 
   private publish(id: string, candidate?: StoredCandidate): void {
-    const active = this.active.get(id);
-    if (!active || active.listeners.size === 0) return;
-    const optimisation = this.get(id);
-    if (!optimisation) return;
-    for (const listener of active.listeners) {
-      listener({ optimisation, ...(candidate ? { candidate: publicCandidate(candidate) } : {}) });
-    }
+    this.active.publish(id, () => {
+      const optimisation = this.get(id);
+      if (!optimisation) return null;
+      return { optimisation, ...(candidate ? { candidate: publicCandidate(candidate) } : {}) };
+    });
   }
 
   private setPhase(id: string, active: Active, round: number, phase: Phase): void {
@@ -349,37 +342,23 @@ export class OptimiserService {
   }
 
   private launch(id: string): void {
-    const controller = new AbortController();
-    const active: Active = {
-      controller,
-      signal: AbortSignal.any([controller.signal, this.deps.shutdown]),
-      startedAt: performance.now(),
+    this.active.launch(id, {
       doneBefore: stepsDone(this.deps.optimisations.candidates(id)),
-      round: null,
-      phase: null,
-      listeners: new Set(),
-      finished: Promise.resolve(),
-    };
-    this.active.set(id, active);
-    active.finished = this.work(id, active)
-      .catch((error: unknown) => {
-        if (!this.deps.shutdown.aborted) {
-          this.deps.optimisations.setStatus(
-            id,
-            'stopped',
-            `the optimiser failed: ${(error as Error).message}`,
-          );
-        }
-      })
-      .finally(() => {
-        active.round = null;
-        active.phase = null;
+      state: { round: null, phase: null },
+      work: (job) => this.work(id, job),
+      onFault: (error) =>
+        this.deps.optimisations.setStatus(id, 'stopped', `the optimiser failed: ${error.message}`),
+      onEnd: (job) => {
+        job.round = null;
+        job.phase = null;
         this.publish(id);
-        this.active.delete(id);
-      });
+      },
+    });
   }
 
   private async work(id: string, active: Active): Promise<void> {
+    // The optimisation's cancel or the process's stop.
+    const signal = AbortSignal.any([active.controller.signal, this.deps.shutdown]);
     const optimisation = this.deps.optimisations.get(id)!;
     const request = optimisation.request as unknown as StoredRequest;
     let stopReason: string | null = null;
@@ -397,16 +376,16 @@ export class OptimiserService {
       if (!(await this.finishCandidate(id, candidate, active))) return;
     }
     const baseline = this.deps.optimisations.candidates(id).find((c) => c.round === 0)!;
-    if (!active.signal.aborted && baseline.status !== 'evaluated') {
+    if (!signal.aborted && baseline.status !== 'evaluated') {
       stopReason = `the starting graph could not be scored: ${baseline.reason ?? baseline.status}`;
     }
-    while (stopReason === null && !active.signal.aborted) {
+    while (stopReason === null && !signal.aborted) {
       const candidates = this.deps.optimisations.candidates(id);
       const round = Math.max(...candidates.map((c) => c.round)) + 1;
       if (round > request.rounds) break;
       let candidate: StoredCandidate | null;
       try {
-        candidate = await this.propose(id, optimisation, request, round, candidates, active);
+        candidate = await this.propose(id, optimisation, request, round, candidates, active, signal);
       } catch (error) {
         if (!(error instanceof MetaAgentFailure)) throw error;
         stopReason = `the meta-agent failed in round ${round}: ${error.message}`;
@@ -428,6 +407,7 @@ export class OptimiserService {
     round: number,
     candidates: StoredCandidate[],
     active: Active,
+    signal: AbortSignal,
   ): Promise<StoredCandidate | null> {
     const best = bestCandidate(candidates)!;
     const parent = this.deps.graphs.getVersion(best.versionId!)!;
@@ -446,7 +426,7 @@ export class OptimiserService {
     const { endpointId, model } = request.metaAgent;
     const ask =
       this.deps.ask?.(endpointId, model ?? null) ??
-      askEndpoint(this.deps.endpoints, endpointId, model ?? null, active.signal);
+      askEndpoint(this.deps.endpoints, endpointId, model ?? null, signal);
     const result = await this.rounds.play({
       optimisationName: optimisation.name,
       round,
@@ -456,7 +436,7 @@ export class OptimiserService {
       endpointId: request.endpointId ?? null,
       model: request.model ?? null,
       dryRun: { taskId: request.taskIds[0]!, seed: request.seeds[0]! },
-      signal: active.signal,
+      signal,
       onPhase: (phase) => this.setPhase(id, active, round, phase),
       messages: roundMessages({
         round,

@@ -9,6 +9,7 @@ import {
 } from '@trellis/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain-errors.ts';
+import { type ActiveJob, ActiveJobs } from '../jobs/active-jobs.ts';
 import { Semaphore } from '../runs/limiter.ts';
 import type { RescueRepo, StoredPair } from '../store/rescues.ts';
 import type { ForkService } from './fork.ts';
@@ -27,16 +28,6 @@ export interface RescueUpdate {
   pair?: RescuePair;
 }
 
-/** A rescue being worked on by this process. */
-interface Active {
-  controller: AbortController;
-  startedAt: number;
-  /** Pairs already done when this process took the rescue up (a resumed rescue's rate counts only its own). */
-  doneBefore: number;
-  listeners: Set<(update: RescueUpdate) => void>;
-  finished: Promise<void>;
-}
-
 const DONE: readonly RescuePair['status'][] = ['rescued', 'failing', 'error', 'cancelled'];
 const publicPair = ({ position: _position, ...pair }: StoredPair): RescuePair => pair;
 
@@ -47,9 +38,12 @@ const publicPair = ({ position: _position, ...pair }: StoredPair): RescuePair =>
  * cut short is started afresh (its attempts counted).
  */
 export class RescueService {
-  private readonly active = new Map<string, Active>();
+  /** The rescues being worked on by this process. */
+  private readonly active: ActiveJobs<RescueUpdate>;
 
-  constructor(private readonly deps: RescueDeps) {}
+  constructor(private readonly deps: RescueDeps) {
+    this.active = new ActiveJobs(deps.shutdown);
+  }
 
   /** Selects, checks and stores a rescue, and starts it. Bad input changes nothing. */
   create(order: z.output<typeof RescueRequest>): Rescue {
@@ -123,15 +117,12 @@ export class RescueService {
 
   /** Follows a rescue's progress; null when it is not being worked on here (read it with get). */
   follow(id: string, listener: (update: RescueUpdate) => void): (() => void) | null {
-    const active = this.active.get(id);
-    if (!active) return null;
-    active.listeners.add(listener);
-    return () => active.listeners.delete(listener);
+    return this.active.follow(id, listener);
   }
 
   /** Resolves when the rescue is no longer being worked on here (finished, cancelled or stopped). */
-  async settled(id: string): Promise<void> {
-    await this.active.get(id)?.finished;
+  settled(id: string): Promise<void> {
+    return this.active.settled(id);
   }
 
   private progressOf(summary: RescueSummary, pairs: readonly StoredPair[]): RescueProgress {
@@ -151,14 +142,14 @@ export class RescueService {
   }
 
   private publish(id: string, pair?: StoredPair): void {
-    const active = this.active.get(id);
-    const summary = this.deps.rescues.summary(id);
-    if (!active || !summary) return;
-    const update: RescueUpdate = {
-      progress: this.progressOf(summary, this.deps.rescues.pairs(id)),
-      ...(pair ? { pair: publicPair(pair) } : {}),
-    };
-    for (const listener of active.listeners) listener(update);
+    this.active.publish(id, () => {
+      const summary = this.deps.rescues.summary(id);
+      if (!summary) return null;
+      return {
+        progress: this.progressOf(summary, this.deps.rescues.pairs(id)),
+        ...(pair ? { pair: publicPair(pair) } : {}),
+      };
+    });
   }
 
   private settlePair(id: string, pair: StoredPair, runStatus: NonNullable<RescuePair['runStatus']>): void {
@@ -168,22 +159,14 @@ export class RescueService {
   }
 
   private launch(id: string): void {
-    const pairs = this.deps.rescues.pairs(id);
-    const active: Active = {
-      controller: new AbortController(),
-      startedAt: performance.now(),
-      doneBefore: pairs.filter((p) => DONE.includes(p.status)).length,
-      listeners: new Set(),
-      finished: Promise.resolve(),
-    };
-    this.active.set(id, active);
-    active.finished = this.work(id, active).finally(() => {
-      this.publish(id);
-      this.active.delete(id);
+    this.active.launch(id, {
+      doneBefore: this.deps.rescues.pairs(id).filter((p) => DONE.includes(p.status)).length,
+      work: (job) => this.work(id, job),
+      onEnd: () => this.publish(id),
     });
   }
 
-  private async work(id: string, active: Active): Promise<void> {
+  private async work(id: string, active: ActiveJob): Promise<void> {
     const summary = this.deps.rescues.summary(id)!;
     const slots = new Semaphore(summary.concurrency);
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
@@ -210,7 +193,12 @@ export class RescueService {
     }
   }
 
-  private async runPair(id: string, summary: RescueSummary, pair: StoredPair, active: Active): Promise<void> {
+  private async runPair(
+    id: string,
+    summary: RescueSummary,
+    pair: StoredPair,
+    active: ActiveJob,
+  ): Promise<void> {
     const attempts = pair.attempts + 1;
     let forkRunId: string;
     try {

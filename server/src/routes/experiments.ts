@@ -1,53 +1,13 @@
 import { ExperimentRequest } from '@trellis/shared';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { toCsv, toJson, toMarkdown } from '../experiments/export.ts';
-import type { ExperimentService, ExperimentUpdate } from '../experiments/service.ts';
 import { experimentServices } from '../experiments/services.ts';
 import { parseWith } from '../http/errors.ts';
-import { SseStream } from '../http/sse.ts';
+import { streamJob } from '../http/job-stream.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
-
-/**
- * An experiment's progress as server-sent events: `progress` now, then `item` and `progress` as items start and
- * end, and `end` once the experiment is no longer being worked on (finished, cancelled, stopped, server stopping).
- */
-function streamProgress(
-  ctx: AppContext,
-  experiments: ExperimentService,
-  reply: FastifyReply,
-  id: string,
-): void {
-  reply.hijack();
-  const stream = new SseStream(reply.raw);
-  let unsubscribe: (() => void) | null = null;
-  const end = () => {
-    if (stream.closed) return;
-    const experiment = experiments.get(id)!;
-    stream.event('progress', experiment.progress);
-    stream.event('end', { status: experiment.status });
-    stream.end();
-  };
-  const onUpdate = (update: ExperimentUpdate) => {
-    if (update.item) stream.event('item', update.item);
-    stream.event('progress', update.progress);
-  };
-  const onShutdown = () => stream.close();
-  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
-  stream.onClose(() => {
-    unsubscribe?.();
-    ctx.shutdown.removeEventListener('abort', onShutdown);
-  });
-  unsubscribe = experiments.follow(id, onUpdate);
-  if (unsubscribe === null) {
-    end();
-    return;
-  }
-  stream.event('progress', experiments.get(id)!.progress);
-  void experiments.settled(id).then(end);
-}
 
 /** A file name for an export: the experiment's name, and "simulated" when its figures are. */
 function fileName(name: string, simulated: boolean, extension: string): string {
@@ -92,14 +52,29 @@ export function experimentRoutes(ctx: AppContext): FastifyPluginAsync {
       return experiments.rerunErrored(id);
     });
 
-    /** SSE progress when the client accepts text/event-stream, else the progress as JSON. */
+    /**
+     * SSE progress when the client accepts text/event-stream, else the progress as JSON: `progress` now, then
+     * `item` and `progress` as items start and end, and `end` once the experiment is no longer being worked on
+     * (finished, cancelled, stopped, server stopping).
+     */
     app.get('/experiments/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       experiments.found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) {
         return experiments.get(id)!.progress;
       }
-      streamProgress(ctx, experiments, reply, id);
+      streamJob(reply, ctx.shutdown, {
+        jobs: experiments,
+        id,
+        snapshot: () => {
+          const now = experiments.get(id)!;
+          return { event: 'progress', payload: now.progress, status: now.status };
+        },
+        relay: (update, send) => {
+          if (update.item) send('item', update.item);
+          send('progress', update.progress);
+        },
+      });
       return reply;
     });
 

@@ -1,11 +1,10 @@
 import { OptimiserRequest } from '@trellis/shared';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { parseWith } from '../http/errors.ts';
-import { SseStream } from '../http/sse.ts';
+import { streamJob } from '../http/job-stream.ts';
 import { toJsonl } from '../optimiser/rounds-export.ts';
-import type { OptimisationUpdate, OptimiserService } from '../optimiser/service.ts';
 import { optimiserService } from '../optimiser/services.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
@@ -17,45 +16,6 @@ function fileName(name: string, simulated: boolean): string {
     .replace(/^-|-$/g, '')
     .slice(0, 60);
   return `${base || 'optimisation'}-rounds${simulated ? '-simulated' : ''}.jsonl`;
-}
-
-/**
- * An optimisation as server-sent events: `optimisation` now and on every change (a phase, a round started or
- * scored), `candidate` as rounds are stored and scored, then `end`.
- */
-function streamOptimisation(
-  ctx: AppContext,
-  optimiser: OptimiserService,
-  reply: FastifyReply,
-  id: string,
-): void {
-  reply.hijack();
-  const stream = new SseStream(reply.raw);
-  let unsubscribe: (() => void) | null = null;
-  const end = () => {
-    if (stream.closed) return;
-    const optimisation = optimiser.get(id)!;
-    stream.event('optimisation', optimisation);
-    stream.event('end', { status: optimisation.status });
-    stream.end();
-  };
-  const onUpdate = (update: OptimisationUpdate) => {
-    if (update.candidate) stream.event('candidate', update.candidate);
-    stream.event('optimisation', update.optimisation);
-  };
-  const onShutdown = () => stream.close();
-  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
-  stream.onClose(() => {
-    unsubscribe?.();
-    ctx.shutdown.removeEventListener('abort', onShutdown);
-  });
-  unsubscribe = optimiser.follow(id, onUpdate);
-  if (unsubscribe === null) {
-    end();
-    return;
-  }
-  stream.event('optimisation', optimiser.get(id)!);
-  void optimiser.settled(id).then(end);
 }
 
 /** Scaffold optimisations: a meta-agent edits a graph round by round, scored on the dev split. */
@@ -105,11 +65,26 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
         .send(toJsonl(optimiser.roundLines(id)));
     });
 
+    /**
+     * The optimisation as server-sent events: `optimisation` now and on every change (a phase, a round started or
+     * scored), `candidate` as rounds are stored and scored, then `end`.
+     */
     app.get('/optimisations/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       optimiser.found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) return optimiser.get(id);
-      streamOptimisation(ctx, optimiser, reply, id);
+      streamJob(reply, ctx.shutdown, {
+        jobs: optimiser,
+        id,
+        snapshot: () => {
+          const now = optimiser.get(id)!;
+          return { event: 'optimisation', payload: now, status: now.status };
+        },
+        relay: (update, send) => {
+          if (update.candidate) send('candidate', update.candidate);
+          send('optimisation', update.optimisation);
+        },
+      });
       return reply;
     });
   };

@@ -1,48 +1,13 @@
 import { RescueRequest } from '@trellis/shared';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
 import { parseWith } from '../http/errors.ts';
-import { SseStream } from '../http/sse.ts';
-import type { RescueService, RescueUpdate } from '../replay/rescue.ts';
+import { streamJob } from '../http/job-stream.ts';
 import { replayServices } from '../replay/services.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
-/**
- * A rescue's progress as server-sent events: `progress` now, then `pair` and `progress` as pairs start and end,
- * and `end` once the rescue is no longer being worked on (finished, cancelled, or the server stopping).
- */
-function streamProgress(ctx: AppContext, rescues: RescueService, reply: FastifyReply, id: string): void {
-  reply.hijack();
-  const stream = new SseStream(reply.raw);
-  let unsubscribe: (() => void) | null = null;
-  const end = () => {
-    if (stream.closed) return;
-    const rescue = rescues.get(id)!;
-    stream.event('progress', rescue.progress);
-    stream.event('end', { status: rescue.status });
-    stream.end();
-  };
-  const onUpdate = (update: RescueUpdate) => {
-    if (update.pair) stream.event('pair', update.pair);
-    stream.event('progress', update.progress);
-    if (update.progress.status !== 'running') end();
-  };
-  const onShutdown = () => stream.close();
-  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
-  stream.onClose(() => {
-    unsubscribe?.();
-    ctx.shutdown.removeEventListener('abort', onShutdown);
-  });
-  unsubscribe = rescues.follow(id, onUpdate);
-  if (unsubscribe === null) {
-    end();
-    return;
-  }
-  stream.event('progress', rescues.get(id)!.progress);
-  void rescues.settled(id).then(end);
-}
 
 /** Rescues: re-running a set of failed runs under one change. */
 export function rescueRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -67,12 +32,28 @@ export function rescueRoutes(ctx: AppContext): FastifyPluginAsync {
       return rescues.cancel(id);
     });
 
-    /** SSE progress when the client accepts text/event-stream, else the rescue as JSON. */
+    /**
+     * SSE progress when the client accepts text/event-stream, else the progress as JSON: `progress` now, then
+     * `pair` and `progress` as pairs start and end, and `end` once the rescue is no longer being worked on
+     * (finished, cancelled, or the server stopping).
+     */
     app.get('/rescues/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       const rescue = found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) return rescue.progress;
-      streamProgress(ctx, rescues, reply, id);
+      streamJob(reply, ctx.shutdown, {
+        jobs: rescues,
+        id,
+        snapshot: () => {
+          const now = rescues.get(id)!;
+          return { event: 'progress', payload: now.progress, status: now.status };
+        },
+        relay: (update, send) => {
+          if (update.pair) send('pair', update.pair);
+          send('progress', update.progress);
+        },
+        endsOn: (update) => update.progress.status !== 'running',
+      });
       return reply;
     });
   };

@@ -1,44 +1,12 @@
 import { SearchRequest } from '@trellis/shared';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { parseWith } from '../http/errors.ts';
-import { SseStream } from '../http/sse.ts';
-import type { SearchService, SearchUpdate } from '../search/service.ts';
+import { streamJob } from '../http/job-stream.ts';
 import { searchService } from '../search/services.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
-
-/** A search as server-sent events: `search` now and on every change, `trial` as trials start and end, `end`. */
-function streamSearch(ctx: AppContext, searches: SearchService, reply: FastifyReply, id: string): void {
-  reply.hijack();
-  const stream = new SseStream(reply.raw);
-  let unsubscribe: (() => void) | null = null;
-  const end = () => {
-    if (stream.closed) return;
-    const search = searches.get(id)!;
-    stream.event('search', search);
-    stream.event('end', { status: search.status });
-    stream.end();
-  };
-  const onUpdate = (update: SearchUpdate) => {
-    if (update.trial) stream.event('trial', update.trial);
-    stream.event('search', update.search);
-  };
-  const onShutdown = () => stream.close();
-  ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
-  stream.onClose(() => {
-    unsubscribe?.();
-    ctx.shutdown.removeEventListener('abort', onShutdown);
-  });
-  unsubscribe = searches.follow(id, onUpdate);
-  if (unsubscribe === null) {
-    end();
-    return;
-  }
-  stream.event('search', searches.get(id)!);
-  void searches.settled(id).then(end);
-}
 
 /** Allocation searches: models and budgets across roles, chosen on the dev split. */
 export function searchRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -74,11 +42,23 @@ export function searchRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.status(201).send(searches.confirm(id));
     });
 
+    /** The search as server-sent events: `search` now and on every change, `trial` as trials start and end, `end`. */
     app.get('/searches/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       searches.found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) return searches.get(id);
-      streamSearch(ctx, searches, reply, id);
+      streamJob(reply, ctx.shutdown, {
+        jobs: searches,
+        id,
+        snapshot: () => {
+          const now = searches.get(id)!;
+          return { event: 'search', payload: now, status: now.status };
+        },
+        relay: (update, send) => {
+          if (update.trial) send('trial', update.trial);
+          send('search', update.search);
+        },
+      });
       return reply;
     });
   };

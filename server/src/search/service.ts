@@ -19,6 +19,7 @@ import { selectTasks } from '../experiments/plan.ts';
 import type { ExperimentService } from '../experiments/service.ts';
 import { wilson } from '../experiments/stats.ts';
 import { streamChat } from '../inference/client.ts';
+import { type ActiveJob, ActiveJobs } from '../jobs/active-jobs.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import type { ExperimentRepo } from '../store/experiments.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
@@ -74,14 +75,6 @@ export interface SearchUpdate {
   trial?: SearchTrial;
 }
 
-interface Active {
-  controller: AbortController;
-  startedAt: number;
-  doneBefore: number;
-  listeners: Set<(update: SearchUpdate) => void>;
-  finished: Promise<void>;
-}
-
 /** Rounds in a row without one runnable proposal before a search gives up on its proposer. */
 const BARREN_ROUNDS = 3;
 
@@ -127,9 +120,11 @@ function askEndpoint(
  * the chosen allocation is confirmed there once, on request, after the search.
  */
 export class SearchService {
-  private readonly active = new Map<string, Active>();
+  private readonly active: ActiveJobs<SearchUpdate>;
 
-  constructor(private readonly deps: SearchDeps) {}
+  constructor(private readonly deps: SearchDeps) {
+    this.active = new ActiveJobs(deps.shutdown);
+  }
 
   /** Checks a request (graph, space, budget, dev-only tasks) and starts the search. Bad input changes nothing. */
   create(request: Request): Search {
@@ -269,18 +264,15 @@ export class SearchService {
   }
 
   follow(id: string, listener: (update: SearchUpdate) => void): (() => void) | null {
-    const active = this.active.get(id);
-    if (!active) return null;
-    active.listeners.add(listener);
-    return () => active.listeners.delete(listener);
+    return this.active.follow(id, listener);
   }
 
-  async settled(id: string): Promise<void> {
-    await this.active.get(id)?.finished;
+  settled(id: string): Promise<void> {
+    return this.active.settled(id);
   }
 
-  async idle(): Promise<void> {
-    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.finished));
+  idle(): Promise<void> {
+    return this.active.idle();
   }
 
   /** The best trial: highest dev score, then lowest measured compute, then earliest. */
@@ -467,39 +459,27 @@ export class SearchService {
   }
 
   private publish(id: string, trial?: StoredTrial): void {
-    const active = this.active.get(id);
-    if (!active || active.listeners.size === 0) return;
-    const search = this.get(id);
-    if (!search) return;
-    for (const listener of active.listeners)
-      listener({ search, ...(trial ? { trial: publicTrial(trial) } : {}) });
+    this.active.publish(id, () => {
+      const search = this.get(id);
+      if (!search) return null;
+      return { search, ...(trial ? { trial: publicTrial(trial) } : {}) };
+    });
   }
 
   private launch(id: string): void {
-    const done = this.deps.searches.trials(id).filter(counts).length;
-    const active: Active = {
-      controller: new AbortController(),
-      startedAt: performance.now(),
-      doneBefore: done,
-      listeners: new Set(),
-      finished: Promise.resolve(),
-    };
-    // Each running trial listens for the cancel: up to a batch of 16, more than Node's default of 10 before it warns.
-    setMaxListeners(32, active.controller.signal);
-    this.active.set(id, active);
-    active.finished = this.work(id, active)
-      .catch((error: unknown) => {
-        if (!this.deps.shutdown.aborted) {
-          this.deps.searches.setStatus(id, 'stopped', `the search failed: ${(error as Error).message}`);
-        }
-      })
-      .finally(() => {
-        this.publish(id);
-        this.active.delete(id);
-      });
+    this.active.launch(id, {
+      doneBefore: this.deps.searches.trials(id).filter(counts).length,
+      work: (job) => {
+        // Each running trial listens for the cancel: up to a batch of 16, more than Node's default of 10 before it warns.
+        setMaxListeners(32, job.controller.signal);
+        return this.work(id, job);
+      },
+      onFault: (error) => this.deps.searches.setStatus(id, 'stopped', `the search failed: ${error.message}`),
+      onEnd: () => this.publish(id),
+    });
   }
 
-  private proposerOf(search: StoredSearch, context: SearchContext, active: Active): Proposer {
+  private proposerOf(search: StoredSearch, context: SearchContext, active: ActiveJob): Proposer {
     const request = search.request as unknown as Request & { seed: number };
     switch (search.method) {
       case 'random':
@@ -516,7 +496,7 @@ export class SearchService {
     }
   }
 
-  private async work(id: string, active: Active): Promise<void> {
+  private async work(id: string, active: ActiveJob): Promise<void> {
     const search = this.deps.searches.get(id)!;
     const request = search.request as unknown as Request & {
       seeds: number[];
@@ -696,7 +676,7 @@ export class SearchService {
     id: string,
     trial: StoredTrial,
     context: SearchContext,
-    active: Active,
+    active: ActiveJob,
   ): Promise<void> {
     const experimentId = trial.experimentId!;
     const onCancel = () => {
