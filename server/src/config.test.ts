@@ -16,6 +16,14 @@ describe('configuration', () => {
     );
   });
 
+  it('reads how many runs at once and requests per endpoint it allows, and refuses a bad number naming the setting', () => {
+    expect(loadConfig({})).not.toHaveProperty('perEndpointRequests');
+    const config = loadConfig({ TRELLIS_MAX_RUNS: '128', TRELLIS_ENDPOINT_REQUESTS: '96' });
+    expect([config.maxConcurrentRuns, config.perEndpointRequests]).toEqual([128, 96]);
+    expect(() => loadConfig({ TRELLIS_ENDPOINT_REQUESTS: '0' })).toThrow(/TRELLIS_ENDPOINT_REQUESTS.*'0'/);
+    expect(() => loadConfig({ TRELLIS_MAX_RUNS: 'many' })).toThrow(ConfigError);
+  });
+
   it('reads endpoints declared as name=url pairs', () => {
     const config = loadConfig({
       TRELLIS_ENDPOINTS: 'gpu=http://gpu-host:8000/v1/,local=http://127.0.0.1:11434/v1',

@@ -21,6 +21,20 @@ export interface Config {
   webDist: string;
   /** Where runs' spans are exported (OTLP over HTTP); absent or null: no export. */
   otlp?: OtlpConfig | null;
+  /** Runs executing at once (TRELLIS_MAX_RUNS); more wait in the queue. Absent: the run manager's default. */
+  maxConcurrentRuns?: number;
+  /** Model requests in flight per endpoint, across all runs (TRELLIS_ENDPOINT_REQUESTS). Absent: the default. */
+  perEndpointRequests?: number;
+}
+
+function positiveSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 4096) {
+    throw new ConfigError(`${name} must be a whole number from 1 to 4096, got '${text}'`);
+  }
+  return value;
 }
 
 /** OpenTelemetry export of runs' traces. */
@@ -178,5 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     discovery: env.TRELLIS_DISCOVERY !== undefined ? env.TRELLIS_DISCOVERY !== '0' : (file.discovery ?? true),
     webDist: path.resolve(env.TRELLIS_WEB_DIST ?? path.join(repoRoot, 'web', 'dist')),
     otlp: loadOtlp(env),
+    ...optional('maxConcurrentRuns', positiveSetting(env, 'TRELLIS_MAX_RUNS')),
+    ...optional('perEndpointRequests', positiveSetting(env, 'TRELLIS_ENDPOINT_REQUESTS')),
   };
+}
+
+function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }

@@ -82,8 +82,12 @@ export function createContext(
     environment: options.environment,
     ...(telemetry ? { telemetry } : {}),
     ...(options.model ? { model: options.model } : {}),
-    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
-    ...(options.perEndpointRequests ? { perEndpointRequests: options.perEndpointRequests } : {}),
+    ...((options.maxConcurrentRuns ?? config.maxConcurrentRuns)
+      ? { maxConcurrentRuns: options.maxConcurrentRuns ?? config.maxConcurrentRuns }
+      : {}),
+    ...((options.perEndpointRequests ?? config.perEndpointRequests)
+      ? { perEndpointRequests: options.perEndpointRequests ?? config.perEndpointRequests }
+      : {}),
   });
   const registry = new EndpointService(endpoints, config.endpoints);
   const events = new RunEvents(runs, writer, hub);

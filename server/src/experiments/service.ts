@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   type Experiment,
   type ExperimentArm,
@@ -272,6 +273,8 @@ export class ExperimentService {
     );
     sampler.start();
     const limit = plan.limits.concurrencyPerEndpoint;
+    // Each run in flight listens for a cancel: as many listeners as runs at once, which is no leak.
+    setMaxListeners(Math.max(10, limit * Math.max(1, endpointIds.length) + 10), active.controller.signal);
     const inUse = new Map<string, number>();
     const inFlight = new Set<Promise<void>>();
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;

@@ -74,7 +74,9 @@ export class RunManager {
 
   constructor(private readonly deps: RunManagerDeps) {
     this.slots = new Semaphore(deps.maxConcurrentRuns ?? 64);
-    this.limits = new EndpointLimits(deps.perEndpointRequests ?? 16);
+    // As many requests per endpoint as runs at once: an experiment asking for 64 runs in flight on one inference
+    // server gets 64 requests there (16 capped it silently); TRELLIS_ENDPOINT_REQUESTS lowers it for a small server.
+    this.limits = new EndpointLimits(deps.perEndpointRequests ?? 64);
   }
 
   /** Marks runs a previous process left in flight as interrupted; their traces stay intact. */
