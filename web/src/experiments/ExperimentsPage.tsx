@@ -1,7 +1,8 @@
-import { type ExperimentSummary, formatDuration, progressEstimate } from '@trellis/shared';
+import type { ExperimentSummary } from '@trellis/shared';
 import { useState } from 'react';
 import { useExperiments } from '../api/experiments.ts';
 import { ErrorBanner } from '../components/Field.tsx';
+import { ListProgress } from '../components/ListProgress.tsx';
 import { TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { navigate } from '../router.ts';
 import { formatWhen } from '../runs/format.ts';
@@ -12,40 +13,6 @@ import { experimentHref } from './links.ts';
 import '../runs.css';
 import '../replay/replay.css';
 import './experiments.css';
-
-/** Done of total as a bar, with the rate and time left while it runs (from the time since it was created). */
-function ListProgress({ experiment }: { experiment: ExperimentSummary }) {
-  const running = experiment.status === 'running';
-  const { ratePerMinute, etaMs } = running
-    ? progressEstimate({
-        total: experiment.total,
-        done: experiment.done,
-        elapsedMs: Date.now() - Date.parse(experiment.createdAt),
-      })
-    : { ratePerMinute: null, etaMs: null };
-  return (
-    <div className="list-progress">
-      <span
-        className="progress-bar"
-        role="progressbar"
-        aria-label={`${experiment.name}: runs done`}
-        aria-valuemin={0}
-        aria-valuemax={experiment.total}
-        aria-valuenow={experiment.done}
-      >
-        <span style={{ width: `${(experiment.done / Math.max(1, experiment.total)) * 100}%` }} />
-      </span>
-      <span className="num">
-        {experiment.done}/{experiment.total}
-      </span>
-      {ratePerMinute !== null ? (
-        <span className="muted small">
-          {ratePerMinute.toFixed(1)}/min{etaMs !== null ? ` · ${formatDuration(etaMs)} left` : ''}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 function ExperimentRow({ experiment }: { experiment: ExperimentSummary }) {
   const href = experimentHref(experiment.id);
@@ -69,7 +36,14 @@ function ExperimentRow({ experiment }: { experiment: ExperimentSummary }) {
         {experiment.taskCount} × {experiment.repeats}
       </td>
       <td>
-        <ListProgress experiment={experiment} />
+        <ListProgress
+          name={experiment.name}
+          unit="runs"
+          done={experiment.done}
+          total={experiment.total}
+          running={experiment.status === 'running'}
+          createdAt={experiment.createdAt}
+        />
       </td>
       <td className="muted small">{formatWhen(experiment.createdAt)}</td>
     </tr>

@@ -1,7 +1,8 @@
-import { formatDuration, type OptimisationSummary, progressEstimate } from '@trellis/shared';
+import type { OptimisationSummary } from '@trellis/shared';
 import { useState } from 'react';
 import { useOptimisations } from '../api/optimisations.ts';
 import { ErrorBanner } from '../components/Field.tsx';
+import { ListProgress } from '../components/ListProgress.tsx';
 import { TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { ExperimentStatusBadge } from '../experiments/ExperimentStatusBadge.tsx';
 import { percent, points } from '../experiments/format.ts';
@@ -15,39 +16,6 @@ import '../replay/replay.css';
 import '../experiments/experiments.css';
 import '../search/search.css';
 import './optimiser.css';
-
-function ListProgress({ optimisation: o }: { optimisation: OptimisationSummary }) {
-  const running = o.status === 'running';
-  const { ratePerMinute, etaMs } = running
-    ? progressEstimate({
-        total: o.roundsRequested,
-        done: o.roundsDone,
-        elapsedMs: Date.now() - Date.parse(o.createdAt),
-      })
-    : { ratePerMinute: null, etaMs: null };
-  return (
-    <div className="list-progress">
-      <span
-        className="progress-bar"
-        role="progressbar"
-        aria-label={`${o.name}: rounds done`}
-        aria-valuemin={0}
-        aria-valuemax={o.roundsRequested}
-        aria-valuenow={o.roundsDone}
-      >
-        <span style={{ width: `${(o.roundsDone / Math.max(1, o.roundsRequested)) * 100}%` }} />
-      </span>
-      <span className="num">
-        {o.roundsDone}/{o.roundsRequested}
-      </span>
-      {ratePerMinute !== null ? (
-        <span className="muted small">
-          {ratePerMinute.toFixed(1)}/min{etaMs !== null ? ` · ${formatDuration(etaMs)} left` : ''}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 function OptimisationRow({ optimisation: o }: { optimisation: OptimisationSummary }) {
   const href = optimisationHref(o.id);
@@ -68,7 +36,14 @@ function OptimisationRow({ optimisation: o }: { optimisation: OptimisationSummar
         </span>
       </td>
       <td>
-        <ListProgress optimisation={o} />
+        <ListProgress
+          name={o.name}
+          unit="rounds"
+          done={o.roundsDone}
+          total={o.roundsRequested}
+          running={o.status === 'running'}
+          createdAt={o.createdAt}
+        />
       </td>
       <td className="num">
         {percent(start)} → <strong>{percent(best)}</strong>

@@ -1,7 +1,8 @@
-import { formatDuration, progressEstimate, type SearchSummary } from '@trellis/shared';
+import type { SearchSummary } from '@trellis/shared';
 import { lazy, Suspense, useState } from 'react';
 import { useSearches, useSearchesById } from '../api/searches.ts';
 import { ErrorBanner } from '../components/Field.tsx';
+import { ListProgress } from '../components/ListProgress.tsx';
 import { TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { ExperimentStatusBadge } from '../experiments/ExperimentStatusBadge.tsx';
 import { percent } from '../experiments/format.ts';
@@ -18,45 +19,6 @@ import '../experiments/experiments.css';
 import './search.css';
 
 const CompareChart = lazy(() => import('./SearchCharts.tsx').then((m) => ({ default: m.CompareChart })));
-
-function ListProgress({ search }: { search: SearchSummary }) {
-  const running = search.status === 'running';
-  const { ratePerMinute, etaMs } = running
-    ? progressEstimate({
-        total: search.trialsRequested,
-        done: search.trialsDone,
-        elapsedMs: Date.now() - Date.parse(search.createdAt),
-      })
-    : { ratePerMinute: null, etaMs: null };
-  return (
-    <div className="list-progress">
-      <span
-        className="progress-bar"
-        role="progressbar"
-        aria-label={`${search.name}: trials done`}
-        aria-valuemin={0}
-        aria-valuemax={search.trialsRequested}
-        aria-valuenow={search.trialsDone}
-      >
-        <span style={{ width: `${(search.trialsDone / Math.max(1, search.trialsRequested)) * 100}%` }} />
-      </span>
-      <span className="num">
-        {search.trialsDone}/{search.trialsRequested}
-      </span>
-      {search.refused > 0 || ratePerMinute !== null ? (
-        <span className="muted small">
-          {[
-            search.refused > 0 ? `${search.refused} refused` : null,
-            ratePerMinute !== null ? `${ratePerMinute.toFixed(1)}/min` : null,
-            etaMs !== null ? `${formatDuration(etaMs)} left` : null,
-          ]
-            .filter(Boolean)
-            .join(' · ')}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 function SearchRow({
   search,
@@ -94,7 +56,15 @@ function SearchRow({
         </span>
       </td>
       <td>
-        <ListProgress search={search} />
+        <ListProgress
+          name={search.name}
+          unit="trials"
+          done={search.trialsDone}
+          total={search.trialsRequested}
+          running={search.status === 'running'}
+          createdAt={search.createdAt}
+          notes={search.refused > 0 ? [`${search.refused} refused`] : []}
+        />
       </td>
       <td className="num">
         {search.best ? (
