@@ -16,7 +16,7 @@ import { type AppContext, createContext } from '../server/src/context.ts';
 import { runGraph } from '../server/src/engine/engine.ts';
 import type { ChatModel, ModelRequest } from '../server/src/engine/model.ts';
 import type { Environment, ExecutionResult } from '../server/src/environments/types.ts';
-import { openDb } from '../server/src/store/db.ts';
+import { openStore } from '../server/src/store/db.ts';
 import { EventWriter } from '../server/src/store/event-writer.ts';
 import { GraphRepo, type StoredVersion } from '../server/src/store/graphs.ts';
 import { RunRepo } from '../server/src/store/runs.ts';
@@ -114,8 +114,8 @@ interface ProductRig {
   close(): Promise<void>;
 }
 
-function productRig(dbFile: string): ProductRig {
-  const db = openDb(dbFile);
+async function productRig(dbFile: string): Promise<ProductRig> {
+  const db = await openStore(dbFile);
   const shutdown = new AbortController();
   const ctx = createContext(
     {
@@ -131,7 +131,7 @@ function productRig(dbFile: string): ProductRig {
     shutdown.signal,
     { tasks: { get: () => null }, environment: instantEnvironment, model: () => instantModel },
   );
-  const endpoint = ctx.endpoints.create({
+  const endpoint = await ctx.endpoints.create({
     name: 'instant',
     baseUrl: 'http://127.0.0.1:9/v1',
     kind: 'other',
@@ -140,13 +140,16 @@ function productRig(dbFile: string): ProductRig {
     defaultParams: {},
     timeouts: DEFAULT_TIMEOUTS,
   });
-  const version = ctx.graphs.save({ graph: benchGraph(), message: 'bench' });
+  const version = await ctx.graphs.save({ graph: benchGraph(), message: 'bench' });
   let writeMs = 0;
   const append = ctx.runs.appendEvents.bind(ctx.runs);
-  ctx.runs.appendEvents = (events) => {
+  ctx.runs.appendEvents = async (events) => {
     const start = performance.now();
-    append(events);
-    writeMs += performance.now() - start;
+    try {
+      await append(events);
+    } finally {
+      writeMs += performance.now() - start;
+    }
   };
   return {
     ctx,
@@ -156,7 +159,7 @@ function productRig(dbFile: string): ProductRig {
     async close() {
       await ctx.manager.shutdown();
       shutdown.abort();
-      db.close();
+      await db.close();
     },
   };
 }
@@ -166,7 +169,7 @@ async function trellisProductRun(rig: ProductRig): Promise<{ ms: number; events:
   const { ctx } = rig;
   const writeBefore = rig.writeMs();
   const start = performance.now();
-  const run = ctx.manager.start({
+  const run = await ctx.manager.start({
     version: rig.version,
     taskId: 'bench_1',
     difficulty: 1,
@@ -176,7 +179,7 @@ async function trellisProductRun(rig: ProductRig): Promise<{ ms: number; events:
   });
   await ctx.manager.idle();
   const ms = performance.now() - start;
-  const stored = ctx.runs.get(run.id);
+  const stored = await ctx.runs.get(run.id);
   if (stored?.steps !== STEPS || stored.status === 'errored') {
     throw new Error(`the stored run has ${stored?.steps} steps, status ${stored?.status}: ${stored?.error}`);
   }
@@ -269,7 +272,7 @@ type Contender =
   | 'LangGraph JS, MemorySaver';
 
 async function engineOverhead(dir: string) {
-  const rig = productRig(path.join(dir, 'runs.db'));
+  const rig = await productRig(path.join(dir, 'runs.db'));
   try {
     const contenders: Record<Contender, () => Promise<{ ms: number; events?: number; writeMs?: number }>> = {
       'Trellis, engine alone': trellisEngineRun,
@@ -359,15 +362,15 @@ async function storage(dir: string) {
     ['in-memory SQLite', ':memory:'],
     ['SQLite file (WAL)', path.join(dir, 'storage.db')],
   ] as const) {
-    const database = openDb(file);
+    const database = await openStore(file);
     const runs = new RunRepo(database);
     const graphs = new GraphRepo(database);
-    const version = graphs.save({ graph: preset('three-roles').graph, message: '' });
+    const version = await graphs.save({ graph: preset('three-roles').graph, message: '' });
     const total = 200_000;
     const writer = new EventWriter(runs, 50, 2000);
     const runIds = Array.from({ length: 20 }, (_, i) => `run_ingest_${i}`);
     for (const id of runIds) {
-      runs.create({
+      await runs.create({
         id,
         graphVersionId: version.id,
         graphId: version.graphId,
@@ -382,10 +385,10 @@ async function storage(dir: string) {
     const batches = runIds.map((id) => syntheticEvents(id, perRun));
     const start = performance.now();
     for (let i = 0; i < perRun; i++) for (const batch of batches) writer.write(batch[i]!);
-    writer.flush();
+    await writer.flush();
     const ingestMs = performance.now() - start;
 
-    runs.create({
+    await runs.create({
       id: 'run_5k',
       graphVersionId: version.id,
       graphId: version.graphId,
@@ -395,16 +398,16 @@ async function storage(dir: string) {
       seed: 1,
       request: {},
     });
-    runs.appendEvents(syntheticEvents('run_5k', 5000));
+    await runs.appendEvents(syntheticEvents('run_5k', 5000));
     const fetchTimes: number[] = [];
     const parseTimes: number[] = [];
     for (let i = 0; i < 21; i++) {
       let s = performance.now();
-      const json = runs.eventsJson('run_5k');
+      const json = await runs.eventsJson('run_5k');
       fetchTimes.push(performance.now() - s);
       if (json.length < 100) throw new Error('no events');
       s = performance.now();
-      runs.events('run_5k');
+      await runs.events('run_5k');
       parseTimes.push(performance.now() - s);
     }
     rows.push({
@@ -413,7 +416,7 @@ async function storage(dir: string) {
       'fetch 5,000 events as JSON (median ms)': median(fetchTimes).toFixed(1),
       'fetch + parse 5,000 events (median ms)': median(parseTimes).toFixed(1),
     });
-    database.close();
+    await database.close();
   }
   console.log('\nTrace storage (200,000 events over 20 runs, batched writer; 5,000-event run read 21 times)');
   console.table(rows);

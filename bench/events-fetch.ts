@@ -38,7 +38,7 @@ const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').sl
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-events-fetch-'));
-  const seeded = seedSyntheticRun(dataDir, STEPS, EVENTS);
+  const seeded = await seedSyntheticRun(dataDir, STEPS, EVENTS);
   const servers: { name: string; server: RunningServer }[] = [];
   try {
     servers.push({ name: 'this build', server: await startTrellis(dataDir) });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { BuiltinHost } from '../server/src/environments/builtin.ts';
 import { Semaphore } from '../server/src/runs/limiter.ts';
-import { ExperimentRequest, preset } from '../shared/src/index.ts';
+import { ExperimentRequest, preset, type RunDetail } from '../shared/src/index.ts';
 import type { TrellisRig } from './experiment-rig.ts';
 import type { Upstream } from './experiment-upstream.ts';
 
@@ -54,8 +54,9 @@ async function outcome(
   cpu: { own: number; sandbox: number },
 ): Promise<Omit<BatchResult, 'startedBy' | 'wallMs' | 'createMs'>> {
   const cpuEnd = cpuNow(rig.host);
-  rig.ctx.writer.flush();
-  const runs = runIds.map((id) => rig.ctx.runs.get(id)!);
+  await rig.ctx.writer.flush();
+  const runs: RunDetail[] = [];
+  for (const id of runIds) runs.push((await rig.ctx.runs.get(id))!);
   const durations = runs.map((r) => r.totals?.durationMs ?? Number.NaN);
   const stats = await upstream.stats(since, plan.latencyMs);
   const bad = runs.find((r) => r.status !== 'succeeded');
@@ -82,7 +83,7 @@ export async function experimentBatch(
   const since = Date.now();
   const cpu = cpuNow(rig.host);
   const started = performance.now();
-  const created = experiments.create(
+  const created = await experiments.create(
     ExperimentRequest.parse({
       name: 'batch efficiency',
       arms: [{ preset: 'react-baseline', endpointId: rig.endpointId }],
@@ -95,7 +96,7 @@ export async function experimentBatch(
   const createMs = performance.now() - started;
   await experiments.settled(created.id);
   const wallMs = performance.now() - started;
-  const runIds = repo.items(created.id).map((item) => item.runId!);
+  const runIds = (await repo.items(created.id)).map((item) => item.runId!);
   const result = await outcome(rig, upstream, plan, runIds, since, cpu);
   return { startedBy: 'experiment', wallMs, createMs, ...result };
 }
@@ -111,7 +112,7 @@ export async function plainBatch(
   versionId: string,
 ): Promise<BatchResult> {
   const { ctx } = rig;
-  const version = ctx.graphs.getVersion(versionId)!;
+  const version = (await ctx.graphs.getVersion(versionId))!;
   const jobs = seedsOf(plan.repeats).flatMap((seed) => plan.taskIds.map((taskId) => ({ taskId, seed })));
   const slots = new Semaphore(plan.concurrency);
   const runIds: string[] = [];
@@ -122,7 +123,7 @@ export async function plainBatch(
     jobs.map(async ({ taskId, seed }) => {
       const release = await slots.acquire();
       try {
-        const run = ctx.manager.start({
+        const run = await ctx.manager.start({
           version,
           taskId,
           difficulty: ctx.tasks.get(taskId)!.difficulty,
@@ -143,6 +144,10 @@ export async function plainBatch(
 }
 
 /** Saves react-baseline as a graph version for the plain runs, as an experiment saves its preset arm. */
-export function saveBaselineGraph(rig: TrellisRig): string {
-  return rig.ctx.graphs.save({ graph: preset('react-baseline').graph, message: 'preset react-baseline' }).id;
+export async function saveBaselineGraph(rig: TrellisRig): Promise<string> {
+  const version = await rig.ctx.graphs.save({
+    graph: preset('react-baseline').graph,
+    message: 'preset react-baseline',
+  });
+  return version.id;
 }

@@ -125,26 +125,38 @@ export async function runWithSamples(
   const samples: MemorySample[] = [];
   const startedAt = performance.now();
   samples.push(sampleMemory(rig, 'before', 0, startedAt));
-  const created = experiments.create(request);
+  const created = await experiments.create(request);
   let next = every;
+  let reading = false;
   const timer = setInterval(() => {
-    const { done } = repo.counts(created.id);
-    if (done >= next) {
-      samples.push(sampleMemory(rig, 'running', done, startedAt));
-      next = (Math.floor(done / every) + 1) * every;
-    }
+    // One count in flight at a time: a slow answer must not pile reads onto the store it measures.
+    if (reading) return;
+    reading = true;
+    void repo
+      .counts(created.id)
+      .then(({ done }) => {
+        if (done >= next) {
+          samples.push(sampleMemory(rig, 'running', done, startedAt));
+          next = (Math.floor(done / every) + 1) * every;
+        }
+      })
+      // A sample missed is taken at the next tick.
+      .catch(() => undefined)
+      .finally(() => {
+        reading = false;
+      });
   }, 25);
   await experiments.settled(created.id);
   clearInterval(timer);
   const wallMs = performance.now() - startedAt;
-  rig.ctx.writer.flush();
-  samples.push(sampleMemory(rig, 'finished', repo.counts(created.id).done, startedAt));
+  await rig.ctx.writer.flush();
+  samples.push(sampleMemory(rig, 'finished', (await repo.counts(created.id)).done, startedAt));
   const drainStarted = performance.now();
   while (hubRuns(rig) > 0 && performance.now() - drainStarted < 60_000) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const drainMs = performance.now() - drainStarted;
-  samples.push(sampleMemory(rig, 'hub emptied', repo.counts(created.id).done, startedAt));
+  samples.push(sampleMemory(rig, 'hub emptied', (await repo.counts(created.id)).done, startedAt));
   return { id: created.id, wallMs, samples, drainMs };
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type AppContext, createContext } from '../server/src/context.ts';
 import { BuiltinHost } from '../server/src/environments/builtin.ts';
 import { type ExperimentServices, experimentServices } from '../server/src/experiments/services.ts';
-import { openDb } from '../server/src/store/db.ts';
+import { openStore } from '../server/src/store/db.ts';
 import { pythonBlock, SYSTEM_MARKERS } from '../server/src/testing/run.ts';
 import type { ScriptEntry, ScriptReply } from '../server/src/testserver/script.ts';
 import { builtinTasks, getTask } from '../server/src/world/index.ts';
@@ -39,16 +39,16 @@ export interface RigOptions {
 }
 
 /** `dbFile` is the store's file (several contexts may share one data directory with different files). */
-export function startTrellis(
+export async function startTrellis(
   host: BuiltinHost,
   dataDir: string,
   dbFile: string,
   upstream: { url: string; defaultModel: string },
   { perEndpointRequests, pageCacheKb }: RigOptions = {},
-): TrellisRig {
+): Promise<TrellisRig> {
   const file = path.join(dataDir, dbFile);
-  const db = openDb(file);
-  if (pageCacheKb !== undefined) db.pragma(`cache_size = -${pageCacheKb}`);
+  const db = await openStore(file);
+  if (pageCacheKb !== undefined) await db.exec(`PRAGMA cache_size = -${pageCacheKb}`);
   const shutdown = new AbortController();
   const config = {
     host: '127.0.0.1',
@@ -65,7 +65,7 @@ export function startTrellis(
     ...(perEndpointRequests ? { perEndpointRequests } : {}),
   });
   const services = experimentServices(ctx);
-  const endpoint = ctx.endpoints.create({
+  const endpoint = await ctx.endpoints.create({
     name: 'scripted',
     baseUrl: upstream.url,
     kind: 'vllm',
@@ -85,8 +85,8 @@ export function startTrellis(
       shutdown.abort();
       await runsStopped;
       await services.experiments.idle();
-      ctx.writer.flush();
-      db.close();
+      await ctx.writer.flush();
+      await db.close();
     },
   };
 }

@@ -127,14 +127,14 @@ async function batchEfficiency(host: BuiltinHost, upstream: Upstream, dir: strin
   const idealMs = (n * opts.latencyMs) / opts.concurrency;
   const rows: BatchRow[] = [];
   for (const [i, limit] of opts.limits.entries()) {
-    const rig = startTrellis(
+    const rig = await startTrellis(
       host,
       dir,
       `batch-${i}.db`,
       { url: upstream.url, defaultModel: MODEL },
       { perEndpointRequests: limit },
     );
-    const versionId = saveBaselineGraph(rig);
+    const versionId = await saveBaselineGraph(rig);
     const label = limit === undefined ? 'server default' : String(limit);
     try {
       // Not counted: the first runs of a context pay for compiling and caching what every later run reuses.
@@ -192,7 +192,7 @@ async function bigExperiment(host: BuiltinHost, upstream: Upstream, dir: string,
   await upstream.script(bigScript(taskIds));
   const dataDir = path.join(dir, 'big');
   fs.mkdirSync(dataDir);
-  const rig = startTrellis(
+  const rig = await startTrellis(
     host,
     dataDir,
     'trellis.db',
@@ -211,8 +211,8 @@ async function bigExperiment(host: BuiltinHost, upstream: Upstream, dir: string,
       id = run.id;
       printMemory(run, `${k} of ${opts.memoryExperiments}`, loadAtStart, taskIds.length, repeats, opts);
     }
-    printOutcomes(rig, id);
-    printReportTimes(rig, id, opts.reportCalls);
+    await printOutcomes(rig, id);
+    await printReportTimes(rig, id, opts.reportCalls);
   } finally {
     await rig.close();
   }
@@ -256,8 +256,8 @@ function printMemory(
   console.log(`\nHeap used against runs held by the hub while running: ${ms(perHubRun)} bytes per held run`);
 }
 
-function printOutcomes(rig: TrellisRig, id: string) {
-  const report = rig.services.report(id);
+async function printOutcomes(rig: TrellisRig, id: string) {
+  const report = await rig.services.report(id);
   console.log('\n| Arm | Finished | Succeeded | TGC |\n| --- | --: | --: | --: |');
   for (const arm of report.arms) {
     const aggregate = arm.rows.find((r) => r.key === 'aggregate')!;
@@ -267,22 +267,22 @@ function printOutcomes(rig: TrellisRig, id: string) {
   }
 }
 
-function printReportTimes(rig: TrellisRig, id: string, calls: number) {
+async function printReportTimes(rig: TrellisRig, id: string, calls: number) {
   const { services } = rig;
   const times: { total: number; computed: number; outcomes: number; bytes: number }[] = [];
   for (let i = 0; i < calls; i++) {
     const outcomesStarted = performance.now();
-    services.repo.outcomes(id);
+    await services.repo.outcomes(id);
     const outcomes = performance.now() - outcomesStarted;
     const started = performance.now();
-    const report = services.report(id);
+    const report = await services.report(id);
     const total = performance.now() - started;
     times.push({ total, computed: report.computedMs, outcomes, bytes: JSON.stringify(report).length });
   }
   const progress: number[] = [];
   for (let i = 0; i < calls; i++) {
     const started = performance.now();
-    services.experiments.get(id);
+    await services.experiments.get(id);
     progress.push(performance.now() - started);
   }
   const stats = (values: number[]) =>

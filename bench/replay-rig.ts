@@ -2,7 +2,7 @@ import path from 'node:path';
 import { buildApp } from '../server/src/app.ts';
 import { type AppContext, createContext } from '../server/src/context.ts';
 import { BuiltinHost } from '../server/src/environments/builtin.ts';
-import { openDb } from '../server/src/store/db.ts';
+import { openStore } from '../server/src/store/db.ts';
 import type { TestServer } from '../server/src/testserver/server.ts';
 import { presetsByName, startSimulatedServer } from '../server/src/testserver/simulated/index.ts';
 import { builtinTasks } from '../server/src/world/index.ts';
@@ -24,7 +24,7 @@ export interface ReplayRig {
   /** A request to the API; throws unless it answers with `status`. */
   api<T>(method: 'GET' | 'POST', url: string, payload?: object, status?: number): Promise<T>;
   /** Saves a preset with its step limit set; returns the version id. */
-  saveGraph(id: PresetId, maxSteps: number): string;
+  saveGraph(id: PresetId, maxSteps: number): Promise<string>;
   /** Starts a run through the API and waits for its end; the wall time is from the request to the end. */
   runToEnd(body: object): Promise<{ run: RunDetail; wallMs: number }>;
   close(): Promise<void>;
@@ -39,7 +39,7 @@ export async function startRig(dataDir: string, seed: number, timeScale: number)
   let model: TestServer | null = await startModel(0);
   const port = Number(new URL(model.url).port);
 
-  const db = openDb(path.join(dataDir, 'trellis.db'));
+  const db = await openStore(path.join(dataDir, 'trellis.db'));
   const shutdown = new AbortController();
   const host = new BuiltinHost();
   // Started before anything is measured, as a server does with `warm()`, so no measured run pays for it.
@@ -58,7 +58,7 @@ export async function startRig(dataDir: string, seed: number, timeScale: number)
     environment: () => host.environment(),
   });
   const app = await buildApp(ctx, { appworldEnvironment: () => host.environment() });
-  const endpoint = ctx.endpoints.create({
+  const endpoint = await ctx.endpoints.create({
     name: 'simulated',
     baseUrl: model.url,
     kind: 'vllm',
@@ -90,17 +90,17 @@ export async function startRig(dataDir: string, seed: number, timeScale: number)
       model = null;
     },
     api,
-    saveGraph(id, maxSteps) {
+    async saveGraph(id, maxSteps) {
       const graph = JSON.parse(JSON.stringify(preset(id).graph)) as Graph;
       graph.limits.maxSteps = maxSteps;
-      return ctx.graphs.save({ graph, message: `${id}, ${maxSteps} steps` }).id;
+      return (await ctx.graphs.save({ graph, message: `${id}, ${maxSteps} steps` })).id;
     },
     async runToEnd(body) {
       const started = performance.now();
       const { id } = await api<RunDetail>('POST', '/api/runs', { endpointId: endpoint.id, ...body }, 201);
       await ctx.manager.settled(id);
       const wallMs = performance.now() - started;
-      return { run: ctx.runs.get(id)!, wallMs };
+      return { run: (await ctx.runs.get(id))!, wallMs };
     },
     async close() {
       const runsStopped = ctx.manager.shutdown();
@@ -108,7 +108,7 @@ export async function startRig(dataDir: string, seed: number, timeScale: number)
       await runsStopped;
       await app.close();
       await host.close();
-      db.close();
+      await db.close();
       await model?.close();
       model = null;
     },

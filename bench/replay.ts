@@ -117,8 +117,8 @@ async function recordAndReplay(
       `the long run ended at step ${run.steps} (${run.status}: ${run.error}), not ${LONG_STEPS}`,
     );
   }
-  rig.ctx.writer.flush();
-  const events = rig.ctx.runs.events(run.id);
+  await rig.ctx.writer.flush();
+  const events = await rig.ctx.runs.events(run.id);
   await rig.stopModel();
   const started = performance.now();
   const result = await rig.api<ReplayResult>('POST', `/api/runs/${run.id}/replay`, {});
@@ -153,12 +153,13 @@ async function forkAt(rig: ReplayRig, runId: string, graphVersionId: string): Pr
   const createdMs = performance.now() - started;
   const chats = () => model.requests().filter((r) => r.path.endsWith('/chat/completions'));
   while (chats().length === 0) {
-    if (rig.ctx.runs.get(run.id)!.finishedAt) throw new Error(`fork ${run.id} ended without a model call`);
+    if ((await rig.ctx.runs.get(run.id))!.finishedAt)
+      throw new Error(`fork ${run.id} ended without a model call`);
     await sleep(2);
   }
   const first = chats()[0]!;
   await rig.ctx.manager.settled(run.id);
-  const forked = rig.ctx.runs.get(run.id)!;
+  const forked = (await rig.ctx.runs.get(run.id))!;
   const lineage = await rig.api<LineageTree>('GET', `/api/runs/${run.id}/lineage`);
   const sent = chats();
   return {
@@ -176,7 +177,7 @@ async function forkAt(rig: ReplayRig, runId: string, graphVersionId: string): Pr
 
 /** Runs react-baseline on the built-in tasks, `concurrency` at a time, until `wanted` runs have failed. */
 async function collectFailedRuns(rig: ReplayRig, wanted: number, concurrency: number) {
-  const baseline = rig.saveGraph('react-baseline', 40);
+  const baseline = await rig.saveGraph('react-baseline', 40);
   const jobs = [SEED, SEED + 1, SEED + 2].flatMap((seed) => listTasks().map((task) => ({ seed, task })));
   const failed: RunDetail[] = [];
   let next = 0;
@@ -224,7 +225,8 @@ async function rescue(
   await replayServices(rig.ctx).rescues.settled(id);
   const wallMs = performance.now() - started;
   const done = await rig.api<Rescue>('GET', `/api/rescues/${id}`);
-  const durations = done.pairs.map((p) => rig.ctx.runs.get(p.forkRunId!)?.totals?.durationMs ?? 0);
+  const durations: number[] = [];
+  for (const p of done.pairs) durations.push((await rig.ctx.runs.get(p.forkRunId!))?.totals?.durationMs ?? 0);
   if (done.status !== 'finished' || done.pairs.some((p) => p.status === 'error')) {
     throw new Error(`rescue ${id} ended ${done.status}: ${JSON.stringify(done.pairs.find((p) => p.error))}`);
   }
@@ -338,9 +340,9 @@ async function main(dir: string): Promise<void> {
   );
   const rig = await startRig(dir, SEED, opts.timeScale);
   try {
-    const longGraph = rig.saveGraph('summarizer-only', LONG_STEPS);
-    const forkGraph = rig.saveGraph('three-roles', LONG_STEPS);
-    const rescueGraph = rig.saveGraph('three-roles', 40);
+    const longGraph = await rig.saveGraph('summarizer-only', LONG_STEPS);
+    const forkGraph = await rig.saveGraph('three-roles', LONG_STEPS);
+    const rescueGraph = await rig.saveGraph('three-roles', 40);
 
     const replays: ReplayRow[] = [];
     const forks: ForkRow[] = [];

@@ -22,7 +22,7 @@ import { declaredCost } from '../server/src/search/compute.ts';
 import type { SearchContext } from '../server/src/search/methods.ts';
 import { searchService } from '../server/src/search/services.ts';
 import { enumerate } from '../server/src/search/space.ts';
-import { openDb } from '../server/src/store/db.ts';
+import { openStore } from '../server/src/store/db.ts';
 import { SIMULATED_PRESETS, startSimulatedServer } from '../server/src/testserver/simulated/index.ts';
 import { builtinTasks, listTasks } from '../server/src/world/index.ts';
 import {
@@ -95,7 +95,7 @@ class UsageError extends Error {}
 /** Trellis as the server builds it, in this process, over a temporary store, with the simulated models registered. */
 async function startTrellis() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-search-bench-'));
-  const db = openDb(path.join(dataDir, 'trellis.db'));
+  const db = await openStore(path.join(dataDir, 'trellis.db'));
   const shutdown = new AbortController();
   const host = new BuiltinHost();
   await host.sandbox().warm();
@@ -116,7 +116,7 @@ async function startTrellis() {
     presets: [SIMULATED_PRESETS.small!, SIMULATED_PRESETS.large!],
     timeScale: 0,
   });
-  const endpoint = ctx.endpoints.create({
+  const endpoint = await ctx.endpoints.create({
     name: 'simulated',
     baseUrl: server.url,
     kind: 'vllm',
@@ -133,10 +133,10 @@ async function startTrellis() {
       shutdown.abort();
       await stopped;
       await experimentServices(ctx).experiments.idle();
-      ctx.writer.flush();
+      await ctx.writer.flush();
       await host.close();
       await server.close();
-      db.close();
+      await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -202,9 +202,9 @@ function bestSoFar(search: Search, trials: number): (number | null)[] {
 
 async function runSearch(ctx: AppContext, request: Record<string, unknown>): Promise<Search> {
   const service = searchService(ctx);
-  const { id } = service.create(SearchRequest.parse(request));
+  const { id } = await service.create(SearchRequest.parse(request));
   await service.settled(id);
-  return service.get(id)!;
+  return (await service.get(id))!;
 }
 
 function printGrid(grid: Search, gridSize: number, opts: Options): SearchTrial {
@@ -349,7 +349,7 @@ async function main(): Promise<void> {
   const { ctx, endpointId } = trellis;
   try {
     const graph: Graph = preset('three-roles').graph;
-    const version = ctx.graphs.save({ graph, message: 'three-roles preset' });
+    const version = await ctx.graphs.save({ graph, message: 'three-roles preset' });
     const space = spaceOf(endpointId);
     const compute = ComputeRule.parse({ weights: WEIGHTS, budget: BUDGET });
     const context: SearchContext = { graph, space, rule: compute, defaults: { model: SMALL } };
@@ -408,11 +408,13 @@ async function main(): Promise<void> {
     // The test split, once per search, after every search has chosen.
     const confirmStarted = performance.now();
     const { experiments } = experimentServices(ctx);
-    const confirmations = [grid, ...finished.map((f) => f.search)].map((s) => service.confirm(s.id));
+    const confirmations = await Promise.all(
+      [grid, ...finished.map((f) => f.search)].map((s) => service.confirm(s.id)),
+    );
     await Promise.all(confirmations.map((e) => experiments.settled(e.id)));
     const confirmMs = performance.now() - confirmStarted;
-    const gridConfirmed = service.get(grid.id)!;
-    for (const f of finished) f.search = service.get(f.search.id)!;
+    const gridConfirmed = (await service.get(grid.id))!;
+    for (const f of finished) f.search = (await service.get(f.search.id))!;
 
     const testTasks = listTasks({ split: 'test' }).length;
     console.log(

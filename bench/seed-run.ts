@@ -1,24 +1,24 @@
 import path from 'node:path';
-import { openDb } from '../server/src/store/db.ts';
+import { openStore } from '../server/src/store/db.ts';
 import { GraphRepo } from '../server/src/store/graphs.ts';
 import { RunRepo } from '../server/src/store/runs.ts';
 import { preset } from '../shared/src/index.ts';
 import { syntheticRun } from './synthetic-run.ts';
 
 /** Writes a synthetic finished run into the store of `dataDir`, with the store's own modules; returns its id. */
-export function seedSyntheticRun(
+export async function seedSyntheticRun(
   dataDir: string,
   steps: number,
   events: number,
   runId = `run_bench_${steps}`,
-) {
-  const db = openDb(path.join(dataDir, 'trellis.db'));
+): Promise<{ runId: string; eventCount: number }> {
+  const db = await openStore(path.join(dataDir, 'trellis.db'));
   try {
     const graphs = new GraphRepo(db);
     const runs = new RunRepo(db);
-    const version = graphs.save({ graph: preset('three-roles').graph, message: 'trace benchmark' });
+    const version = await graphs.save({ graph: preset('three-roles').graph, message: 'trace benchmark' });
     const run = syntheticRun(runId, version.id, steps, events);
-    runs.create({
+    await runs.create({
       id: runId,
       graphVersionId: version.id,
       graphId: version.graphId,
@@ -28,11 +28,11 @@ export function seedSyntheticRun(
       seed: 7,
       request: { taskId: 'notes_lookup_1' },
     });
-    runs.markStarted(runId);
-    runs.appendEvents(run.events);
+    await runs.markStarted(runId);
+    await runs.appendEvents(run.events);
     const finished = run.events.at(-1);
     if (finished?.type !== 'run.finished') throw new Error('a synthetic run ends with run.finished');
-    runs.markFinished(runId, {
+    await runs.markFinished(runId, {
       status: finished.status,
       evaluation: finished.evaluation,
       error: finished.error,
@@ -40,6 +40,6 @@ export function seedSyntheticRun(
     });
     return { runId, eventCount: run.events.length };
   } finally {
-    db.close();
+    await db.close();
   }
 }

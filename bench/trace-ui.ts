@@ -426,7 +426,7 @@ function rowsFor(size: string, builds: Measured[]): string[][] {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-trace-ui-'));
-  const seeded = seedSyntheticRun(dataDir, STEPS, EVENTS);
+  const seeded = await seedSyntheticRun(dataDir, STEPS, EVENTS);
   const server = await startTrellis(dataDir, DIST ? { TRELLIS_WEB_DIST: DIST } : {});
   // A second server on the same data, serving another build of the web app (both only read the run).
   const baseline =

@@ -25,6 +25,30 @@ export interface Config {
   maxConcurrentRuns?: number;
   /** Model requests in flight per endpoint, across all runs (TRELLIS_ENDPOINT_REQUESTS). Absent: the default. */
   perEndpointRequests?: number;
+  /** A PostgreSQL URL (TRELLIS_DATABASE_URL) for a team server; absent or null: SQLite in the data directory. */
+  databaseUrl?: string | null;
+}
+
+/** Where the store lives: the PostgreSQL URL when one is set, else `trellis.db` in the data directory. */
+export function storeLocation(config: Config): string {
+  return config.databaseUrl ?? path.join(config.dataDir, 'trellis.db');
+}
+
+function loadDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const text = env.TRELLIS_DATABASE_URL?.trim();
+  if (!text) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // Named below without its text, which holds a password.
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new ConfigError(
+      'TRELLIS_DATABASE_URL must be a PostgreSQL URL such as postgres://trellis:secret@db:5432/trellis',
+    );
+  }
+  return text;
 }
 
 function positiveSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -192,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     discovery: env.TRELLIS_DISCOVERY !== undefined ? env.TRELLIS_DISCOVERY !== '0' : (file.discovery ?? true),
     webDist: path.resolve(env.TRELLIS_WEB_DIST ?? path.join(repoRoot, 'web', 'dist')),
     otlp: loadOtlp(env),
+    databaseUrl: loadDatabaseUrl(env),
     ...optional('maxConcurrentRuns', positiveSetting(env, 'TRELLIS_MAX_RUNS')),
     ...optional('perEndpointRequests', positiveSetting(env, 'TRELLIS_ENDPOINT_REQUESTS')),
   };

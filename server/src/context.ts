@@ -6,13 +6,13 @@ import { RunTelemetry } from './otel/telemetry.ts';
 import { RunEvents } from './runs/events.ts';
 import { RunHub } from './runs/hub.ts';
 import { RunManager } from './runs/manager.ts';
-import type { Db } from './store/db.ts';
 import { EndpointRepo } from './store/endpoints.ts';
 import { EventWriter } from './store/event-writer.ts';
 import { ExperimentRepo } from './store/experiments.ts';
 import { GraphRepo } from './store/graphs.ts';
 import { LineageRepo } from './store/lineage.ts';
 import { RunRepo } from './store/runs.ts';
+import type { Store } from './store/sql.ts';
 
 /** The tasks runs can be started on. */
 export interface TaskCatalog {
@@ -22,7 +22,7 @@ export interface TaskCatalog {
 /** The services every route group receives. Tests build one around an in-memory store. */
 export interface AppContext {
   config: Config;
-  db: Db;
+  db: Store;
   endpoints: EndpointRepo;
   /** The endpoint registry as users change it: verification, unique names, declared endpoints read-only. */
   registry: EndpointService;
@@ -52,18 +52,21 @@ export interface ContextOptions {
 }
 
 /** Trace export, with the store's answer to where a run came from (its fork parent, its experiment). */
-function runTelemetry(config: NonNullable<Config['otlp']>, db: Db): RunTelemetry {
+function runTelemetry(config: NonNullable<Config['otlp']>, db: Store): RunTelemetry {
   const lineage = new LineageRepo(db);
   const experiments = new ExperimentRepo(db);
-  return new RunTelemetry(config, (runId) => {
-    const { parentRunId, forkStep } = lineage.get(runId);
-    return { parentRunId, forkStep, experimentId: experiments.experimentOf(runId) };
+  return new RunTelemetry(config, async (runId) => {
+    const [{ parentRunId, forkStep }, experimentId] = await Promise.all([
+      lineage.get(runId),
+      experiments.experimentOf(runId),
+    ]);
+    return { parentRunId, forkStep, experimentId };
   });
 }
 
 export function createContext(
   config: Config,
-  db: Db,
+  db: Store,
   shutdown: AbortSignal,
   options: ContextOptions,
 ): AppContext {

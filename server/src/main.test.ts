@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { preset } from '@trellis/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDb } from './store/db.ts';
+import { openStore } from './store/db.ts';
 import { INTERRUPTED_BY_SHUTDOWN, RunRepo } from './store/runs.ts';
 import { startTestServer, type TestServer } from './testserver/server.ts';
 
@@ -98,17 +98,17 @@ describe('stopping the server process while a run is in flight', () => {
       child.kill(signal);
       expect(await exited(child)).toBe(0);
 
-      const db = openDb(path.join(dataDir, 'trellis.db'));
+      const db = await openStore(path.join(dataDir, 'trellis.db'));
       try {
         const runs = new RunRepo(db);
-        const stopped = runs.get(run.id)!;
+        const stopped = (await runs.get(run.id))!;
         expect(stopped.status).toBe('interrupted');
         expect(stopped.error).toBe(INTERRUPTED_BY_SHUTDOWN);
-        const events = runs.events(run.id);
+        const events = await runs.events(run.id);
         expect(events.map((e) => e.type)).toContain('llm.request');
         expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'interrupted' });
       } finally {
-        db.close();
+        await db.close();
       }
       expect(server.output()).toContain(`${signal}, shutting down`);
     },

@@ -1,13 +1,12 @@
-import path from 'node:path';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, storeLocation } from './config.ts';
 import { createContext } from './context.ts';
 import { BuiltinHost } from './environments/builtin.ts';
 import { experimentServices } from './experiments/services.ts';
 import { optimiserService } from './optimiser/services.ts';
 import { replayServices } from './replay/services.ts';
 import { searchService } from './search/services.ts';
-import { openDb } from './store/db.ts';
+import { openStore, type Store } from './store/db.ts';
 import { builtinTasks } from './world/index.ts';
 
 async function main(): Promise<void> {
@@ -21,14 +20,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const db = openDb(path.join(config.dataDir, 'trellis.db'));
+  let db: Store;
+  try {
+    db = await openStore(storeLocation(config));
+  } catch (error) {
+    console.error(`trellis: the store could not be opened: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const shutdown = new AbortController();
   const host = new BuiltinHost();
   const ctx = createContext(config, db, shutdown.signal, {
     tasks: builtinTasks,
     environment: () => host.environment(),
   });
-  const interrupted = ctx.manager.recover();
+  const interrupted = await ctx.manager.recover();
   if (interrupted.length > 0) {
     console.log(
       `trellis: marked ${interrupted.length} run(s) left in flight by the last server as interrupted`,
@@ -36,23 +41,23 @@ async function main(): Promise<void> {
   }
   // Not awaited: a declared server may come up after Trellis; its model is filled in when it answers.
   void ctx.registry.seedDeclared();
-  const resumed = replayServices(ctx).rescues.resume();
+  const resumed = await replayServices(ctx).rescues.resume();
   if (resumed.length > 0)
     console.log(`trellis: resumed ${resumed.length} rescue(s) left running by the last server`);
   const { experiments } = experimentServices(ctx);
-  const resumedExperiments = experiments.resume();
+  const resumedExperiments = await experiments.resume();
   if (resumedExperiments.length > 0) {
     console.log(
       `trellis: resumed ${resumedExperiments.length} experiment(s) left running by the last server`,
     );
   }
   const searches = searchService(ctx);
-  const resumedSearches = searches.resume();
+  const resumedSearches = await searches.resume();
   if (resumedSearches.length > 0) {
     console.log(`trellis: resumed ${resumedSearches.length} search(es) left running by the last server`);
   }
   const optimiser = optimiserService(ctx);
-  const resumedOptimisations = optimiser.resume();
+  const resumedOptimisations = await optimiser.resume();
   if (resumedOptimisations.length > 0) {
     console.log(
       `trellis: resumed ${resumedOptimisations.length} optimisation(s) left running by the last server`,
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
     ]);
     await app.close();
     await host.close();
-    db.close();
+    await db.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void close('SIGINT'));
@@ -86,7 +91,10 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  console.log(`trellis: serving UI and API at http://${shownHost}:${port}/ (data in ${config.dataDir})`);
+  const where = config.databaseUrl
+    ? `store ${db.location}, files in ${config.dataDir}`
+    : `data in ${config.dataDir}`;
+  console.log(`trellis: serving UI and API at http://${shownHost}:${port}/ (${where})`);
 }
 
 void main();

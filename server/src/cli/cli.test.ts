@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDb } from '../store/db.ts';
+import { openStore } from '../store/db.ts';
 import { RunRepo } from '../store/runs.ts';
 import { pythonBlock, task } from '../testing/run.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
@@ -76,11 +76,11 @@ describe('headless CLI', () => {
     const argv = ['run', '--graph', 'react-baseline', '--task', 'notes_pin_1', '--endpoint', server.url];
     const { out } = await capture([...argv, '--model', 'qwen3-8b', '--seed', '4242', '--quiet']);
     const runId = /Runs: (run_\w+)/.exec(out)?.[1];
-    const db = openDb(path.join(dataDir, 'trellis.db'));
+    const db = await openStore(path.join(dataDir, 'trellis.db'));
     try {
-      expect(new RunRepo(db).get(runId!)?.seed).toBe(4242);
+      expect((await new RunRepo(db).get(runId!))?.seed).toBe(4242);
     } finally {
-      db.close();
+      await db.close();
     }
     server.reset();
   });
@@ -264,15 +264,18 @@ describe('headless CLI', () => {
     const runId = /Runs: (run_\w+)/.exec(out)?.[1];
     expect(runId, out).toBeTruthy();
 
-    const db = openDb(path.join(dataDir, 'trellis.db'));
+    const db = await openStore(path.join(dataDir, 'trellis.db'));
     try {
       const runs = new RunRepo(db);
-      const stopped = runs.get(runId!)!;
+      const stopped = (await runs.get(runId!))!;
       expect(stopped.status).toBe('interrupted');
       expect(stopped.error).toBe('trellis run was stopped (Ctrl-C) while this run was in flight');
-      expect(runs.events(runId!).at(-1)).toMatchObject({ type: 'run.finished', status: 'interrupted' });
+      expect((await runs.events(runId!)).at(-1)).toMatchObject({
+        type: 'run.finished',
+        status: 'interrupted',
+      });
     } finally {
-      db.close();
+      await db.close();
     }
     expect(out).toContain('INTERRUPTED');
   }, 90_000);

@@ -78,13 +78,13 @@ function armOf(spec: string, command: string): ExperimentArmRequest {
   return label ? { ...arm, label } : arm;
 }
 
-function requestOf(store: CliStore, values: CliValues<typeof EXPERIMENT_CREATE.options>) {
+async function requestOf(store: CliStore, values: CliValues<typeof EXPERIMENT_CREATE.options>) {
   const command = EXPERIMENT_CREATE.name;
   if (!values.ablation && !values.arm?.length) {
     throw new UsageError('give --ablation or at least one --arm', command);
   }
   const binding = {
-    ...(values.endpoint ? { endpointId: resolveEndpoint(values.endpoint, store.ctx) } : {}),
+    ...(values.endpoint ? { endpointId: await resolveEndpoint(values.endpoint, store.ctx) } : {}),
     ...(values.model ? { model: values.model } : {}),
   };
   const arms = [
@@ -127,7 +127,7 @@ async function follow(store: CliStore, id: string, stopped: () => string | null)
   const printer = progressPrinter();
   experiments.follow(id, (update) => printer.update(update.progress));
   await experiments.settled(id);
-  const done = experiments.get(id)!;
+  const done = (await experiments.get(id))!;
   printer.update(done.progress);
   printer.done();
   if (stopped() !== null) {
@@ -137,7 +137,7 @@ async function follow(store: CliStore, id: string, stopped: () => string | null)
     return 130;
   }
   console.log('');
-  console.log(toMarkdown(done, report(id)));
+  console.log(toMarkdown(done, await report(id)));
   if (done.stopReason) console.log(`Stopped early: ${done.stopReason}.`);
   if (done.progress.errored > 0) {
     console.log(
@@ -165,8 +165,8 @@ async function create(argv: string[]): Promise<number> {
   const { values } = parsed;
   return withStore(values['data-dir'], EXPERIMENT_CREATE.name, async (store, stopped) => {
     const { experiments } = experimentServices(store.ctx);
-    const request = requestOf(store, values);
-    const created = experiments.create(request, { start: !values.detach });
+    const request = await requestOf(store, values);
+    const created = await experiments.create(request, { start: !values.detach });
     for (const line of describe(created)) console.log(line);
     if (values.detach) {
       console.log(`Created; run it with: trellis experiment run --id ${created.id}`);
@@ -186,17 +186,17 @@ async function runExperiment(argv: string[]): Promise<number> {
   if (!values.id) throw new UsageError('experiment run needs --id', EXPERIMENT_RUN.name);
   return withStore(values['data-dir'], EXPERIMENT_RUN.name, async (store, stopped) => {
     const { experiments } = experimentServices(store.ctx);
-    const found = experiments.get(values.id!);
+    const found = await experiments.get(values.id!);
     if (!found) throw new DomainError('not_found', 'not_found', `experiment '${values.id}' does not exist`);
     if (values['rerun-errored']) {
-      experiments.rerunErrored(found.id);
+      await experiments.rerunErrored(found.id);
     } else if (found.status === 'running') {
-      experiments.resume([found.id]);
+      await experiments.resume([found.id]);
     } else {
       console.log(`${found.name} (${found.id}) is ${found.status}; nothing to run.`);
       return found.status === 'finished' ? 0 : 1;
     }
-    for (const line of describe(experiments.get(found.id)!)) console.log(line);
+    for (const line of describe((await experiments.get(found.id))!)) console.log(line);
     return follow(store, found.id, stopped);
   });
 }
@@ -211,12 +211,12 @@ async function status(argv: string[]): Promise<number> {
   return withStore(values['data-dir'], EXPERIMENT_STATUS.name, async (store) => {
     const { experiments } = experimentServices(store.ctx);
     if (values.id) {
-      const found = experiments.get(values.id);
+      const found = await experiments.get(values.id);
       if (!found) throw new DomainError('not_found', 'not_found', `experiment '${values.id}' does not exist`);
       for (const line of describe(found)) console.log(line);
       return 0;
     }
-    const all = experiments.list();
+    const all = await experiments.list();
     for (const e of all) {
       console.log(
         `${e.id}  ${e.status.padEnd(9)} ${String(e.done).padStart(5)}/${String(e.total).padEnd(5)} ${e.name}${e.simulated ? ' (simulated)' : ''}`,
@@ -240,13 +240,13 @@ async function report(argv: string[]): Promise<number> {
   }
   return withStore(values['data-dir'], EXPERIMENT_REPORT.name, async (store) => {
     const services = experimentServices(store.ctx);
-    const summary = services.experiments.found(values.id!);
+    const summary = await services.experiments.found(values.id!);
     const text =
       values.format === 'csv'
-        ? toCsv(summary, services.repo.outcomes(summary.id))
+        ? toCsv(summary, await services.repo.outcomes(summary.id))
         : values.format === 'json'
-          ? `${JSON.stringify(toJson(summary, services.repo.outcomes(summary.id), services.report(summary.id)), null, 2)}\n`
-          : toMarkdown(summary, services.report(summary.id));
+          ? `${JSON.stringify(toJson(summary, await services.repo.outcomes(summary.id), await services.report(summary.id)), null, 2)}\n`
+          : toMarkdown(summary, await services.report(summary.id));
     if (values.out) {
       fs.writeFileSync(values.out, text);
       console.log(`wrote ${values.out}${summary.simulated ? ` (${SIMULATED_NOTICE})` : ''}`);

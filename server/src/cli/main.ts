@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PRESET_IDS, preset } from '@trellis/shared';
+import { PRESET_IDS, preset, type RunDetail } from '@trellis/shared';
 import { ConfigError } from '../config.ts';
 import { DomainError } from '../domain-errors.ts';
 import { builtinTasks, listTasks } from '../world/index.ts';
@@ -64,16 +64,17 @@ async function run(argv: string[]): Promise<number> {
     values['data-dir'],
     'run',
     async ({ ctx }, stopped) => {
-      const version = loadGraph(graph, ctx);
-      const endpointId = resolveEndpoint(endpoint, ctx);
+      const version = await loadGraph(graph, ctx);
+      const endpointId = await resolveEndpoint(endpoint, ctx);
       for (const id of taskIds)
         if (!builtinTasks.get(id)) throw new CliError(`unknown task '${id}' (see: trellis tasks)`);
 
       let finished = 0;
       const outcomes = new Map<string, string>();
       const simulated = new Set<string>();
-      const runs = taskIds.map((taskId) => {
-        const run = ctx.manager.start({
+      const runs: RunDetail[] = [];
+      for (const taskId of taskIds) {
+        const run = await ctx.manager.start({
           version,
           taskId,
           difficulty: builtinTasks.get(taskId)?.difficulty ?? null,
@@ -97,8 +98,8 @@ async function run(argv: string[]): Promise<number> {
             if (taskIds.length > 1) console.log(`progress: ${finished}/${taskIds.length} runs finished`);
           },
         });
-        return run;
-      });
+        runs.push(run);
+      }
       await ctx.manager.idle();
       const succeeded = [...outcomes.values()].filter((s) => s === 'succeeded').length;
       console.log(

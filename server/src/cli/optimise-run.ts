@@ -78,10 +78,11 @@ function checkUsage(values: CliValues<typeof OPTIMISE_CREATE.options>) {
 }
 
 /** `--meta <endpoint>[/<model>]`, refused now when neither it nor its endpoint names a model. */
-function metaAgentOf(spec: string, ctx: AppContext) {
-  const meta = endpointModel(spec, ctx, '--meta');
-  if (!meta.model && !ctx.endpoints.get(meta.endpointId)?.defaultModel) {
-    const name = ctx.endpoints.get(meta.endpointId)?.name ?? meta.endpointId;
+async function metaAgentOf(spec: string, ctx: AppContext) {
+  const meta = await endpointModel(spec, ctx, '--meta');
+  const endpoint = await ctx.endpoints.get(meta.endpointId);
+  if (!meta.model && !endpoint?.defaultModel) {
+    const name = endpoint?.name ?? meta.endpointId;
     throw new CliError(
       `--meta '${spec}' names no model and endpoint '${name}' has no default model; give <endpoint>/<model>`,
     );
@@ -90,7 +91,7 @@ function metaAgentOf(spec: string, ctx: AppContext) {
 }
 
 /** The optimiser request the options describe, graph and endpoints resolved in the store. */
-function requestOf(
+async function requestOf(
   store: CliStore,
   values: CliValues<typeof OPTIMISE_CREATE.options>,
   fields: ReturnType<typeof checkUsage>,
@@ -98,15 +99,19 @@ function requestOf(
   const ctx = store.ctx;
   const parsed = OptimiserRequest.safeParse({
     ...fields,
-    graphVersionId: loadGraph(values.graph!, ctx).id,
-    endpointId: resolveEndpoint(values.endpoint!, ctx),
-    metaAgent: metaAgentOf(values.meta!, ctx),
+    graphVersionId: (await loadGraph(values.graph!, ctx)).id,
+    endpointId: await resolveEndpoint(values.endpoint!, ctx),
+    metaAgent: await metaAgentOf(values.meta!, ctx),
   });
   if (!parsed.success) throw new UsageError(describeZodError(parsed.error), CREATE);
   return parsed.data;
 }
 
-const endpointNames = (ctx: AppContext) => (id: string) => ctx.endpoints.get(id)?.name ?? id;
+/** Endpoint names by id, read once for printing (an unknown id prints as itself). */
+async function endpointNames(ctx: AppContext): Promise<(id: string) => string> {
+  const names = new Map((await ctx.endpoints.list()).map((e) => [e.id as string, e.name]));
+  return (id) => names.get(id) ?? id;
+}
 
 /** Works on an optimisation here until it ends (or Ctrl-C), a line per round, then prints its rounds and the best. */
 async function follow(store: CliStore, id: string, stopped: () => string | null): Promise<number> {
@@ -115,11 +120,18 @@ async function follow(store: CliStore, id: string, stopped: () => string | null)
     for (const line of lines) console.log(line);
   };
   const printer = roundPrinter();
-  print(printer({ optimisation: optimiser.get(id)! }));
-  const unfollow = optimiser.follow(id, (update) => print(printer(update)));
+  // Followed before the first read, so no update is missed while it is read; an update that comes first is
+  // newer than that read and shows as much, so the read is printed only when none has.
+  let told = false;
+  const unfollow = optimiser.follow(id, (update) => {
+    told = true;
+    print(printer(update));
+  });
+  const first = (await optimiser.get(id))!;
+  if (!told) print(printer({ optimisation: first }));
   await optimiser.settled(id);
   unfollow?.();
-  const optimisation = optimiser.get(id)!;
+  const optimisation = (await optimiser.get(id))!;
   if (stopped() !== null) {
     console.log(
       `Stopped by ${stopped()}: ${optimisation.roundsDone} of ${optimisation.roundsRequested} rounds done; resume with: trellis optimise run --id ${id}`,
@@ -147,8 +159,8 @@ async function create(argv: string[]): Promise<number> {
   const { values } = parsed;
   const fields = checkUsage(values);
   return withStore(values['data-dir'], CREATE, async (store, stopped) => {
-    const created = optimiserService(store.ctx).create(requestOf(store, values, fields));
-    for (const line of describeOptimisation(created, endpointNames(store.ctx))) console.log(line);
+    const created = await optimiserService(store.ctx).create(await requestOf(store, values, fields));
+    for (const line of describeOptimisation(created, await endpointNames(store.ctx))) console.log(line);
     return follow(store, created.id, stopped);
   });
 }
@@ -163,17 +175,17 @@ async function runOptimisation(argv: string[]): Promise<number> {
   if (!values.id) throw new UsageError('optimise run needs --id', OPTIMISE_RUN.name);
   return withStore(values['data-dir'], OPTIMISE_RUN.name, async (store, stopped) => {
     const optimiser = optimiserService(store.ctx);
-    const found = optimiser.get(optimiser.found(values.id!).id)!;
+    const found = (await optimiser.get((await optimiser.found(values.id!)).id))!;
     if (found.status !== 'running') {
       console.log(`${found.name} (${found.id}) is ${found.status}; nothing to run.`);
       return found.status === 'finished' ? 0 : 1;
     }
     // The rounds a stop left being scored are experiments of their own: take them up before the optimiser waits on them.
     const inFlight = found.candidates.filter((c) => c.status === 'running').map((c) => c.experimentId!);
-    experimentServices(store.ctx).experiments.resume(inFlight);
-    optimiser.resume([found.id]);
-    for (const line of describeOptimisation(optimiser.get(found.id)!, endpointNames(store.ctx)))
-      console.log(line);
+    await experimentServices(store.ctx).experiments.resume(inFlight);
+    await optimiser.resume([found.id]);
+    const names = await endpointNames(store.ctx);
+    for (const line of describeOptimisation((await optimiser.get(found.id))!, names)) console.log(line);
     return follow(store, found.id, stopped);
   });
 }
@@ -188,8 +200,8 @@ async function status(argv: string[]): Promise<number> {
   return withStore(values['data-dir'], OPTIMISE_STATUS.name, async (store) => {
     const optimiser = optimiserService(store.ctx);
     if (values.id) {
-      const found = optimiser.get(optimiser.found(values.id).id)!;
-      for (const line of describeOptimisation(found, endpointNames(store.ctx))) console.log(line);
+      const found = (await optimiser.get((await optimiser.found(values.id)).id))!;
+      for (const line of describeOptimisation(found, await endpointNames(store.ctx))) console.log(line);
       if (found.candidates.length > 0) {
         console.log('');
         for (const line of roundsTable(found)) console.log(line);
@@ -198,7 +210,7 @@ async function status(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const all = optimiser.list();
+    const all = await optimiser.list();
     for (const optimisation of all) console.log(listLine(optimisation));
     console.log(`${all.length} optimisation${all.length === 1 ? '' : 's'}`);
     return 0;
@@ -215,8 +227,8 @@ async function exportRounds(argv: string[]): Promise<number> {
   if (!values.id) throw new UsageError('optimise export needs --id', OPTIMISE_EXPORT.name);
   return withStore(values['data-dir'], OPTIMISE_EXPORT.name, async (store) => {
     const optimiser = optimiserService(store.ctx);
-    const found = optimiser.get(optimiser.found(values.id!).id)!;
-    const lines = optimiser.roundLines(found.id);
+    const found = (await optimiser.get((await optimiser.found(values.id!)).id))!;
+    const lines = await optimiser.roundLines(found.id);
     const text = toJsonl(lines);
     if (values.out) {
       fs.writeFileSync(values.out, text);

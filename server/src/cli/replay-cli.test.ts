@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openDb } from '../store/db.ts';
+import { openStore } from '../store/db.ts';
 import { RunRepo } from '../store/runs.ts';
 import { pythonBlock, task } from '../testing/run.ts';
 import { startTestServer, type TestServer } from '../testserver/server.ts';
@@ -38,12 +38,12 @@ describe('replay, fork, rescue and compare from the CLI', () => {
     }
   }
 
-  const latestRun = () => {
-    const db = openDb(path.join(dataDir, 'trellis.db'));
+  const latestRun = async () => {
+    const store = await openStore(path.join(dataDir, 'trellis.db'));
     try {
-      return new RunRepo(db).list({ limit: 1, offset: 0 }).runs[0]!;
+      return (await new RunRepo(store).list({ limit: 1, offset: 0 })).runs[0]!;
     } finally {
-      db.close();
+      await store.close();
     }
   };
 
@@ -109,7 +109,7 @@ describe('replay, fork, rescue and compare from the CLI', () => {
     expect(forked.out).toMatch(/SUCCEEDED after 2 steps/);
     expect(forked.code).toBe(0);
     expect(server.requests().map((r) => r.headers['x-trellis-step'])).toEqual(['2']);
-    const child = latestRun();
+    const child = await latestRun();
 
     const compared = await capture(['compare', '--left', parent.id, '--right', child.id]);
     expect(compared.out).toContain('steps 1–1: the same on both sides');

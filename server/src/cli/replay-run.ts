@@ -42,15 +42,18 @@ function environmentOf(appworld: string | undefined) {
 }
 
 /** The change the fork and rescue options describe. */
-function changeOf(
+async function changeOf(
   store: CliStore,
   values: CliValues<typeof FORK.options> | CliValues<typeof RESCUE.options>,
   command: string,
-): RunChangeInput {
+): Promise<RunChangeInput> {
   const { ctx } = store;
   const overrides: Record<string, NodeOverride> = {};
   for (const [node, spec] of Object.entries(perNode(values['node-endpoint'], 'node-endpoint', command))) {
-    overrides[node] = { ...overrides[node], endpointId: resolveEndpoint(spec, ctx, '--node-endpoint') };
+    overrides[node] = {
+      ...overrides[node],
+      endpointId: await resolveEndpoint(spec, ctx, '--node-endpoint'),
+    };
   }
   for (const [node, model] of Object.entries(perNode(values['node-model'], 'node-model', command))) {
     overrides[node] = { ...overrides[node], model };
@@ -58,8 +61,10 @@ function changeOf(
   return {
     nodes: nodeSettings(values.set, command),
     overrides,
-    ...(values['to-graph'] ? { graphVersionId: loadGraph(values['to-graph'], ctx, '--to-graph').id } : {}),
-    ...(values.endpoint ? { endpointId: resolveEndpoint(values.endpoint, ctx) } : {}),
+    ...(values['to-graph']
+      ? { graphVersionId: (await loadGraph(values['to-graph'], ctx, '--to-graph')).id }
+      : {}),
+    ...(values.endpoint ? { endpointId: await resolveEndpoint(values.endpoint, ctx) } : {}),
     ...(values.model ? { model: values.model } : {}),
   };
 }
@@ -73,7 +78,7 @@ export async function replay(argv: string[]): Promise<number> {
   const { values } = parsed;
   needs(values, ['run'], 'replay');
   return withStore(values['data-dir'], 'replay', async ({ ctx }) => {
-    const run = ctx.runs.get(values.run!);
+    const run = await ctx.runs.get(values.run!);
     if (!run) throw new CliError(`run '${values.run}' does not exist`);
     console.log(
       `Replaying ${run.id} (${run.graphName} on ${run.taskId}, ${run.status}, ${run.steps} steps) from its record; no model is called.`,
@@ -109,7 +114,7 @@ export async function fork(argv: string[]): Promise<number> {
       ForkRequest,
       {
         step,
-        change: changeOf(store, values, 'fork'),
+        change: await changeOf(store, values, 'fork'),
         ...(reply === undefined ? {} : { reply }),
         ...(code === undefined ? {} : { code }),
         environment: environmentOf(values.appworld),
@@ -118,11 +123,11 @@ export async function fork(argv: string[]): Promise<number> {
     );
     const { forks, lineage } = replayServices(ctx);
     const { run } = await forks.fork(values.run!, order);
-    const edit = lineage.get(run.id).edit!;
+    const edit = (await lineage.get(run.id)).edit!;
     console.log(`Fork ${run.id} of ${values.run} at step ${step}; steps before it come from the record.`);
     for (const line of edit.summary) console.log(`  ${line}`);
     let status = 'unknown';
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       ctx.events.follow(run.id, 0, {
         event: (event) => {
           if (!values.quiet || event.type === 'run.finished') {
@@ -133,10 +138,13 @@ export async function fork(argv: string[]): Promise<number> {
           status = end;
           resolve();
         },
+        // The run's recorded events could not be read: the command ends with that fault.
+        fail: reject,
       });
     });
     await ctx.manager.settled(run.id);
-    for (const finding of lineage.get(run.id).findings) {
+    await forks.checked(run.id);
+    for (const finding of (await lineage.get(run.id)).findings) {
       console.log(`Finding at step ${finding.step} (${finding.kind}): ${finding.message}`);
     }
     if (stopped() !== null) return 130;
@@ -144,7 +152,7 @@ export async function fork(argv: string[]): Promise<number> {
   });
 }
 
-function rescueOrder(store: CliStore, values: CliValues<typeof RESCUE.options>) {
+async function rescueOrder(store: CliStore, values: CliValues<typeof RESCUE.options>) {
   const filters = {
     ...(values.graph ? { graph: values.graph } : {}),
     ...(values['graph-version'] ? { graphVersionId: values['graph-version'] } : {}),
@@ -169,7 +177,7 @@ function rescueOrder(store: CliStore, values: CliValues<typeof RESCUE.options>) 
     {
       ...(runIds ? { runIds } : { query: filters }),
       ...(values.name ? { name: values.name } : {}),
-      change: changeOf(store, values, 'rescue'),
+      change: await changeOf(store, values, 'rescue'),
       from: values.from,
       concurrency: positiveInt(values.concurrency, 'concurrency', 'rescue'),
     },
@@ -192,16 +200,16 @@ export async function rescue(argv: string[]): Promise<number> {
       const { rescues } = replayServices(store.ctx);
       let id: string;
       if (values.resume) {
-        const found = rescues.get(values.resume);
+        const found = await rescues.get(values.resume);
         if (!found)
           throw new DomainError('not_found', 'not_found', `rescue '${values.resume}' does not exist`);
         id = found.id;
         if (found.status === 'running') {
-          rescues.resume([id]);
+          await rescues.resume([id]);
           console.log(`Resuming ${id}: ${found.progress.done} of ${found.total} pairs done.`);
         }
       } else {
-        const created = rescues.create(rescueOrder(store, values));
+        const created = await rescues.create(await rescueOrder(store, values));
         id = created.id;
         console.log(
           `Rescuing ${created.total} run${created.total === 1 ? '' : 's'} (${id}), ${created.concurrency} at a time, from ${created.from === 'start' ? 'the first step' : 'the step before the first failure'}.`,
@@ -211,7 +219,7 @@ export async function rescue(argv: string[]): Promise<number> {
         if (update.pair && update.pair.status !== 'running') console.log(formatProgress(update.progress));
       });
       await rescues.settled(id);
-      const done = rescues.get(id)!;
+      const done = (await rescues.get(id))!;
       for (const line of formatRescue(done)) console.log(line);
       if (stopped() !== null) return 130;
       return done.rescued === done.total ? 0 : 1;
@@ -229,7 +237,7 @@ export async function compare(argv: string[]): Promise<number> {
   const { values } = parsed;
   needs(values, ['left', 'right'], 'compare');
   return withStore(values['data-dir'], 'compare', async ({ ctx }) => {
-    for (const line of formatCompare(compareRuns(ctx, values.left!, values.right!))) console.log(line);
+    for (const line of formatCompare(await compareRuns(ctx, values.left!, values.right!))) console.log(line);
     return 0;
   });
 }

@@ -34,8 +34,13 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 /** `<endpoint>/<model>`, or `<model>` on the search's endpoint. */
-function modelChoice(value: string, ctx: AppContext, endpointId: string, option: string): ModelChoice {
-  const prefixed = endpointPrefix(value, ctx, option);
+async function modelChoice(
+  value: string,
+  ctx: AppContext,
+  endpointId: string,
+  option: string,
+): Promise<ModelChoice> {
+  const prefixed = await endpointPrefix(value, ctx, option);
   return prefixed?.rest
     ? { endpointId: prefixed.endpointId, model: prefixed.rest }
     : { endpointId, model: value };
@@ -100,11 +105,21 @@ function knobsOf(specs: readonly string[]): KnobSpec[] {
 }
 
 /** The knobs as a search space, model values resolved to endpoints. */
-function spaceOf(knobs: readonly KnobSpec[], model: (text: string, where: string) => ModelChoice) {
+async function spaceOf(
+  knobs: readonly KnobSpec[],
+  model: (text: string, where: string) => Promise<ModelChoice>,
+) {
   const space: Record<string, NodeKnobs> = {};
   for (const { nodeId, knob, where, values } of knobs) {
     const node: Record<string, unknown> = space[nodeId] ?? {};
-    node[knob] = knob === 'model' ? values.map((text) => model(String(text), where)) : values;
+    if (knob === 'model') {
+      // In order: resolving a URL registers its endpoint on first use.
+      const choices: ModelChoice[] = [];
+      for (const text of values) choices.push(await model(String(text), where));
+      node[knob] = choices;
+    } else {
+      node[knob] = values;
+    }
     space[nodeId] = node as NodeKnobs;
   }
   return space;
@@ -171,25 +186,25 @@ function checkUsage(values: CliValues<typeof SEARCH_CREATE.options>) {
 }
 
 /** The search request the options describe, graph and endpoints resolved in the store. */
-function requestOf(
+async function requestOf(
   store: CliStore,
   values: CliValues<typeof SEARCH_CREATE.options>,
   { knobs, ...numbers }: ReturnType<typeof checkUsage>,
 ) {
   const ctx = store.ctx;
-  const endpointId = resolveEndpoint(values.endpoint!, ctx);
+  const endpointId = await resolveEndpoint(values.endpoint!, ctx);
   const body = {
     ...(values.name ? { name: values.name } : {}),
-    graphVersionId: loadGraph(values.graph!, ctx).id,
+    graphVersionId: (await loadGraph(values.graph!, ctx)).id,
     endpointId,
     ...(values.model ? { model: values.model } : {}),
     tasks: {
       ...(values.split ? { split: values.split } : {}),
       ...(values.tasks ? { ids: list(values.tasks) } : {}),
     },
-    space: spaceOf(knobs, (text, where) => modelChoice(text, ctx, endpointId, where)),
+    space: await spaceOf(knobs, (text, where) => modelChoice(text, ctx, endpointId, where)),
     method: values.method,
-    ...(values.proposer ? { proposer: endpointModel(values.proposer, ctx, '--proposer') } : {}),
+    ...(values.proposer ? { proposer: await endpointModel(values.proposer, ctx, '--proposer') } : {}),
     ...numbers,
   };
   const parsed = SearchRequest.safeParse(body);
@@ -197,7 +212,11 @@ function requestOf(
   return parsed.data;
 }
 
-const endpointNames = (ctx: AppContext) => (id: string) => ctx.endpoints.get(id)?.name ?? id;
+/** Endpoint names by id, read once for printing (an unknown id prints as itself). */
+async function endpointNames(ctx: AppContext): Promise<(id: string) => string> {
+  const names = new Map((await ctx.endpoints.list()).map((e) => [e.id as string, e.name]));
+  return (id) => names.get(id) ?? id;
+}
 
 /** Works on a search here until it ends (or Ctrl-C), a line per trial, then prints its trials and the best. */
 async function follow(store: CliStore, id: string, stopped: () => string | null): Promise<number> {
@@ -208,7 +227,7 @@ async function follow(store: CliStore, id: string, stopped: () => string | null)
   });
   await searches.settled(id);
   unfollow?.();
-  const search = searches.get(id)!;
+  const search = (await searches.get(id))!;
   if (stopped() !== null) {
     console.log(
       `Stopped by ${stopped()}: ${search.trialsDone} of ${search.trialsRequested} trials done; resume with: trellis search run --id ${id}`,
@@ -235,8 +254,8 @@ async function create(argv: string[]): Promise<number> {
   const { values } = parsed;
   const usage = checkUsage(values);
   return withStore(values['data-dir'], CREATE, async (store, stopped) => {
-    const created = searchService(store.ctx).create(requestOf(store, values, usage));
-    for (const line of describeSearch(created, endpointNames(store.ctx))) console.log(line);
+    const created = await searchService(store.ctx).create(await requestOf(store, values, usage));
+    for (const line of describeSearch(created, await endpointNames(store.ctx))) console.log(line);
     return follow(store, created.id, stopped);
   });
 }
@@ -251,7 +270,7 @@ async function runSearch(argv: string[]): Promise<number> {
   if (!values.id) throw new UsageError('search run needs --id', SEARCH_RUN.name);
   return withStore(values['data-dir'], SEARCH_RUN.name, async (store, stopped) => {
     const searches = searchService(store.ctx);
-    const found = searches.get(values.id!);
+    const found = await searches.get(values.id!);
     if (!found) throw new DomainError('not_found', 'not_found', `search '${values.id}' does not exist`);
     if (found.status !== 'running') {
       console.log(`${found.name} (${found.id}) is ${found.status}; nothing to run.`);
@@ -259,9 +278,11 @@ async function runSearch(argv: string[]): Promise<number> {
     }
     // The trials a stop left in flight are experiments of their own: take them up before the search waits on them.
     const inFlight = found.trials.filter((t) => t.status === 'running').map((t) => t.experimentId!);
-    experimentServices(store.ctx).experiments.resume(inFlight);
-    searches.resume([found.id]);
-    for (const line of describeSearch(searches.get(found.id)!, endpointNames(store.ctx))) console.log(line);
+    await experimentServices(store.ctx).experiments.resume(inFlight);
+    await searches.resume([found.id]);
+    for (const line of describeSearch((await searches.get(found.id))!, await endpointNames(store.ctx))) {
+      console.log(line);
+    }
     return follow(store, found.id, stopped);
   });
 }
@@ -276,16 +297,16 @@ async function status(argv: string[]): Promise<number> {
   return withStore(values['data-dir'], SEARCH_STATUS.name, async (store) => {
     const searches = searchService(store.ctx);
     if (values.id) {
-      const found = searches.get(values.id);
+      const found = await searches.get(values.id);
       if (!found) throw new DomainError('not_found', 'not_found', `search '${values.id}' does not exist`);
-      for (const line of describeSearch(found, endpointNames(store.ctx))) console.log(line);
+      for (const line of describeSearch(found, await endpointNames(store.ctx))) console.log(line);
       if (found.trials.some((t) => t.status !== 'refused')) {
         console.log('');
         for (const line of trialsTable(found)) console.log(line);
       }
       return 0;
     }
-    const all = searches.list();
+    const all = await searches.list();
     for (const search of all) console.log(listLine(search));
     console.log(`${all.length} search${all.length === 1 ? '' : 'es'}`);
     return 0;

@@ -8,21 +8,22 @@ import {
   type PresetId,
   preset,
 } from '@trellis/shared';
-import { loadConfig } from '../config.ts';
+import { loadConfig, storeLocation } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
 import { BuiltinHost } from '../environments/builtin.ts';
-import { openDb } from '../store/db.ts';
+import { openStore } from '../store/db.ts';
+import type { StoredVersion } from '../store/graphs.ts';
 import { builtinTasks } from '../world/index.ts';
 
 /** A mistake in what the CLI was asked to do (a graph file that does not parse, an unknown endpoint). */
 export class CliError extends Error {}
 
 /** A preset, a saved version id or a graph JSON file, saved as a version. `option` names the flag in errors. */
-export function loadGraph(spec: string, ctx: AppContext, option = '--graph') {
+export async function loadGraph(spec: string, ctx: AppContext, option = '--graph'): Promise<StoredVersion> {
   if ((PRESET_IDS as readonly string[]).includes(spec)) {
     return ctx.graphs.save({ graph: preset(spec as PresetId).graph, message: `preset ${spec}` });
   }
-  const stored = ctx.graphs.getVersion(spec);
+  const stored = await ctx.graphs.getVersion(spec);
   if (stored) return stored;
   if (!fs.existsSync(spec))
     throw new CliError(`${option} '${spec}' is not a preset, a saved version id or a file`);
@@ -38,14 +39,14 @@ export function loadGraph(spec: string, ctx: AppContext, option = '--graph') {
 }
 
 /** A registered endpoint's id, name or a base URL (registered on first use, its key from TRELLIS_API_KEY). */
-export function resolveEndpoint(spec: string, ctx: AppContext, option = '--endpoint'): string {
-  const found = ctx.endpoints.get(spec) ?? ctx.endpoints.getByName(spec);
+export async function resolveEndpoint(spec: string, ctx: AppContext, option = '--endpoint'): Promise<string> {
+  const found = (await ctx.endpoints.get(spec)) ?? (await ctx.endpoints.getByName(spec));
   if (found) return found.id;
   if (/^https?:\/\//.test(spec)) {
     const name = `cli ${spec}`;
-    const existing = ctx.endpoints.getByName(name);
+    const existing = await ctx.endpoints.getByName(name);
     if (existing) return existing.id;
-    return ctx.endpoints.create({
+    const created = await ctx.endpoints.create({
       name,
       baseUrl: spec.replace(/\/+$/, ''),
       kind: 'other',
@@ -53,9 +54,10 @@ export function resolveEndpoint(spec: string, ctx: AppContext, option = '--endpo
       defaultModel: null,
       defaultParams: {},
       timeouts: DEFAULT_TIMEOUTS,
-    }).id;
+    });
+    return created.id;
   }
-  const names = ctx.endpoints.list().map((e) => e.name);
+  const names = (await ctx.endpoints.list()).map((e) => e.name);
   throw new CliError(
     `${option} '${spec}' is not a registered endpoint${names.length ? ` (registered: ${names.join(', ')})` : ''}; give a name, an id or a base URL`,
   );
@@ -66,13 +68,13 @@ export function resolveEndpoint(spec: string, ctx: AppContext, option = '--endpo
  * URL, its base (registered on first use): up to an API version segment such as `/v1` where there is one, since
  * OpenAI-compatible servers are addressed there, else its origin. Null when the value names no endpoint.
  */
-export function endpointPrefix(
+export async function endpointPrefix(
   value: string,
   ctx: AppContext,
   option: string,
-): { endpointId: string; rest: string } | null {
+): Promise<{ endpointId: string; rest: string } | null> {
   let found: { endpointId: string; length: number } | null = null;
-  for (const endpoint of ctx.endpoints.list()) {
+  for (const endpoint of await ctx.endpoints.list()) {
     for (const spec of [endpoint.id, endpoint.name, endpoint.baseUrl]) {
       if (value.startsWith(`${spec}/`) && spec.length > (found?.length ?? 0)) {
         found = { endpointId: endpoint.id, length: spec.length };
@@ -83,24 +85,24 @@ export function endpointPrefix(
   const url =
     /^(https?:\/\/[^/]+(?:\/[^/]+)*?\/v\d+)(?:\/(.*))?$/.exec(value) ??
     /^(https?:\/\/[^/]+)\/(.*)$/.exec(value);
-  return url ? { endpointId: resolveEndpoint(url[1]!, ctx, option), rest: url[2] ?? '' } : null;
+  return url ? { endpointId: await resolveEndpoint(url[1]!, ctx, option), rest: url[2] ?? '' } : null;
 }
 
 /** `<endpoint>[/<model>]`: an endpoint and the model to ask there; without a model, the endpoint's default. */
-export function endpointModel(
+export async function endpointModel(
   spec: string,
   ctx: AppContext,
   option: string,
-): { endpointId: string; model?: string } {
-  const whole = ctx.endpoints.get(spec) ?? ctx.endpoints.getByName(spec);
+): Promise<{ endpointId: string; model?: string }> {
+  const whole = (await ctx.endpoints.get(spec)) ?? (await ctx.endpoints.getByName(spec));
   if (whole) return { endpointId: whole.id };
-  const prefixed = endpointPrefix(spec, ctx, option);
-  if (!prefixed) return { endpointId: resolveEndpoint(spec, ctx, option) };
+  const prefixed = await endpointPrefix(spec, ctx, option);
+  if (!prefixed) return { endpointId: await resolveEndpoint(spec, ctx, option) };
   const { endpointId, rest } = prefixed;
   return rest ? { endpointId, model: rest } : { endpointId };
 }
 
-/** The data directory's store with the built-in world, as the server would open it. */
+/** The store the server would open (the data directory's, or TRELLIS_DATABASE_URL's), with the built-in world. */
 export interface CliStore {
   ctx: AppContext;
   /** Stops what is in flight: runs end `interrupted` with `reason`, long jobs are left to be resumed. */
@@ -109,12 +111,12 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
-export function openStore(
+export async function openCliStore(
   dataDir: string | undefined,
   options: { maxConcurrentRuns?: number } = {},
-): CliStore {
+): Promise<CliStore> {
   const config = loadConfig({ ...process.env, ...(dataDir ? { TRELLIS_DATA_DIR: dataDir } : {}) });
-  const db = openDb(path.join(config.dataDir, 'trellis.db'));
+  const db = await openStore(storeLocation(config));
   const shutdown = new AbortController();
   const host = new BuiltinHost();
   const ctx = createContext(config, db, shutdown.signal, {
@@ -136,9 +138,9 @@ export function openStore(
     stop,
     async close() {
       await stop();
-      ctx.writer.flush();
+      await ctx.writer.flush();
       await host.close();
-      db.close();
+      await db.close();
     },
   };
 }
@@ -150,7 +152,7 @@ export async function withStore(
   work: (store: CliStore, stopped: () => string | null) => Promise<number>,
   options: { maxConcurrentRuns?: number } = {},
 ): Promise<number> {
-  const store = openStore(dataDir, options);
+  const store = await openCliStore(dataDir, options);
   await store.ctx.registry.seedDeclared();
   let stopped: string | null = null;
   const stop = (signal: NodeJS.Signals) => {

@@ -57,13 +57,13 @@ function phaseOf(graph: Graph, model: ChatModel, untilStep = Number.POSITIVE_INF
 }
 
 /** The endpoints a phase's model nodes call, for `run.started` (never their keys). */
-function endpointsOf(
+async function endpointsOf(
   phase: Phase,
   into: Map<string, { id: string; name: string; baseUrl: string; kind: string }>,
-) {
+): Promise<void> {
   for (const node of phase.graph.nodes) {
     if (!callsModel(node)) continue;
-    const resolved = phase.model.resolve(node.config.llm.endpointId, node.config.llm.model);
+    const resolved = await phase.model.resolve(node.config.llm.endpointId, node.config.llm.model);
     into.set(resolved.endpoint.id, resolved.endpoint);
   }
 }
@@ -174,7 +174,7 @@ export async function runGraph(input: RunInput, deps: EngineDeps): Promise<RunOu
     const appDescriptions = await deps.env.appDescriptions();
     state = newRunState(task, appDescriptions, phase.graph.limits.maxSteps);
     const endpoints = new Map<string, { id: string; name: string; baseUrl: string; kind: string }>();
-    for (const p of phases) if (p.untilStep > 1) endpointsOf(p, endpoints);
+    for (const p of phases) if (p.untilStep > 1) await endpointsOf(p, endpoints);
     deps.emit({
       type: 'run.started',
       graphVersionId: input.graphVersionId,

@@ -73,7 +73,7 @@ export async function callModel(
   node: { id: string; kind: NodeKind; llm: LlmBinding; budget: TokenBudget },
   messages: ChatMessage[],
 ): Promise<LlmCallResult> {
-  const binding = deps.model.resolve(node.llm.endpointId, node.llm.model);
+  const binding = await deps.model.resolve(node.llm.endpointId, node.llm.model);
   const params = requestParams({ endpoint: binding.defaultParams, node });
   const callId = randomUUID();
   const step = state.step;

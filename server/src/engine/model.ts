@@ -26,7 +26,10 @@ export interface ResolvedBinding {
  * per-endpoint concurrency bound; tests and benchmarks pass their own.
  */
 export interface ChatModel {
-  /** Resolves a node's binding to a concrete endpoint and model, or throws an Error naming what is missing. */
-  resolve(endpointId: string | null, model: string | null): ResolvedBinding;
+  /**
+   * Resolves a node's binding to a concrete endpoint and model, or throws (rejects with) an Error naming what is
+   * missing. Asynchronous where the endpoints are read from the store; a record answers at once.
+   */
+  resolve(endpointId: string | null, model: string | null): ResolvedBinding | Promise<ResolvedBinding>;
   stream(request: ModelRequest): AsyncIterable<InferenceEvent>;
 }

@@ -202,16 +202,16 @@ describe('experiments over HTTP, against the simulated model', () => {
     const request = await body();
     const before = {
       experiments: (await api.list()).length,
-      runs: r.t.ctx.runs.list({ limit: 1, offset: 0 }).total,
-      graphs: r.t.ctx.graphs.list().length,
+      runs: (await r.t.ctx.runs.list({ limit: 1, offset: 0 })).total,
+      graphs: (await r.t.ctx.graphs.list()).length,
     };
     const res = await api.create(request);
     expect(res.status, res.text).toBe(status);
     expect((res.body as ErrorBody).error.message).toMatch(says);
     expect({
       experiments: (await api.list()).length,
-      runs: r.t.ctx.runs.list({ limit: 1, offset: 0 }).total,
-      graphs: r.t.ctx.graphs.list().length,
+      runs: (await r.t.ctx.runs.list({ limit: 1, offset: 0 })).total,
+      graphs: (await r.t.ctx.graphs.list()).length,
     }).toEqual(before);
   });
 
@@ -263,7 +263,7 @@ describe('experiments over HTTP, against the simulated model', () => {
       experiments: new ExperimentRepo(ctx.db),
       sampleIntervalMs: 50,
     });
-    const created = service.create(
+    const created = await service.create(
       ExperimentRequest.parse({
         arms: [validArm()],
         tasks: { ids: ['notes_pin_1', 'notes_pin_2', 'todo_complete_1'] },
@@ -272,7 +272,7 @@ describe('experiments over HTTP, against the simulated model', () => {
       }),
     );
     await service.settled(created.id);
-    const { endpoints, samples } = service.samples(created.id);
+    const { endpoints, samples } = await service.samples(created.id);
     expect(endpoints).toEqual([{ id: r.endpointId, name: 'scripted', source: 'vllm' }]);
     expect(samples.length).toBeGreaterThan(0);
     for (const sample of samples) {

@@ -15,7 +15,7 @@ import {
 import type { z } from 'zod';
 import { DomainError } from '../domain-errors.ts';
 import type { RunManager } from '../runs/manager.ts';
-import type { EndpointRepo } from '../store/endpoints.ts';
+import type { EndpointRecord, EndpointRepo } from '../store/endpoints.ts';
 import type { ExperimentPlan, NewItem } from '../store/experiments.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
 import { allTasks } from '../world/index.ts';
@@ -89,14 +89,14 @@ export function scenarioSizes(): Map<string, number> {
   return sizes;
 }
 
-function armVersion(deps: PlanDeps, arm: Request['arms'][number], index: number) {
+async function armVersion(deps: PlanDeps, arm: Request['arms'][number], index: number) {
   if (arm.preset) {
     const graph = preset(arm.preset as PresetId).graph;
     // Checked as it will be saved; saved only once the whole request has been checked.
     const version = { id: `preset:${arm.preset}`, graphId: '', graph } as unknown as StoredVersion;
     return { version, presetGraph: graph };
   }
-  const version = deps.graphs.getVersion(arm.graphVersionId!);
+  const version = await deps.graphs.getVersion(arm.graphVersionId!);
   if (!version) {
     throw new DomainError(
       'not_found',
@@ -108,7 +108,11 @@ function armVersion(deps: PlanDeps, arm: Request['arms'][number], index: number)
 }
 
 /** The endpoints the arm's runs call and the models they ask for. */
-function bindingsOf(deps: PlanDeps, graph: Graph, arm: Request['arms'][number]) {
+function bindingsOf(
+  endpoints: ReadonlyMap<string, EndpointRecord>,
+  graph: Graph,
+  arm: Request['arms'][number],
+) {
   const overridden = applyOverrides(graph, arm.overrides);
   const defaults = runDefaults(overridden, { endpointId: arm.endpointId, model: arm.model });
   const endpointIds = new Set<string>();
@@ -118,7 +122,7 @@ function bindingsOf(deps: PlanDeps, graph: Graph, arm: Request['arms'][number]) 
     const { endpoint, model } = resolveBinding(
       { endpointId: node.config.llm.endpointId, model: node.config.llm.model },
       defaults,
-      (id) => deps.endpoints.get(id),
+      (id) => endpoints.get(id) ?? null,
     );
     endpointIds.add(endpoint.id);
     models.add(model);
@@ -130,13 +134,17 @@ function bindingsOf(deps: PlanDeps, graph: Graph, arm: Request['arms'][number]) 
  * Checks an experiment request and freezes its plan: every arm must be able to run (the same checks as a single
  * run), every task id must exist, and the set must not be empty. Nothing is stored here.
  */
-export function planExperiment(deps: PlanDeps, request: Request): PlannedExperiment {
+export async function planExperiment(deps: PlanDeps, request: Request): Promise<PlannedExperiment> {
   const tasks = selectTasks(request.tasks);
-  const arms: PlannedArm[] = request.arms.map((arm, index) => {
-    const { version, presetGraph } = armVersion(deps, arm, index);
+  // Read once: binding resolution looks endpoints up synchronously.
+  const endpoints = new Map((await deps.endpoints.list()).map((record) => [record.id as string, record]));
+  const arms: PlannedArm[] = [];
+  // In arm order, so the first arm that cannot run is the one named.
+  for (const [index, arm] of request.arms.entries()) {
+    const { version, presetGraph } = await armVersion(deps, arm, index);
     const label = arm.label ?? version.graph.name;
     try {
-      deps.manager.check({
+      await deps.manager.check({
         version,
         overrides: arm.overrides,
         endpointId: arm.endpointId,
@@ -153,8 +161,8 @@ export function planExperiment(deps: PlanDeps, request: Request): PlannedExperim
       }
       throw error;
     }
-    const { endpointIds, models } = bindingsOf(deps, version.graph, arm);
-    return {
+    const { endpointIds, models } = bindingsOf(endpoints, version.graph, arm);
+    arms.push({
       index,
       label,
       graphVersionId: version.id,
@@ -166,8 +174,8 @@ export function planExperiment(deps: PlanDeps, request: Request): PlannedExperim
       endpointIds,
       presetGraph,
       models,
-    };
-  });
+    });
+  }
   const labels = arms.map((a) => a.label);
   const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
   if (duplicate !== undefined) {

@@ -79,8 +79,8 @@ export class ServerSampler {
   private busy = false;
 
   constructor(
-    private readonly endpoints: () => SampledEndpoint[],
-    private readonly store: (samples: StoredSample[]) => void,
+    private readonly endpoints: () => Promise<SampledEndpoint[]>,
+    private readonly store: (samples: StoredSample[]) => Promise<void>,
     private readonly intervalMs: number,
     private readonly timeoutMs = Math.min(2_000, intervalMs),
   ) {}
@@ -103,7 +103,7 @@ export class ServerSampler {
     try {
       const at = Date.now();
       const readings = await Promise.all(
-        this.endpoints().map(async (endpoint) => {
+        (await this.endpoints()).map(async (endpoint) => {
           const result = await getText(
             `${rootOf(endpoint.baseUrl)}/metrics`,
             endpoint.apiKey,
@@ -116,7 +116,7 @@ export class ServerSampler {
         }),
       );
       const samples = readings.filter((s): s is StoredSample => s !== null);
-      if (samples.length > 0 && this.timer !== null) this.store(samples);
+      if (samples.length > 0 && this.timer !== null) await this.store(samples);
     } catch {
       // A sample is best effort: the next tick tries again.
     } finally {

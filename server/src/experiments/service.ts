@@ -21,7 +21,7 @@ import type { ExperimentRepo, StoredItem } from '../store/experiments.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
 import type { RunRepo } from '../store/runs.ts';
 import { planExperiment } from './plan.ts';
-import { ServerSampler } from './sampler.ts';
+import { type SampledEndpoint, ServerSampler } from './sampler.ts';
 
 export interface ExperimentDeps {
   experiments: ExperimentRepo;
@@ -62,129 +62,160 @@ export class ExperimentService {
   }
 
   /** Refuses, as create() would, an experiment that cannot run; stores nothing. */
-  check(request: z.output<typeof ExperimentRequest>): void {
-    planExperiment(this.deps, request);
+  async check(request: z.output<typeof ExperimentRequest>): Promise<void> {
+    await planExperiment(this.deps, request);
   }
 
   /** Checks, freezes, stores and starts an experiment. Bad input changes nothing. */
-  create(request: z.output<typeof ExperimentRequest>, options: { start?: boolean } = {}): Experiment {
-    const planned = planExperiment(this.deps, request);
-    const arms = planned.arms.map(({ presetGraph, models: _models, ...arm }) => {
-      if (!presetGraph) return arm;
-      const version = this.deps.graphs.save({
+  async create(
+    request: z.output<typeof ExperimentRequest>,
+    options: { start?: boolean } = {},
+  ): Promise<Experiment> {
+    const planned = await planExperiment(this.deps, request);
+    const arms: ExperimentArm[] = [];
+    // One at a time, in arm order: a second arm of the same preset finds the version the first saved.
+    for (const { presetGraph, models: _models, ...arm } of planned.arms) {
+      if (!presetGraph) {
+        arms.push(arm);
+        continue;
+      }
+      const version = await this.deps.graphs.save({
         graph: presetGraph,
         message: `preset ${arm.preset}`,
         keepHead: true,
       });
-      return { ...arm, graphVersionId: version.id };
-    });
+      arms.push({ ...arm, graphVersionId: version.id });
+    }
     const id = `exp_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-    this.deps.experiments.create({
+    await this.deps.experiments.create({
       id,
       name: planned.name,
       plan: { ...planned.plan, arms },
       items: planned.items,
     });
     // Not started here, it waits as running for whoever resumes it (a server at start-up, `experiment run`).
-    if (options.start !== false) this.launch(id);
-    return this.get(id)!;
+    if (options.start !== false) {
+      // In its job's turn: the experiment is stored as running, so a resume may already be looking at it.
+      await this.active.exclusive(id, async () => {
+        if (!this.active.has(id)) await this.launch(id);
+      });
+    }
+    return (await this.get(id))!;
   }
 
-  get(id: string): Experiment | null {
-    const summary = this.deps.experiments.summary(id);
+  async get(id: string): Promise<Experiment | null> {
+    const summary = await this.deps.experiments.summary(id);
     if (!summary) return null;
-    return { ...summary, progress: this.progressOf(summary) };
+    return { ...summary, progress: await this.progressOf(summary) };
   }
 
-  list(): ExperimentSummary[] {
+  list(): Promise<ExperimentSummary[]> {
     return this.deps.experiments.list();
   }
 
-  items(id: string): ExperimentItem[] {
-    this.found(id);
-    return this.deps.experiments.items(id).map(publicItem);
+  async items(id: string): Promise<ExperimentItem[]> {
+    await this.found(id);
+    return (await this.deps.experiments.items(id)).map(publicItem);
   }
 
-  samples(id: string): ServerSamples {
-    const summary = this.found(id);
+  async samples(id: string): Promise<ServerSamples> {
+    const summary = await this.found(id);
     const ids = [...new Set(summary.arms.flatMap((arm) => arm.endpointIds))];
-    const samples = this.deps.experiments.samples(id);
-    return {
-      endpoints: ids.map((endpointId) => ({
+    const samples = await this.deps.experiments.samples(id);
+    const endpoints: ServerSamples['endpoints'] = [];
+    for (const endpointId of ids) {
+      endpoints.push({
         id: endpointId,
-        name: this.deps.endpoints.get(endpointId)?.name ?? endpointId,
+        name: (await this.deps.endpoints.get(endpointId))?.name ?? endpointId,
         source: samples.find((s) => s.endpointId === endpointId)?.source ?? null,
-      })),
-      samples: samples.map(({ source: _source, ...sample }) => sample),
-    };
+      });
+    }
+    return { endpoints, samples: samples.map(({ source: _source, ...sample }) => sample) };
   }
 
   /** Takes up the experiments a previous process left running (all of them, or those named). */
-  resume(only?: readonly string[]): string[] {
-    const ids = this.deps.experiments
-      .runningIds()
-      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
-    for (const id of ids) {
-      for (const item of this.deps.experiments.items(id)) {
-        if (item.status !== 'running') continue;
-        const run = item.runId ? this.deps.runs.get(item.runId) : null;
-        this.deps.experiments.setItemStatus(id, item.position, run && ended(run.status) ? 'done' : 'pending');
-      }
-      this.launch(id);
+  async resume(only?: readonly string[]): Promise<string[]> {
+    const candidates = (await this.deps.experiments.runningIds()).filter(
+      (id) => only === undefined || only.includes(id),
+    );
+    const ids: string[] = [];
+    for (const id of candidates) {
+      // In the job's turn, so a concurrent create, resume or re-run cannot launch it a second time.
+      const launched = await this.active.exclusive(id, async () => {
+        if (this.active.has(id)) return false;
+        for (const item of await this.deps.experiments.items(id)) {
+          if (item.status !== 'running') continue;
+          const run = item.runId ? await this.deps.runs.get(item.runId) : null;
+          await this.deps.experiments.setItemStatus(
+            id,
+            item.position,
+            run && ended(run.status) ? 'done' : 'pending',
+          );
+        }
+        await this.launch(id);
+        return true;
+      });
+      if (launched) ids.push(id);
     }
     return ids;
   }
 
-  cancel(id: string): Experiment {
-    const summary = this.found(id);
-    if (summary.status !== 'running') {
-      throw new DomainError(
-        'conflict',
-        'not_running',
-        `experiment '${id}' is not running (status: ${summary.status})`,
-      );
-    }
-    const active = this.active.get(id);
-    if (active) {
-      active.controller.abort();
-    } else {
-      this.deps.experiments.skipPending(id);
-      this.deps.experiments.setStatus(id, 'cancelled');
-    }
-    return this.get(id)!;
+  async cancel(id: string): Promise<Experiment> {
+    // In the job's turn: a launch under way finishes first, and is then aborted rather than missed.
+    await this.active.exclusive(id, async () => {
+      const summary = await this.found(id);
+      if (summary.status !== 'running') {
+        throw new DomainError(
+          'conflict',
+          'not_running',
+          `experiment '${id}' is not running (status: ${summary.status})`,
+        );
+      }
+      const active = this.active.get(id);
+      if (active) {
+        active.controller.abort();
+      } else {
+        await this.deps.experiments.skipPending(id);
+        await this.deps.experiments.setStatus(id, 'cancelled');
+      }
+    });
+    return (await this.get(id))!;
   }
 
   /** Runs again, each on its own, the items whose run ended `errored` (or could not start). */
-  rerunErrored(id: string): Experiment {
-    const summary = this.found(id);
-    if (this.active.has(id)) {
-      throw new DomainError(
-        'conflict',
-        'running',
-        `experiment '${id}' is still running: re-run its errored runs once it has ended`,
-      );
-    }
-    // The scheduler would stop at once and skip the items, hiding their errored runs from the progress.
-    const budget = summary.limits.tokenBudget;
-    const used = this.deps.experiments.counts(id).tokensUsed;
-    if (budget !== null && used >= budget) {
-      throw new DomainError(
-        'conflict',
-        'budget_spent',
-        `experiment '${summary.name}' has spent its token budget of ${budget.toLocaleString('en-US')} (${used.toLocaleString('en-US')} used): nothing more can run`,
-      );
-    }
-    const reset = this.deps.experiments.resetErrored(id);
-    if (reset === 0) {
-      throw new DomainError(
-        'conflict',
-        'nothing_to_rerun',
-        `experiment '${summary.name}' has no errored runs`,
-      );
-    }
-    this.deps.experiments.setStatus(id, 'running');
-    this.launch(id);
-    return this.get(id)!;
+  async rerunErrored(id: string): Promise<Experiment> {
+    // In the job's turn: two re-runs (or a re-run and a resume) cannot both launch it.
+    await this.active.exclusive(id, async () => {
+      const summary = await this.found(id);
+      if (this.active.has(id)) {
+        throw new DomainError(
+          'conflict',
+          'running',
+          `experiment '${id}' is still running: re-run its errored runs once it has ended`,
+        );
+      }
+      // The scheduler would stop at once and skip the items, hiding their errored runs from the progress.
+      const budget = summary.limits.tokenBudget;
+      const used = (await this.deps.experiments.counts(id)).tokensUsed;
+      if (budget !== null && used >= budget) {
+        throw new DomainError(
+          'conflict',
+          'budget_spent',
+          `experiment '${summary.name}' has spent its token budget of ${budget.toLocaleString('en-US')} (${used.toLocaleString('en-US')} used): nothing more can run`,
+        );
+      }
+      const reset = await this.deps.experiments.resetErrored(id);
+      if (reset === 0) {
+        throw new DomainError(
+          'conflict',
+          'nothing_to_rerun',
+          `experiment '${summary.name}' has no errored runs`,
+        );
+      }
+      await this.deps.experiments.setStatus(id, 'running');
+      await this.launch(id);
+    });
+    return (await this.get(id))!;
   }
 
   /** Follows an experiment's progress; null when it is not being worked on here (read it with get). */
@@ -202,15 +233,15 @@ export class ExperimentService {
     return this.active.idle();
   }
 
-  found(id: string): ExperimentSummary {
-    const summary = this.deps.experiments.summary(id);
+  async found(id: string): Promise<ExperimentSummary> {
+    const summary = await this.deps.experiments.summary(id);
     if (!summary) throw new DomainError('not_found', 'not_found', `experiment '${id}' does not exist`);
     return summary;
   }
 
-  private progressOf(summary: ExperimentSummary): ExperimentProgress {
+  private async progressOf(summary: ExperimentSummary): Promise<ExperimentProgress> {
+    const counts = await this.deps.experiments.counts(summary.id);
     const active = this.active.get(summary.id);
-    const counts = this.deps.experiments.counts(summary.id);
     const ended = !active && summary.finishedAt !== null;
     const elapsedMs = active
       ? performance.now() - active.startedAt
@@ -233,41 +264,46 @@ export class ExperimentService {
     };
   }
 
-  private publish(id: string, item?: StoredItem): void {
-    this.active.publish(id, () => {
-      const summary = this.deps.experiments.summary(id);
+  private publish(id: string, item?: StoredItem): Promise<void> {
+    return this.active.publish(id, async () => {
+      const summary = await this.deps.experiments.summary(id);
       if (!summary) return null;
-      return { progress: this.progressOf(summary), ...(item ? { item: publicItem(item) } : {}) };
+      return { progress: await this.progressOf(summary), ...(item ? { item: publicItem(item) } : {}) };
     });
   }
 
-  private launch(id: string): void {
+  /** Starts the experiment's scheduler; call it in the job's turn (`active.exclusive`), after `has` said no. */
+  private async launch(id: string): Promise<void> {
+    const doneBefore = (await this.deps.experiments.counts(id)).done;
     this.active.launch(id, {
-      doneBefore: this.deps.experiments.counts(id).done,
+      doneBefore,
       work: (job) => this.work(id, job),
       // A fault in the scheduler itself: the experiment stops with the reason rather than hanging as running.
-      onFault: (error) => {
-        this.deps.experiments.skipPending(id);
-        this.deps.experiments.setStatus(id, 'stopped', `the scheduler failed: ${error.message}`);
+      onFault: async (error) => {
+        await this.deps.experiments.skipPending(id);
+        await this.deps.experiments.setStatus(id, 'stopped', `the scheduler failed: ${error.message}`);
       },
       onEnd: () => this.publish(id),
     });
   }
 
   private async work(id: string, active: ActiveJob): Promise<void> {
-    const plan = this.deps.experiments.plan(id)!;
+    const plan = (await this.deps.experiments.plan(id))!;
     const versions = new Map<string, StoredVersion>();
     for (const arm of plan.arms) {
-      const version = this.deps.graphs.getVersion(arm.graphVersionId);
+      const version = await this.deps.graphs.getVersion(arm.graphVersionId);
       if (version) versions.set(arm.graphVersionId, version);
     }
     const endpointIds = [...new Set(plan.arms.flatMap((arm) => arm.endpointIds))];
     const sampler = new ServerSampler(
-      () =>
-        endpointIds.flatMap((endpointId) => {
-          const record = this.deps.endpoints.get(endpointId);
-          return record ? [{ id: record.id, baseUrl: record.baseUrl, apiKey: record.apiKey }] : [];
-        }),
+      async () => {
+        const endpoints: SampledEndpoint[] = [];
+        for (const endpointId of endpointIds) {
+          const record = await this.deps.endpoints.get(endpointId);
+          if (record) endpoints.push({ id: record.id, baseUrl: record.baseUrl, apiKey: record.apiKey });
+        }
+        return endpoints;
+      },
       (samples) => this.deps.experiments.addSamples(id, samples),
       this.deps.sampleIntervalMs ?? 2_000,
     );
@@ -279,12 +315,15 @@ export class ExperimentService {
     const inFlight = new Set<Promise<void>>();
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
     let stopReason: string | null = null;
-    const pending = this.deps.experiments.items(id).filter((item) => item.status === 'pending');
+    // The scheduler's own list: an item leaves it (and takes its endpoints' slots) in one synchronous step, so
+    // no await in the loop can let the same item start twice.
+    const pending = (await this.deps.experiments.items(id)).filter((item) => item.status === 'pending');
     try {
       while (pending.length > 0 && !stopping()) {
         const budget = plan.limits.tokenBudget;
         if (budget !== null) {
-          const used = this.deps.experiments.counts(id).tokensUsed;
+          const used = (await this.deps.experiments.counts(id)).tokensUsed;
+          if (stopping()) break;
           if (used >= budget) {
             stopReason = `token budget of ${budget.toLocaleString('en-US')} spent (${used.toLocaleString('en-US')} used)`;
             break;
@@ -318,13 +357,13 @@ export class ExperimentService {
     }
     if (this.deps.shutdown.aborted) return;
     if (active.controller.signal.aborted) {
-      this.deps.experiments.skipPending(id);
-      this.deps.experiments.setStatus(id, 'cancelled');
+      await this.deps.experiments.skipPending(id);
+      await this.deps.experiments.setStatus(id, 'cancelled');
     } else if (stopReason !== null) {
-      this.deps.experiments.skipPending(id);
-      this.deps.experiments.setStatus(id, 'stopped', stopReason);
+      await this.deps.experiments.skipPending(id);
+      await this.deps.experiments.setStatus(id, 'stopped', stopReason);
     } else {
-      this.deps.experiments.setStatus(id, 'finished');
+      await this.deps.experiments.setStatus(id, 'finished');
     }
   }
 
@@ -340,7 +379,7 @@ export class ExperimentService {
       if (!version) throw new Error(`graph version '${arm.graphVersionId}' no longer exists`);
       const task = this.deps.tasks.get(item.taskId);
       if (!task) throw new Error(`task '${item.taskId}' no longer exists`);
-      const run = this.deps.manager.start({
+      const run = await this.deps.manager.start({
         version,
         taskId: item.taskId,
         difficulty: task.difficulty,
@@ -351,28 +390,30 @@ export class ExperimentService {
       });
       runId = run.id;
     } catch (error) {
-      this.deps.experiments.failItem(
+      await this.deps.experiments.failItem(
         id,
         item.position,
         `the run could not start: ${(error as Error).message}`,
       );
-      this.publish(id, this.itemAt(id, item.position));
+      await this.publish(id, await this.itemAt(id, item.position));
       return;
     }
-    this.deps.experiments.startItem(id, item.position, runId);
-    this.publish(id, this.itemAt(id, item.position));
+    // A cancel while the run was being created aborts it too.
     const onCancel = () => this.deps.manager.cancel(runId);
     active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    if (active.controller.signal.aborted) onCancel();
+    await this.deps.experiments.startItem(id, item.position, runId);
+    await this.publish(id, await this.itemAt(id, item.position));
     await this.deps.manager.settled(runId);
     active.controller.signal.removeEventListener('abort', onCancel);
-    const run = this.deps.runs.get(runId);
+    const run = await this.deps.runs.get(runId);
     // A run a stop cut short is left to be resumed: the next process runs the item afresh.
     if (run?.status === 'interrupted' && this.deps.shutdown.aborted) return;
-    this.deps.experiments.setItemStatus(id, item.position, 'done');
-    this.publish(id, this.itemAt(id, item.position));
+    await this.deps.experiments.setItemStatus(id, item.position, 'done');
+    await this.publish(id, await this.itemAt(id, item.position));
   }
 
-  private itemAt(id: string, position: number): StoredItem | undefined {
-    return this.deps.experiments.item(id, position) ?? undefined;
+  private async itemAt(id: string, position: number): Promise<StoredItem | undefined> {
+    return (await this.deps.experiments.item(id, position)) ?? undefined;
   }
 }

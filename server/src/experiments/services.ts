@@ -9,7 +9,7 @@ export interface ExperimentServices {
   repo: ExperimentRepo;
   experiments: ExperimentService;
   /** The report of an experiment from its items and their runs (no events are read). */
-  report(id: string): ExperimentReport;
+  report(id: string): Promise<ExperimentReport>;
 }
 
 const built = new WeakMap<AppContext, ExperimentServices>();
@@ -58,11 +58,11 @@ export function experimentServices(
     services = {
       repo,
       experiments,
-      report(id) {
-        const summary = experiments.found(id);
+      async report(id) {
+        const summary = await experiments.found(id);
         return computeReport({
           experiment: summary,
-          items: repo.outcomes(id).map(toReportItem),
+          items: (await repo.outcomes(id)).map(toReportItem),
           scenarioSizes: sizes,
         });
       },

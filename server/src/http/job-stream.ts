@@ -17,7 +17,7 @@ export interface JobFeed<U> {
   jobs: FollowedJobs<U>;
   id: string;
   /** The job as it stands: the event that shows it (sent first, and again just before `end`) and its status. */
-  snapshot(): { event: string; payload: unknown; status: string };
+  snapshot(): Promise<{ event: string; payload: unknown; status: string }>;
   /** Sends one update as its events. */
   relay(update: U, send: SendEvent): void;
   /** True for an update that shows the job has ended: the stream ends there, before the job settles here. */
@@ -33,19 +33,33 @@ export function streamJob<U>(reply: FastifyReply, shutdown: AbortSignal, feed: J
   reply.hijack();
   const stream = new SseStream(reply.raw);
   const send: SendEvent = (name, payload) => stream.event(name, payload);
-  const sendSnapshot = () => {
-    const { event, payload, status } = feed.snapshot();
+  const sendSnapshot = async () => {
+    const { event, payload, status } = await feed.snapshot();
     send(event, payload);
     return status;
   };
   let unsubscribe: (() => void) | null = null;
+  let ending: Promise<void> | null = null;
   const end = () => {
-    if (stream.closed) return;
-    const status = sendSnapshot();
-    send('end', { status });
-    stream.end();
+    ending ??= (async () => {
+      if (stream.closed) return;
+      try {
+        const status = await sendSnapshot();
+        send('end', { status });
+      } catch (error) {
+        send('error', { message: `the job could not be read: ${(error as Error).message}` });
+      }
+      stream.end();
+    })();
   };
+  // Updates that come while the first snapshot is being read wait for it, so the reader sees them after it.
+  let held: U[] | null = [];
   const onUpdate = (update: U) => {
+    if (ending) return;
+    if (held) {
+      held.push(update);
+      return;
+    }
     feed.relay(update, send);
     if (feed.endsOn?.(update)) end();
   };
@@ -60,6 +74,17 @@ export function streamJob<U>(reply: FastifyReply, shutdown: AbortSignal, feed: J
     end();
     return;
   }
-  sendSnapshot();
-  void feed.jobs.settled(feed.id).then(end);
+  void (async () => {
+    try {
+      await sendSnapshot();
+    } catch (error) {
+      send('error', { message: `the job could not be read: ${(error as Error).message}` });
+      stream.end();
+      return;
+    }
+    const waiting = held ?? [];
+    held = null;
+    for (const update of waiting) onUpdate(update);
+    void feed.jobs.settled(feed.id).then(end);
+  })();
 }

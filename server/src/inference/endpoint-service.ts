@@ -71,14 +71,14 @@ export class EndpointService {
     const unnamed: { id: string; fields: EndpointFields }[] = [];
     for (const input of this.declared) {
       const declared = fieldsFromInput(input, 'config');
-      const existing = this.repo.getByName(input.name);
+      const existing = await this.repo.getByName(input.name);
       // A declaration without a model keeps the one found last time until the server answers again: runs
       // resumed at start-up must not find their endpoint without a model in the meantime.
       const fields =
         declared.defaultModel === null && existing?.baseUrl === declared.baseUrl
           ? { ...declared, defaultModel: existing.defaultModel }
           : declared;
-      const record = existing ? this.repo.update(existing.id, fields) : this.repo.create(fields);
+      const record = existing ? await this.repo.update(existing.id, fields) : await this.repo.create(fields);
       if (declared.defaultModel === null) unnamed.push({ id: record.id, fields });
     }
     await Promise.all(
@@ -86,33 +86,33 @@ export class EndpointService {
         const url = `${fields.baseUrl.replace(/\/+$/, '')}/models`;
         const answer = await getText(url, fields.apiKey, fields.timeouts.connectMs);
         const models = answer.ok && answer.status === 200 ? readModels(answer.body) : null;
-        if (models?.length === 1) this.repo.update(id, { ...fields, defaultModel: models[0]!.id });
+        if (models?.length === 1) await this.repo.update(id, { ...fields, defaultModel: models[0]!.id });
       }),
     );
   }
 
-  get(id: string): EndpointRecord {
-    const record = this.repo.get(id);
+  async get(id: string): Promise<EndpointRecord> {
+    const record = await this.repo.get(id);
     if (!record) throw new DomainError('not_found', 'not_found', `endpoint '${id}' does not exist`);
     return record;
   }
 
   async register(input: EndpointInputParsed): Promise<SavedEndpoint> {
-    this.nameFree(input.name);
+    await this.nameFree(input.name);
     const fields = fieldsFromInput(input, 'store');
     const verification = input.verify
       ? await verifyOrRefuse({ ...fields, model: fields.defaultModel, timeoutMs: fields.timeouts.connectMs })
       : null;
     // Checked again: another registration may have taken the name while this one was being verified.
-    this.nameFree(input.name);
-    return { ...toPublic(this.repo.create(fields)), verification };
+    await this.nameFree(input.name);
+    return { ...toPublic(await this.repo.create(fields)), verification };
   }
 
   /** Applies a patch; the server is verified again when the address, the key or the model changed. */
   async edit(id: string, patch: z.output<typeof EndpointPatch>): Promise<SavedEndpoint> {
-    const current = this.get(id);
+    const current = await this.get(id);
     this.editable(current);
-    if (patch.name !== undefined) this.nameFree(patch.name, id);
+    if (patch.name !== undefined) await this.nameFree(patch.name, id);
     const next: EndpointFields = {
       name: patch.name ?? current.name,
       baseUrl: patch.baseUrl ?? current.baseUrl,
@@ -131,16 +131,16 @@ export class EndpointService {
       patch.verify !== false && connectionChanged
         ? await verifyOrRefuse({ ...next, model: next.defaultModel, timeoutMs: next.timeouts.connectMs })
         : null;
-    return { ...toPublic(this.repo.update(id, next)), verification };
+    return { ...toPublic(await this.repo.update(id, next)), verification };
   }
 
-  remove(id: string): void {
-    this.editable(this.get(id));
-    this.repo.delete(id);
+  async remove(id: string): Promise<void> {
+    this.editable(await this.get(id));
+    await this.repo.delete(id);
   }
 
-  health(id: string): Promise<EndpointHealth> {
-    const record = this.get(id);
+  async health(id: string): Promise<EndpointHealth> {
+    const record = await this.get(id);
     return probeEndpoint({
       baseUrl: record.baseUrl,
       apiKey: record.apiKey ?? undefined,
@@ -163,8 +163,8 @@ export class EndpointService {
   }
 
   /** What the last scan found, each marked as registered or not as of now. */
-  discovered(): DiscoveredServer[] {
-    const registered = new Set(this.repo.list().map((e) => e.baseUrl));
+  async discovered(): Promise<DiscoveredServer[]> {
+    const registered = new Set((await this.repo.list()).map((e) => e.baseUrl));
     return this.lastScan.map((server) => ({ ...server, registered: registered.has(server.baseUrl) }));
   }
 
@@ -178,8 +178,8 @@ export class EndpointService {
     }
   }
 
-  private nameFree(name: string, exceptId?: string): void {
-    const other = this.repo.getByName(name);
+  private async nameFree(name: string, exceptId?: string): Promise<void> {
+    const other = await this.repo.getByName(name);
     if (other && other.id !== exceptId) {
       throw new DomainError('conflict', 'name_taken', `an endpoint named '${other.name}' already exists`);
     }

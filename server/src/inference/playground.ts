@@ -44,7 +44,7 @@ export class PlaygroundService {
    * Returns null when `signal` was aborted first (nobody is waiting any more).
    */
   async open(request: Request, signal: AbortSignal): Promise<OpenedCompletion | null> {
-    const endpoint = this.endpoints.get(request.endpointId);
+    const endpoint = await this.endpoints.get(request.endpointId);
     if (!endpoint) {
       throw new DomainError('not_found', 'not_found', `endpoint '${request.endpointId}' does not exist`);
     }

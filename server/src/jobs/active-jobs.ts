@@ -18,15 +18,17 @@ export type JobLaunch<S> = StateOption<S> & {
    * A fault in the work itself, told unless the process is stopping (the job is then left to be resumed).
    * Without it, the fault rejects `settled`.
    */
-  onFault?: (error: Error) => void;
+  onFault?: (error: Error) => void | Promise<void>;
   /** Runs once the work has settled, while the job is still active: where the last update is published. */
-  onEnd: (job: ActiveJob & S) => void;
+  onEnd: (job: ActiveJob & S) => void | Promise<void>;
 };
 
 interface Entry<U, S> {
   job: ActiveJob & S;
   listeners: Set<(update: U) => void>;
   finished: Promise<void>;
+  /** The updates being built, in the order they were published: each is told after the one before it. */
+  publishing: Promise<void>;
 }
 
 /**
@@ -35,9 +37,32 @@ interface Entry<U, S> {
  */
 export class ActiveJobs<U, S extends object = object> {
   private readonly entries = new Map<string, Entry<U, S>>();
+  /** The tail of each job's chain of exclusive changes (see `exclusive`). */
+  private readonly changes = new Map<string, Promise<unknown>>();
 
   /** @param shutdown aborted when the process stops: a job's fault is then not reported. */
   constructor(private readonly shutdown: AbortSignal) {}
+
+  /**
+   * Runs `change` once every change to job `id` begun before it through here has settled. Reading the store,
+   * checking `has` and launching take several awaits; two callers (a resume and a re-run, a cancel and a launch)
+   * interleaving there could both launch one job and run its items twice, so such a change runs as one piece.
+   * `change` must not ask for the same job's turn again (it would wait for itself).
+   */
+  async exclusive<T>(id: string, change: () => Promise<T>): Promise<T> {
+    const before = this.changes.get(id) ?? Promise.resolve();
+    const current = before.then(change);
+    const tail = current.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.changes.set(id, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.changes.get(id) === tail) this.changes.delete(id);
+    }
+  }
 
   /** Starts a job's work; the job is active (has, get, follow) before the work's first step. */
   launch(id: string, launch: JobLaunch<S>): void {
@@ -47,18 +72,27 @@ export class ActiveJobs<U, S extends object = object> {
       doneBefore: launch.doneBefore,
       ...launch.state,
     } as ActiveJob & S;
-    const entry: Entry<U, S> = { job, listeners: new Set(), finished: Promise.resolve() };
+    const entry: Entry<U, S> = {
+      job,
+      listeners: new Set(),
+      finished: Promise.resolve(),
+      publishing: Promise.resolve(),
+    };
     this.entries.set(id, entry);
     let work = launch.work(job);
     const { onFault } = launch;
     if (onFault) {
-      work = work.catch((error: unknown) => {
-        if (!this.shutdown.aborted) onFault(error as Error);
+      work = work.catch(async (error: unknown) => {
+        if (!this.shutdown.aborted) await onFault(error as Error);
       });
     }
-    entry.finished = work.finally(() => {
-      launch.onEnd(job);
-      this.entries.delete(id);
+    entry.finished = work.finally(async () => {
+      try {
+        await launch.onEnd(job);
+        await entry.publishing;
+      } finally {
+        this.entries.delete(id);
+      }
     });
   }
 
@@ -78,13 +112,22 @@ export class ActiveJobs<U, S extends object = object> {
     return () => entry.listeners.delete(listener);
   }
 
-  /** Tells a job's followers an update, built only when someone follows (null: nothing to tell). */
-  publish(id: string, makeUpdate: () => U | null): void {
+  /**
+   * Tells a job's followers an update, built only when someone follows (null: nothing to tell). Updates are
+   * told in the order they were published even when building one reads the store; resolves once this one has
+   * been told, and rejects with a fault building or telling it (the updates after it are told all the same).
+   */
+  publish(id: string, makeUpdate: () => U | null | Promise<U | null>): Promise<void> {
     const entry = this.entries.get(id);
-    if (!entry || entry.listeners.size === 0) return;
-    const update = makeUpdate();
-    if (update === null) return;
-    for (const listener of entry.listeners) listener(update);
+    if (!entry || entry.listeners.size === 0) return Promise.resolve();
+    const told = entry.publishing.then(async () => {
+      if (entry.listeners.size === 0) return;
+      const update = await makeUpdate();
+      if (update === null) return;
+      for (const listener of entry.listeners) listener(update);
+    });
+    entry.publishing = told.catch(() => undefined);
+    return told;
   }
 
   /** Resolves when the job is no longer being worked on here. */

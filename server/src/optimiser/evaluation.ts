@@ -55,11 +55,11 @@ const causeOf = (o: ItemOutcome): FailureCause | null =>
  * plan order within a cause), so one dominant cause does not hide the others. `lastObservation` is asked for only
  * for the runs chosen.
  */
-export function sampleFailures(
+export async function sampleFailures(
   outcomes: readonly ItemOutcome[],
   count: number,
-  lastObservation: (runId: string) => string | null,
-): { failures: FailureSample[]; failedRuns: number } {
+  lastObservation: (runId: string) => Promise<string | null>,
+): Promise<{ failures: FailureSample[]; failedRuns: number }> {
   const byCause = new Map<FailureCause, ItemOutcome[]>();
   let failedRuns = 0;
   for (const outcome of outcomes) {
@@ -77,16 +77,17 @@ export function sampleFailures(
     }
     if (chosen.length === before) break;
   }
-  const failures = chosen.map(([cause, outcome]): FailureSample => {
-    const observation = outcome.runId ? lastObservation(outcome.runId) : null;
-    return {
+  const failures: FailureSample[] = [];
+  for (const [cause, outcome] of chosen) {
+    const observation = outcome.runId ? await lastObservation(outcome.runId) : null;
+    failures.push({
       taskId: outcome.taskId,
       instruction: getTask(outcome.taskId)?.instruction ?? '',
       cause: FAILURE_CAUSE_LABELS[cause],
       runId: outcome.runId,
       error: outcome.runError ? clip(outcome.runError, 300) : null,
       lastObservation: observation ? clip(observation, 600) : null,
-    };
-  });
+    });
+  }
   return { failures, failedRuns };
 }

@@ -24,7 +24,7 @@ export function askEndpoint(
   signal: AbortSignal,
 ): AskMetaAgent {
   return async (messages) => {
-    const record = endpoints.get(endpointId);
+    const record = await endpoints.get(endpointId);
     if (!record) throw new Error(`endpoint '${endpointId}' is no longer registered`);
     const chosen = model ?? record.defaultModel;
     if (!chosen) {

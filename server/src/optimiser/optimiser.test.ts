@@ -81,9 +81,9 @@ describe('scaffold optimiser', () => {
     await model?.close();
   });
 
-  function baseVersion(name: string): string {
+  async function baseVersion(name: string): Promise<string> {
     const graph: Graph = { ...preset('react-baseline').graph, name };
-    return t.ctx.graphs.save({ graph, message: name }).id;
+    return (await t.ctx.graphs.save({ graph, message: name })).id;
   }
 
   function body(graphVersionId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -123,7 +123,7 @@ describe('scaffold optimiser', () => {
 
   it('repairs an invalid proposal, keeps the best of three rounds, rewards each round, and exports the rounds', async () => {
     script.play(DANGLING, COOLER, CORRECTOR, TWO_STEPS);
-    const base = baseVersion('optimised baseline');
+    const base = await baseVersion('optimised baseline');
     const optimisation = await optimised(body(base, { name: 'three rounds' }));
 
     expect(optimisation).toMatchObject({
@@ -192,11 +192,11 @@ describe('scaffold optimiser', () => {
 
     // Each candidate is a version of the optimised graph whose parent is the graph it edits; the head stays put.
     for (const candidate of optimisation.candidates.slice(1)) {
-      const version = t.ctx.graphs.getVersion(candidate.versionId!)!;
+      const version = (await t.ctx.graphs.getVersion(candidate.versionId!))!;
       expect(version.parentId).toBe(candidate.parentVersionId);
-      expect(version.graphId).toBe(t.ctx.graphs.getVersion(base)!.graphId);
+      expect(version.graphId).toBe((await t.ctx.graphs.getVersion(base))!.graphId);
       // Each was dry-run once on the first dev task before it was scored.
-      const dryRun = t.ctx.runs.get(candidate.dryRunId!)!;
+      const dryRun = (await t.ctx.runs.get(candidate.dryRunId!))!;
       expect(dryRun).toMatchObject({ taskId: 'notes_pin_1', graphVersionId: candidate.versionId });
       expect(dryRun.status).not.toBe('errored');
       const experiment = await get<{ taskSet: { ids: string[] } }>(
@@ -204,8 +204,8 @@ describe('scaffold optimiser', () => {
       );
       expect([...experiment.taskSet.ids].sort()).toEqual([...TASKS].sort());
     }
-    const graphId = t.ctx.graphs.getVersion(base)!.graphId;
-    expect(t.ctx.graphs.getGraph(graphId)!.headVersionId).toBe(base);
+    const graphId = (await t.ctx.graphs.getVersion(base))!.graphId;
+    expect((await t.ctx.graphs.getGraph(graphId))!.headVersionId).toBe(base);
 
     // What the meta-agent was shown: the repair turn carries the problem; later rounds see failures and history.
     expect(script.conversations).toHaveLength(4);
@@ -260,7 +260,7 @@ describe('scaffold optimiser', () => {
     expect(again.statusCode).toBe(409);
     const saved = await post(`/api/optimisations/${optimisation.id}/save-best`);
     expect(saved.statusCode, saved.body).toBe(201);
-    expect(t.ctx.graphs.getGraph(graphId)!.headVersionId).toBe(corrector!.versionId);
+    expect((await t.ctx.graphs.getGraph(graphId))!.headVersionId).toBe(corrector!.versionId);
     const list = await get<{ optimisations: OptimisationSummary[] }>('/api/optimisations');
     expect(list.optimisations.find((o) => o.id === optimisation.id)?.confirmation).toMatchObject({
       experimentId: (confirmed.json() as { id: string }).id,
@@ -275,7 +275,7 @@ describe('scaffold optimiser', () => {
       graphReply('unknown kind', { nodes: [{ id: 'planner', kind: 'planner' }] }),
       TWO_STEPS,
     );
-    const base = baseVersion('skipped round');
+    const base = await baseVersion('skipped round');
     const optimisation = await optimised(body(base, { rounds: 2 }));
 
     expect(optimisation.status).toBe('finished');
@@ -314,7 +314,7 @@ describe('scaffold optimiser', () => {
   }, 120_000);
 
   it('refuses bad input with the cause named, creating nothing', async () => {
-    const base = baseVersion('bad input');
+    const base = await baseVersion('bad input');
     const before = (await get<{ optimisations: unknown[] }>('/api/optimisations')).optimisations.length;
     const cases: [Record<string, unknown>, number, string, RegExp][] = [
       [body('gv_missing'), 404, 'not_found', /graph version 'gv_missing' does not exist/],
@@ -348,7 +348,7 @@ describe('scaffold optimiser', () => {
   it('stops cleanly when the meta-agent fails mid-run, keeping the finished rounds; confirm waits for the end', async () => {
     const held = heldReply();
     script.play(COOLER, held.reply);
-    const id = await start(body(baseVersion('meta-agent failure')));
+    const id = await start(body(await baseVersion('meta-agent failure')));
     await expect.poll(() => script.conversations.length, { timeout: 60_000 }).toBe(2);
 
     const running = await get<Optimisation>(`/api/optimisations/${id}`);
@@ -383,7 +383,7 @@ describe('scaffold optimiser', () => {
   it('cancels while the meta-agent is thinking, and streams its progress as server-sent events', async () => {
     const held = heldReply();
     script.play(held.reply);
-    const id = await start(body(baseVersion('cancelled'), { rounds: 1 }));
+    const id = await start(body(await baseVersion('cancelled'), { rounds: 1 }));
     const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const stream = fetch(`${base}/api/optimisations/${id}/events`, {
       headers: { accept: 'text/event-stream' },
@@ -412,7 +412,7 @@ describe('scaffold optimiser', () => {
 
   it('leaves a round skipped, without a reward, when cancelled while it is scored', async () => {
     script.play(COOLER);
-    const id = await start(body(baseVersion('cancelled while scored'), { rounds: 2 }));
+    const id = await start(body(await baseVersion('cancelled while scored'), { rounds: 2 }));
     const service = optimiserService(t.ctx);
     const unfollow = service.follow(id, (update) => {
       if (update.candidate?.round === 1 && update.candidate.status === 'running') {

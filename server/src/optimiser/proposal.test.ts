@@ -143,7 +143,7 @@ describe('scoring and failure samples', () => {
     expect(scoreOutcomes([outcome(0, 'errored')]).errored).toBe(true);
   });
 
-  it('spreads the sample over causes and reads observations only for the runs chosen', () => {
+  it('spreads the sample over causes and reads observations only for the runs chosen', async () => {
     const outcomes = [
       outcome(0, 'failed', 'reached the step limit of 40'),
       outcome(1, 'failed', 'reached the step limit of 40'),
@@ -153,7 +153,7 @@ describe('scoring and failure samples', () => {
       outcome(5, 'succeeded'),
     ];
     const asked: string[] = [];
-    const { failures, failedRuns } = sampleFailures(outcomes, 3, (runId) => {
+    const { failures, failedRuns } = await sampleFailures(outcomes, 3, async (runId) => {
       asked.push(runId);
       return `${'x'.repeat(1000)} Traceback: KeyError`;
     });

@@ -46,7 +46,7 @@ describe('an optimisation across a restart', () => {
       name: 'restarted',
       limits: { maxSteps: 8, tokenBudget: null },
     };
-    const base = first.ctx.graphs.save({ graph, message: 'base' }).id;
+    const base = (await first.ctx.graphs.save({ graph, message: 'base' })).id;
     const res = await first.app.inject({
       method: 'POST',
       url: '/api/optimisations',
@@ -76,13 +76,14 @@ describe('an optimisation across a restart', () => {
 
     const second = await startOptimiserApp(options);
     try {
-      second.ctx.manager.recover();
-      const before = second.ctx.db
-        .prepare('SELECT status FROM optimisation_candidates WHERE optimisation_id = ? AND round = 1')
-        .get(id) as { status: string };
-      expect(before.status).toBe('running');
-      experimentServices(second.ctx).experiments.resume();
-      expect(optimiserService(second.ctx).resume()).toEqual([id]);
+      await second.ctx.manager.recover();
+      const before = await second.ctx.db.get<{ status: string }>(
+        'SELECT status FROM optimisation_candidates WHERE optimisation_id = ? AND round = 1',
+        [id],
+      );
+      expect(before?.status).toBe('running');
+      await experimentServices(second.ctx).experiments.resume();
+      expect(await optimiserService(second.ctx).resume()).toEqual([id]);
       await optimiserService(second.ctx).settled(id);
 
       const optimisation = (

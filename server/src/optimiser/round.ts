@@ -42,7 +42,7 @@ export interface RoundSetup {
   dryRun: { taskId: string; seed: number };
   /** Aborted when the optimisation is cancelled or the process stops. */
   signal: AbortSignal;
-  onPhase(phase: 'proposing' | 'checking'): void;
+  onPhase(phase: 'proposing' | 'checking'): Promise<void>;
 }
 
 /** How a round's proposing ended: a valid, dry-run graph; no valid proposal; or stopped before it could tell. */
@@ -99,7 +99,7 @@ export class RoundPlayer {
     let version: StoredVersion | null = null;
     let dryRunId: string | null = null;
     for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
-      setup.onPhase('proposing');
+      await setup.onPhase('proposing');
       let reply: string;
       try {
         reply = await setup.ask(messages);
@@ -108,7 +108,7 @@ export class RoundPlayer {
         throw new MetaAgentFailure(error);
       }
       if (setup.signal.aborted) return { kind: 'stopped' };
-      setup.onPhase('checking');
+      await setup.onPhase('checking');
       read = readProposal(reply, setup.parent.graph);
       let found = read.problems;
       version = null;
@@ -156,7 +156,7 @@ export class RoundPlayer {
   }
 
   private async check(graph: Graph, label: string, setup: RoundSetup): Promise<Check> {
-    const endpointIds = new Set(this.deps.endpoints.list().map((e) => e.id));
+    const endpointIds = new Set((await this.deps.endpoints.list()).map((e) => e.id));
     const defaults = runDefaults(graph, {
       endpointId: setup.endpointId ?? undefined,
       model: setup.model ?? undefined,
@@ -176,7 +176,7 @@ export class RoundPlayer {
     };
     try {
       // Bindings the graph check cannot see: a model the endpoint does not name, an endpoint with no model.
-      this.deps.manager.check({ ...request, version: { ...setup.parent, graph } });
+      await this.deps.manager.check({ ...request, version: { ...setup.parent, graph } });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return refused(error.message, 'validation');
@@ -184,7 +184,7 @@ export class RoundPlayer {
     const duplicate = duplicateProblem(graph, setup.parent, setup.earlier);
     if (duplicate) return refused(duplicate, 'duplicate');
     // The dry run's record names the graph it ran, so the proposal is saved first (beside the head, not as it).
-    const version = this.deps.graphs.save({
+    const version = await this.deps.graphs.save({
       graph,
       message: `${setup.optimisationName}, round ${setup.round}: ${label || 'proposal'}`,
       graphId: setup.parent.graphId,
@@ -194,7 +194,7 @@ export class RoundPlayer {
     const task = this.deps.tasks.get(setup.dryRun.taskId);
     let run: { id: string };
     try {
-      run = this.deps.manager.start({
+      run = await this.deps.manager.start({
         ...request,
         version,
         taskId: setup.dryRun.taskId,
@@ -211,10 +211,12 @@ export class RoundPlayer {
     }
     const onAbort = () => this.deps.manager.cancel(run.id);
     setup.signal.addEventListener('abort', onAbort, { once: true });
+    // Stopped while the run was being created: it is cancelled too.
+    if (setup.signal.aborted) onAbort();
     await this.deps.manager.settled(run.id);
     setup.signal.removeEventListener('abort', onAbort);
     if (setup.signal.aborted) return { ok: 'stopped' };
-    const ended = this.deps.runs.get(run.id);
+    const ended = await this.deps.runs.get(run.id);
     if (ended?.status === 'errored' || ended?.status === 'interrupted' || ended?.status === 'cancelled') {
       return {
         ok: false,

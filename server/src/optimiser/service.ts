@@ -92,8 +92,8 @@ export class OptimiserService {
   }
 
   /** Checks a request (graph, dev-only tasks, endpoints, a runnable graph) and starts. Bad input changes nothing. */
-  create(request: Request): Optimisation {
-    const version = this.deps.graphs.getVersion(request.graphVersionId);
+  async create(request: Request): Promise<Optimisation> {
+    const version = await this.deps.graphs.getVersion(request.graphVersionId);
     if (!version) {
       throw new DomainError(
         'not_found',
@@ -117,7 +117,7 @@ export class OptimiserService {
       [request.endpointId, 'run'],
       [request.metaAgent.endpointId, 'meta-agent'],
     ] as const) {
-      if (endpointId && !this.deps.endpoints.get(endpointId)) {
+      if (endpointId && !(await this.deps.endpoints.get(endpointId))) {
         throw new DomainError(
           'unprocessable',
           'unknown_endpoint',
@@ -127,25 +127,28 @@ export class OptimiserService {
     }
     const taskIds = tasks.map((t) => t.id);
     // Round 0's experiment is checked as every round's will be: a graph that cannot run is refused now.
-    this.deps.experiments.check(this.experimentRequest(request, version.id, taskIds, [0], 'check'));
+    await this.deps.experiments.check(this.experimentRequest(request, version.id, taskIds, [0], 'check'));
     const seeds = request.seeds ?? Array.from({ length: request.repeats }, () => randomInt(0, 2 ** 31 - 1));
     const id = `opt_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const stored: StoredRequest = { ...request, seeds, taskIds };
-    this.deps.optimisations.create({
+    await this.deps.optimisations.create({
       id,
       name: request.name ?? `optimisation of ${version.graph.name}`,
       graphVersionId: version.id,
       request: stored,
     });
-    this.launch(id);
-    return this.get(id)!;
+    // In its job's turn: the optimisation is stored as running, so a resume may already be looking at it.
+    await this.active.exclusive(id, async () => {
+      if (!this.active.has(id)) await this.launch(id);
+    });
+    return (await this.get(id))!;
   }
 
-  get(id: string): Optimisation | null {
-    const optimisation = this.deps.optimisations.get(id);
+  async get(id: string): Promise<Optimisation | null> {
+    const optimisation = await this.deps.optimisations.get(id);
     if (!optimisation) return null;
-    const candidates = this.deps.optimisations.candidates(id);
-    const summary = summarise(this.deps, optimisation, candidates);
+    const candidates = await this.deps.optimisations.candidates(id);
+    const summary = await summarise(this.deps, optimisation, candidates);
     const active = this.active.get(id);
     const done = stepsDone(candidates);
     const elapsedMs = active ? performance.now() - active.startedAt : 0;
@@ -169,41 +172,55 @@ export class OptimiserService {
     };
   }
 
-  list(): OptimisationSummary[] {
-    return this.deps.optimisations
-      .list()
-      .map((o) => summarise(this.deps, o, this.deps.optimisations.candidates(o.id)));
+  async list(): Promise<OptimisationSummary[]> {
+    const summaries: OptimisationSummary[] = [];
+    for (const o of await this.deps.optimisations.list()) {
+      summaries.push(await summarise(this.deps, o, await this.deps.optimisations.candidates(o.id)));
+    }
+    return summaries;
   }
 
-  found(id: string): StoredOptimisation {
-    const optimisation = this.deps.optimisations.get(id);
+  async found(id: string): Promise<StoredOptimisation> {
+    const optimisation = await this.deps.optimisations.get(id);
     if (!optimisation) {
       throw new DomainError('not_found', 'not_found', `optimisation '${id}' does not exist`);
     }
     return optimisation;
   }
 
-  cancel(id: string): Optimisation {
-    const optimisation = this.found(id);
-    if (optimisation.status !== 'running') {
-      throw new DomainError(
-        'conflict',
-        'not_running',
-        `optimisation '${id}' is not running (status: ${optimisation.status})`,
-      );
-    }
-    const active = this.active.get(id);
-    if (active) active.controller.abort();
-    else this.deps.optimisations.setStatus(id, 'cancelled');
-    return this.get(id)!;
+  async cancel(id: string): Promise<Optimisation> {
+    // In the job's turn: a launch under way finishes first, and is then aborted rather than missed.
+    await this.active.exclusive(id, async () => {
+      const optimisation = await this.found(id);
+      if (optimisation.status !== 'running') {
+        throw new DomainError(
+          'conflict',
+          'not_running',
+          `optimisation '${id}' is not running (status: ${optimisation.status})`,
+        );
+      }
+      const active = this.active.get(id);
+      if (active) active.controller.abort();
+      else await this.deps.optimisations.setStatus(id, 'cancelled');
+    });
+    return (await this.get(id))!;
   }
 
   /** Takes up the optimisations a previous process left running (after the experiments have been resumed). */
-  resume(only?: readonly string[]): string[] {
-    const ids = this.deps.optimisations
-      .runningIds()
-      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
-    for (const id of ids) this.launch(id);
+  async resume(only?: readonly string[]): Promise<string[]> {
+    const candidates = (await this.deps.optimisations.runningIds()).filter(
+      (id) => only === undefined || only.includes(id),
+    );
+    const ids: string[] = [];
+    for (const id of candidates) {
+      // In the job's turn, so a concurrent create or resume cannot launch it a second time.
+      const launched = await this.active.exclusive(id, async () => {
+        if (this.active.has(id)) return false;
+        await this.launch(id);
+        return true;
+      });
+      if (launched) ids.push(id);
+    }
     return ids;
   }
 
@@ -220,9 +237,9 @@ export class OptimiserService {
   }
 
   /** Makes the best graph the head version of the optimised graph. */
-  saveBest(id: string): StoredVersion {
-    const optimisation = this.found(id);
-    const best = bestCandidate(this.deps.optimisations.candidates(id));
+  async saveBest(id: string): Promise<StoredVersion> {
+    const optimisation = await this.found(id);
+    const best = bestCandidate(await this.deps.optimisations.candidates(id));
     if (!best?.versionId) {
       throw new DomainError(
         'conflict',
@@ -230,7 +247,7 @@ export class OptimiserService {
         `optimisation '${optimisation.name}' has no scored round yet`,
       );
     }
-    const version = this.deps.graphs.getVersion(best.versionId)!;
+    const version = (await this.deps.graphs.getVersion(best.versionId))!;
     // Saving a version's own content makes it the head again; nothing new is written.
     return this.deps.graphs.save({
       graph: version.graph,
@@ -243,8 +260,8 @@ export class OptimiserService {
    * Runs the best graph once on the test split, after the optimisation has ended. Its result is never read by the
    * optimiser; asking while it runs is refused, as is asking twice.
    */
-  confirm(id: string): Experiment {
-    const optimisation = this.found(id);
+  async confirm(id: string): Promise<Experiment> {
+    const optimisation = await this.found(id);
     if (optimisation.status === 'running') {
       throw new DomainError(
         'conflict',
@@ -259,7 +276,7 @@ export class OptimiserService {
         `optimisation '${optimisation.name}' was confirmed already`,
       );
     }
-    const best = bestCandidate(this.deps.optimisations.candidates(id));
+    const best = bestCandidate(await this.deps.optimisations.candidates(id));
     if (!best?.versionId) {
       throw new DomainError(
         'conflict',
@@ -268,7 +285,7 @@ export class OptimiserService {
       );
     }
     const request = optimisation.request as unknown as StoredRequest;
-    const experiment = this.deps.experiments.create(
+    const experiment = await this.deps.experiments.create(
       ExperimentRequest.parse({
         name: labelled(optimisation.name, 'confirmation on test', 120),
         arms: [
@@ -285,21 +302,26 @@ export class OptimiserService {
         limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
       }),
     );
-    this.deps.optimisations.setConfirmation(id, experiment.id);
+    await this.deps.optimisations.setConfirmation(id, experiment.id);
     return experiment;
   }
 
   /** Every round after round 0 as a training example (see OptimiserRoundLine). */
-  roundLines(id: string): OptimiserRoundLine[] {
-    const optimisation = this.found(id);
-    const candidates = this.deps.optimisations.candidates(id);
-    const { simulated } = summarise(this.deps, optimisation, candidates);
-    return roundLines(
-      optimisation.id,
-      candidates,
-      (versionId) => this.deps.graphs.getVersion(versionId),
-      simulated,
-    );
+  async roundLines(id: string): Promise<OptimiserRoundLine[]> {
+    const optimisation = await this.found(id);
+    const candidates = await this.deps.optimisations.candidates(id);
+    const { simulated } = await summarise(this.deps, optimisation, candidates);
+    // The versions the lines show, read first: the export itself looks them up as it writes each line.
+    const versions = new Map<string, StoredVersion | null>();
+    for (const c of candidates) {
+      if (c.round === 0) continue;
+      for (const versionId of [c.parentVersionId, c.versionId]) {
+        if (versionId && !versions.has(versionId)) {
+          versions.set(versionId, await this.deps.graphs.getVersion(versionId));
+        }
+      }
+    }
+    return roundLines(optimisation.id, candidates, (versionId) => versions.get(versionId) ?? null, simulated);
   }
 
   private experimentRequest(
@@ -326,24 +348,26 @@ export class OptimiserService {
     });
   }
 
-  private publish(id: string, candidate?: StoredCandidate): void {
-    this.active.publish(id, () => {
-      const optimisation = this.get(id);
+  private publish(id: string, candidate?: StoredCandidate): Promise<void> {
+    return this.active.publish(id, async () => {
+      const optimisation = await this.get(id);
       if (!optimisation) return null;
       return { optimisation, ...(candidate ? { candidate: publicCandidate(candidate) } : {}) };
     });
   }
 
-  private setPhase(id: string, active: Active, round: number, phase: Phase): void {
+  private async setPhase(id: string, active: Active, round: number, phase: Phase): Promise<void> {
     if (active.round === round && active.phase === phase) return;
     active.round = round;
     active.phase = phase;
-    this.publish(id);
+    await this.publish(id);
   }
 
-  private launch(id: string): void {
+  /** Starts the optimisation's work; call it in the job's turn (`active.exclusive`), after `has` said no. */
+  private async launch(id: string): Promise<void> {
+    const doneBefore = stepsDone(await this.deps.optimisations.candidates(id));
     this.active.launch(id, {
-      doneBefore: stepsDone(this.deps.optimisations.candidates(id)),
+      doneBefore,
       state: { round: null, phase: null },
       work: (job) => this.work(id, job),
       onFault: (error) =>
@@ -351,7 +375,7 @@ export class OptimiserService {
       onEnd: (job) => {
         job.round = null;
         job.phase = null;
-        this.publish(id);
+        return this.publish(id);
       },
     });
   }
@@ -359,28 +383,30 @@ export class OptimiserService {
   private async work(id: string, active: Active): Promise<void> {
     // The optimisation's cancel or the process's stop.
     const signal = AbortSignal.any([active.controller.signal, this.deps.shutdown]);
-    const optimisation = this.deps.optimisations.get(id)!;
+    const optimisation = (await this.deps.optimisations.get(id))!;
     const request = optimisation.request as unknown as StoredRequest;
     let stopReason: string | null = null;
-    if (!this.deps.optimisations.candidates(id).some((c) => c.round === 0)) {
-      this.setPhase(id, active, 0, 'baseline');
-      this.evaluate(id, request, {
+    if (!(await this.deps.optimisations.candidates(id)).some((c) => c.round === 0)) {
+      await this.setPhase(id, active, 0, 'baseline');
+      await this.evaluate(id, request, {
         round: 0,
-        version: this.deps.graphs.getVersion(optimisation.graphVersionId)!,
+        version: (await this.deps.graphs.getVersion(optimisation.graphVersionId))!,
         label: 'starting graph',
       });
     }
     // Rounds a stop left being scored: wait for their experiments (resumed with the server) before going on.
-    for (const candidate of this.deps.optimisations.candidates(id).filter((c) => c.status === 'running')) {
-      this.setPhase(id, active, candidate.round, candidate.round === 0 ? 'baseline' : 'evaluating');
+    for (const candidate of (await this.deps.optimisations.candidates(id)).filter(
+      (c) => c.status === 'running',
+    )) {
+      await this.setPhase(id, active, candidate.round, candidate.round === 0 ? 'baseline' : 'evaluating');
       if (!(await this.finishCandidate(id, candidate, active))) return;
     }
-    const baseline = this.deps.optimisations.candidates(id).find((c) => c.round === 0)!;
+    const baseline = (await this.deps.optimisations.candidates(id)).find((c) => c.round === 0)!;
     if (!signal.aborted && baseline.status !== 'evaluated') {
       stopReason = `the starting graph could not be scored: ${baseline.reason ?? baseline.status}`;
     }
     while (stopReason === null && !signal.aborted) {
-      const candidates = this.deps.optimisations.candidates(id);
+      const candidates = await this.deps.optimisations.candidates(id);
       const round = Math.max(...candidates.map((c) => c.round)) + 1;
       if (round > request.rounds) break;
       let candidate: StoredCandidate | null;
@@ -394,9 +420,9 @@ export class OptimiserService {
       if (candidate?.status === 'running' && !(await this.finishCandidate(id, candidate, active))) return;
     }
     if (this.deps.shutdown.aborted) return;
-    if (active.controller.signal.aborted) this.deps.optimisations.setStatus(id, 'cancelled');
-    else if (stopReason) this.deps.optimisations.setStatus(id, 'stopped', stopReason);
-    else this.deps.optimisations.setStatus(id, 'finished');
+    if (active.controller.signal.aborted) await this.deps.optimisations.setStatus(id, 'cancelled');
+    else if (stopReason) await this.deps.optimisations.setStatus(id, 'stopped', stopReason);
+    else await this.deps.optimisations.setStatus(id, 'finished');
   }
 
   /** Asks for, checks and stores one round's proposal; a valid one is left being scored. Null when stopped. */
@@ -410,12 +436,13 @@ export class OptimiserService {
     signal: AbortSignal,
   ): Promise<StoredCandidate | null> {
     const best = bestCandidate(candidates)!;
-    const parent = this.deps.graphs.getVersion(best.versionId!)!;
-    const outcomes = this.deps.experimentRepo.outcomes(best.experimentId!);
-    const { failures, failedRuns } = sampleFailures(
+    const parent = (await this.deps.graphs.getVersion(best.versionId!))!;
+    const outcomes = await this.deps.experimentRepo.outcomes(best.experimentId!);
+    const { failures, failedRuns } = await sampleFailures(
       outcomes,
       request.failureSamples,
-      (runId) => this.deps.optimisations.lastEvent(runId, 'action.executed')?.observation ?? null,
+      async (runId) =>
+        (await this.deps.optimisations.lastEvent(runId, 'action.executed'))?.observation ?? null,
     );
     const earlier = candidates.filter((c) => c.round > 0);
     const state: CandidateState = {
@@ -462,7 +489,7 @@ export class OptimiserService {
       edit: read.graph ? diffGraphs(parent.graph, read.graph) : [],
     };
     if (!result.valid) {
-      const invalid = this.addCandidate(id, {
+      const invalid = await this.addCandidate(id, {
         ...base,
         versionId: result.version?.id ?? null,
         status: 'invalid',
@@ -471,18 +498,18 @@ export class OptimiserService {
       });
       return invalid;
     }
-    this.setPhase(id, active, round, 'evaluating');
+    await this.setPhase(id, active, round, 'evaluating');
     return this.evaluate(id, request, { ...base, version: result.version! });
   }
 
   /** Starts scoring a graph on the dev tasks and stores its candidate (errored when its experiment cannot start). */
-  private evaluate(
+  private async evaluate(
     id: string,
     request: StoredRequest,
     candidate: Partial<StoredCandidate> & { round: number; version: StoredVersion; label: string },
-  ): StoredCandidate {
+  ): Promise<StoredCandidate> {
     const { version, ...fields } = candidate;
-    const optimisation = this.deps.optimisations.get(id)!;
+    const optimisation = (await this.deps.optimisations.get(id))!;
     const base = {
       parentVersionId: null,
       analysis: '',
@@ -497,7 +524,7 @@ export class OptimiserService {
       versionId: version.id,
     };
     try {
-      const experiment = this.deps.experiments.create(
+      const experiment = await this.deps.experiments.create(
         this.experimentRequest(
           request,
           version.id,
@@ -506,7 +533,7 @@ export class OptimiserService {
           labelled(optimisation.name, `round ${candidate.round}`, 120),
         ),
       );
-      return this.addCandidate(id, {
+      return await this.addCandidate(id, {
         ...base,
         status: 'running',
         reason: null,
@@ -523,21 +550,21 @@ export class OptimiserService {
     }
   }
 
-  private addCandidate(
+  private async addCandidate(
     id: string,
     fields: Omit<StoredCandidate, 'index' | 'createdAt' | 'experimentId' | 'score' | 'cost'> &
       Partial<Pick<StoredCandidate, 'experimentId'>>,
-  ): StoredCandidate {
+  ): Promise<StoredCandidate> {
     const candidate: StoredCandidate = {
       experimentId: null,
       score: null,
       cost: null,
       ...fields,
-      index: this.deps.optimisations.candidates(id).length,
+      index: (await this.deps.optimisations.candidates(id)).length,
       createdAt: new Date().toISOString(),
     };
-    this.deps.optimisations.addCandidate(id, candidate);
-    this.publish(id, candidate);
+    await this.deps.optimisations.addCandidate(id, candidate);
+    await this.publish(id, candidate);
     return candidate;
   }
 
@@ -548,20 +575,19 @@ export class OptimiserService {
   private async finishCandidate(id: string, candidate: StoredCandidate, active: Active): Promise<boolean> {
     const experimentId = candidate.experimentId!;
     const onCancel = () => {
-      try {
-        this.deps.experiments.cancel(experimentId);
-      } catch {
+      // An abort listener cannot wait: the cancel goes on by itself, and settled() below sees the experiment end.
+      void this.deps.experiments.cancel(experimentId).catch(() => {
         // It ended meanwhile.
-      }
+      });
     };
     active.controller.signal.addEventListener('abort', onCancel, { once: true });
     if (active.controller.signal.aborted) onCancel();
     await this.deps.experiments.settled(experimentId);
     active.controller.signal.removeEventListener('abort', onCancel);
     if (this.deps.shutdown.aborted) return false;
-    const experiment = this.deps.experiments.get(experimentId);
+    const experiment = await this.deps.experiments.get(experimentId);
     if (experiment?.status === 'running') return false;
-    const { score, cost, errored } = scoreOutcomes(this.deps.experimentRepo.outcomes(experimentId));
+    const { score, cost, errored } = scoreOutcomes(await this.deps.experimentRepo.outcomes(experimentId));
     let fields: Pick<StoredCandidate, 'status' | 'reason' | 'score' | 'cost' | 'reward'>;
     if (experiment?.status === 'finished' && !errored && score.rate !== null) {
       fields = {
@@ -572,7 +598,10 @@ export class OptimiserService {
         reward:
           candidate.round === 0
             ? null
-            : rewardOf(this.deps.optimisations.candidates(id), candidate.round, { score: score.rate, cost }),
+            : rewardOf(await this.deps.optimisations.candidates(id), candidate.round, {
+                score: score.rate,
+                cost,
+              }),
       };
     } else if (experiment?.status === 'cancelled') {
       fields = {
@@ -595,8 +624,8 @@ export class OptimiserService {
         reward: candidate.round === 0 ? null : 0,
       };
     }
-    this.deps.optimisations.finishCandidate(id, candidate.index, fields);
-    this.publish(id, { ...candidate, ...fields });
+    await this.deps.optimisations.finishCandidate(id, candidate.index, fields);
+    await this.publish(id, { ...candidate, ...fields });
     return true;
   }
 }

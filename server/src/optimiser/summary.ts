@@ -62,41 +62,54 @@ export interface SummaryDeps {
   graphs: GraphRepo;
 }
 
-function confirmationOf(deps: SummaryDeps, experimentId: string | null): OptimisationSummary['confirmation'] {
+async function confirmationOf(
+  deps: SummaryDeps,
+  experimentId: string | null,
+): Promise<OptimisationSummary['confirmation']> {
   if (!experimentId) return null;
-  const experiment = deps.experiments.get(experimentId);
+  const experiment = await deps.experiments.get(experimentId);
   return {
     experimentId,
     status: experiment?.status ?? 'missing',
     score:
       experiment && experiment.status !== 'running'
-        ? scoreOutcomes(deps.experimentRepo.outcomes(experiment.id)).score
+        ? scoreOutcomes(await deps.experimentRepo.outcomes(experiment.id)).score
         : null,
   };
 }
 
 /** The optimisation in brief: its rounds done, its starting and best graphs, whether a simulated model played. */
-export function summarise(
+/** Whether any candidate's experiment used the simulated model (read in round order, up to the first that did). */
+async function anySimulatedCandidate(deps: SummaryDeps, candidates: readonly StoredCandidate[]) {
+  for (const candidate of candidates) {
+    if (!candidate.experimentId) continue;
+    if ((await deps.experiments.get(candidate.experimentId))?.simulated) return true;
+  }
+  return false;
+}
+
+export async function summarise(
   deps: SummaryDeps,
   optimisation: StoredOptimisation,
   candidates: readonly StoredCandidate[],
-): OptimisationSummary {
+): Promise<OptimisationSummary> {
   const request = optimisation.request as unknown as StoredRequest;
   const best = bestCandidate(candidates);
   const baseline = candidates.find((c) => c.round === 0);
   const metaModel =
-    request.metaAgent.model ?? deps.endpoints.get(request.metaAgent.endpointId)?.defaultModel ?? null;
+    request.metaAgent.model ?? (await deps.endpoints.get(request.metaAgent.endpointId))?.defaultModel ?? null;
   const simulated =
     isSimulatedModel(request.model ?? null) ||
     isSimulatedModel(metaModel) ||
-    candidates.some((c) => c.experimentId && deps.experiments.get(c.experimentId)?.simulated);
+    (await anySimulatedCandidate(deps, candidates));
+  const version = await deps.graphs.getVersion(optimisation.graphVersionId);
   return {
     id: optimisation.id,
     name: optimisation.name,
     status: optimisation.status,
     stopReason: optimisation.stopReason,
     graphVersionId: optimisation.graphVersionId,
-    graphName: deps.graphs.getVersion(optimisation.graphVersionId)?.graph.name ?? optimisation.graphVersionId,
+    graphName: version?.graph.name ?? optimisation.graphVersionId,
     metaAgent: { endpointId: request.metaAgent.endpointId, model: request.metaAgent.model ?? null },
     roundsRequested: request.rounds,
     roundsDone: candidates.filter((c) => c.round > 0 && c.status !== 'running').length,
@@ -108,6 +121,6 @@ export function summarise(
     simulated,
     createdAt: optimisation.createdAt,
     finishedAt: optimisation.finishedAt,
-    confirmation: confirmationOf(deps, optimisation.confirmationExperimentId),
+    confirmation: await confirmationOf(deps, optimisation.confirmationExperimentId),
   };
 }

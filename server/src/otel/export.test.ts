@@ -28,18 +28,20 @@ const exportingTo = (collector: Collector, content: boolean) => () => ({
 });
 
 /** An endpoint on the scripted server that has an API key: the key must reach no span. */
-function keyedEndpoint(r: TestRun): string {
-  const existing = r.t.ctx.endpoints.list().find((e) => e.name === 'scripted-with-key');
+async function keyedEndpoint(r: TestRun): Promise<string> {
+  const existing = (await r.t.ctx.endpoints.list()).find((e) => e.name === 'scripted-with-key');
   if (existing) return existing.id;
-  return r.t.ctx.endpoints.create({
-    name: 'scripted-with-key',
-    baseUrl: r.server.url,
-    kind: 'vllm',
-    apiKey: API_KEY,
-    defaultModel: 'qwen3-8b',
-    defaultParams: { temperature: 0.2, max_tokens: 512 },
-    timeouts: { connectMs: 5_000, firstTokenMs: 20_000, idleMs: 10_000 },
-  }).id;
+  return (
+    await r.t.ctx.endpoints.create({
+      name: 'scripted-with-key',
+      baseUrl: r.server.url,
+      kind: 'vllm',
+      apiKey: API_KEY,
+      defaultModel: 'qwen3-8b',
+      defaultParams: { temperature: 0.2, max_tokens: 512 },
+      timeouts: { connectMs: 5_000, firstTokenMs: 20_000, idleMs: 10_000 },
+    })
+  ).id;
 }
 
 /** A two-step run: a failing action, then the solution. Returns it once its spans reached the collector. */
@@ -48,7 +50,7 @@ async function tracedRun(r: TestRun, collector: Collector): Promise<{ run: RunDe
   const graph = r.graph('react-baseline', (_nodes, g) => {
     g.limits.maxSteps = 3;
   });
-  const started = await r.run(graph, TASK, { endpointId: keyedEndpoint(r), seed: 7 });
+  const started = await r.run(graph, TASK, { endpointId: await keyedEndpoint(r), seed: 7 });
   const run = await r.finished(started.id);
   await r.t.ctx.telemetry!.flush();
   return { run, spans: spansOfRun(collector, run.id) };
@@ -132,7 +134,7 @@ describe('exporting runs as OpenTelemetry traces', () => {
     }
 
     const chat = attributesOf(named(spans, 'chat ')[0]!);
-    const { params } = r.eventsOf(run.id, 'llm.request')[0]!;
+    const { params } = (await r.eventsOf(run.id, 'llm.request'))[0]!;
     expect(chat).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'vllm',
@@ -168,7 +170,7 @@ describe('exporting runs as OpenTelemetry traces', () => {
     expect(chats).toHaveLength(run.totals!.llmCalls);
     expect(sum('gen_ai.usage.input_tokens')).toBe(run.totals!.promptTokens);
     expect(sum('gen_ai.usage.output_tokens')).toBe(run.totals!.completionTokens);
-    const responses = r.eventsOf(run.id, 'llm.response');
+    const responses = await r.eventsOf(run.id, 'llm.response');
     expect(chats.map((a) => a['gen_ai.usage.cache_read.input_tokens'])).toEqual(
       responses.map((e) => e.usage!.cachedTokens),
     );
@@ -214,7 +216,7 @@ describe('exporting runs as OpenTelemetry traces', () => {
 
   it('marks a failed model call and the errored run, and a call the server gave no usage for as estimated', async () => {
     r.script('agent', { content: pythonBlock('print(1)'), usage: false }, { fault: 'http_500' });
-    const started = await r.run(r.graph('react-baseline'), TASK, { endpointId: keyedEndpoint(r) });
+    const started = await r.run(r.graph('react-baseline'), TASK, { endpointId: await keyedEndpoint(r) });
     const run = await r.finished(started.id);
     expect(run.status).toBe('errored');
     await r.t.ctx.telemetry!.flush();
@@ -223,7 +225,7 @@ describe('exporting runs as OpenTelemetry traces', () => {
     expect(attributesOf(estimated!)).toMatchObject({ 'trellis.usage.estimated': true });
     expect(attributesOf(estimated!)).not.toHaveProperty('gen_ai.usage.input_tokens');
     expect(attributesOf(estimated!)['trellis.charged.input_tokens']).toBe(
-      r.eventsOf(run.id, 'llm.response')[0]!.charged!.prompt,
+      (await r.eventsOf(run.id, 'llm.response'))[0]!.charged!.prompt,
     );
     expect(failed!.status?.code).toBe(2);
     expect(attributesOf(failed!)['error.type']).toBe('server_error');
@@ -340,7 +342,9 @@ describe('runs when no collector is configured', () => {
     expect(run.status).toBe('succeeded');
     expect(r.t.ctx.telemetry).toBeNull();
     const [request] = r.requests();
-    expect(request!.record.headers['x-trellis-call']).toBe(r.eventsOf(run.id, 'llm.request')[0]!.callId);
+    expect(request!.record.headers['x-trellis-call']).toBe(
+      (await r.eventsOf(run.id, 'llm.request'))[0]!.callId,
+    );
     expect(request!.record.headers).not.toHaveProperty('traceparent');
   });
 });

@@ -9,7 +9,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { RunEvent } from '@trellis/shared';
+import type { InferenceEvent, RunEvent } from '@trellis/shared';
 import type { OtlpConfig } from '../config.ts';
 import type { ChatModel, ModelRequest } from '../engine/model.ts';
 import type { RunHub } from '../runs/hub.ts';
@@ -56,6 +56,12 @@ class WarningExporter implements SpanExporter {
   }
 }
 
+/** A run being traced. `linking` is set while its links are read and its first events wait for them. */
+interface TracedRun {
+  trace: RunTrace;
+  linking: Promise<void> | null;
+}
+
 /**
  * Exports runs as OpenTelemetry traces (OTLP over HTTP, GenAI conventions). It subscribes to each run's events
  * rather than instrumenting the engine: the trace is the record, seen as spans. It also gives each model request
@@ -64,12 +70,12 @@ class WarningExporter implements SpanExporter {
  */
 export class RunTelemetry {
   private readonly provider: TracerProvider;
-  private readonly runs = new Map<string, RunTrace>();
+  private readonly runs = new Map<string, TracedRun>();
   private readonly propagator = new W3CTraceContextPropagator();
 
   constructor(
     private readonly config: OtlpConfig,
-    private readonly links: (runId: string) => RunLinks,
+    private readonly links: (runId: string) => Promise<RunLinks>,
     /** Replaces the OTLP exporter (tests). */
     exporter?: SpanExporter,
   ) {
@@ -88,20 +94,28 @@ export class RunTelemetry {
 
   /** Turns the run's events into spans as the hub publishes them; call right after the hub opens the run. */
   follow(runId: string, hub: RunHub): void {
+    let links: RunLinks = { parentRunId: null, forkStep: null, experimentId: null };
     const runTrace = new RunTrace(this.provider.getTracer('@trellis/server'), runId, {
       content: this.config.content,
-      links: () => this.links(runId),
+      links: () => links,
     });
-    this.runs.set(runId, runTrace);
+    const traced: TracedRun = { trace: runTrace, linking: null };
+    this.runs.set(runId, traced);
     let stop: (() => void) | null = null;
-    const record = (event: RunEvent) => {
+    let dropped = false;
+    const drop = (error: unknown) => {
+      // Telemetry never stops a run: its trace is dropped instead.
+      console.warn(`trellis: tracing run ${runId} stopped: ${(error as Error).message}`);
+      dropped = true;
+      stop?.();
+      this.runs.delete(runId);
+    };
+    const apply = (event: RunEvent) => {
+      if (dropped) return;
       try {
         runTrace.record(event);
       } catch (error) {
-        // Telemetry never stops a run: its trace is dropped instead.
-        console.warn(`trellis: tracing run ${runId} stopped: ${(error as Error).message}`);
-        stop?.();
-        this.runs.delete(runId);
+        drop(error);
         return;
       }
       if (event.type === 'run.finished') {
@@ -109,12 +123,35 @@ export class RunTelemetry {
         this.runs.delete(runId);
       }
     };
+    let linked = false;
+    let waiting: RunEvent[] = [];
+    const record = (event: RunEvent) => {
+      if (linked) {
+        apply(event);
+        return;
+      }
+      waiting.push(event);
+      if (traced.linking !== null) return;
+      // The links are read at the run's first event, once whoever started it has recorded them (a fork's parent,
+      // an experiment's item); its events wait for them, in order.
+      traced.linking = this.links(runId)
+        .then((found) => {
+          links = found;
+        }, drop)
+        .then(() => {
+          linked = true;
+          traced.linking = null;
+          const queued = waiting;
+          waiting = [];
+          for (const event of queued) apply(event);
+        });
+    };
     stop = hub.follow(runId, 0, record);
   }
 
   /** The W3C `traceparent` of a model call in flight, or undefined when its run is not traced. */
   traceparent(runId: string, callId: string): string | undefined {
-    const spanContext = this.runs.get(runId)?.callContext(callId);
+    const spanContext = this.runs.get(runId)?.trace.callContext(callId);
     if (!spanContext) return undefined;
     const carrier: Record<string, string> = {};
     this.propagator.inject(trace.setSpanContext(ROOT_CONTEXT, spanContext), carrier, defaultTextMapSetter);
@@ -126,12 +163,27 @@ export class RunTelemetry {
     return {
       resolve: (endpointId, model) => inner.resolve(endpointId, model),
       stream: (request: ModelRequest) => {
-        const labels = request.labels;
-        const traceparent =
-          labels?.runId && labels.callId ? this.traceparent(labels.runId, labels.callId) : undefined;
-        return inner.stream(traceparent ? { ...request, labels: { ...labels!, traceparent } } : request);
+        const linking = request.labels?.runId ? this.runs.get(request.labels.runId)?.linking : null;
+        return linking ? this.streamOnceLinked(linking, inner, request) : this.streamTraced(inner, request);
       },
     };
+  }
+
+  private streamTraced(inner: ChatModel, request: ModelRequest): AsyncIterable<InferenceEvent> {
+    const labels = request.labels;
+    const traceparent =
+      labels?.runId && labels.callId ? this.traceparent(labels.runId, labels.callId) : undefined;
+    return inner.stream(traceparent ? { ...request, labels: { ...labels!, traceparent } } : request);
+  }
+
+  /** A call made while its run's first events wait for the links: its span, and so its traceparent, comes after. */
+  private async *streamOnceLinked(
+    linking: Promise<void>,
+    inner: ChatModel,
+    request: ModelRequest,
+  ): AsyncIterable<InferenceEvent> {
+    await linking;
+    yield* this.streamTraced(inner, request);
   }
 
   /** Sends the spans ended so far. */

@@ -62,14 +62,14 @@ function mergedOverrides(graph: Graph, record: RunRecord, change: RunChange): Re
  * Applies a change to a recorded run, checking every part against the graph it names: unknown nodes, unknown
  * settings and refused values are located errors; nothing is saved here.
  */
-export function planChange(
+export async function planChange(
   graphs: GraphRepo,
   record: RunRecord,
   change: RunChange,
   /** The step the change applies from: the difference is taken from the graph that recorded it. */
   step = 1,
-): ChangePlan {
-  const base = change.graphVersionId ? graphs.getVersion(change.graphVersionId) : record.version;
+): Promise<ChangePlan> {
+  const base = change.graphVersionId ? await graphs.getVersion(change.graphVersionId) : record.version;
   if (!base) {
     throw new DomainError(
       'not_found',

@@ -4,14 +4,14 @@ import type { RunEvents } from '../runs/events.ts';
 import type { RunRepo } from '../store/runs.ts';
 
 /** Compares two runs of the same task step by step (either may still be live: what is recorded so far). */
-export function compareRuns(
+export async function compareRuns(
   deps: { runs: RunRepo; events: RunEvents },
   leftId: string,
   rightId: string,
-): CompareResult {
-  const left = deps.runs.get(leftId);
+): Promise<CompareResult> {
+  const left = await deps.runs.get(leftId);
   if (!left) throw new DomainError('not_found', 'not_found', `run '${leftId}' does not exist`);
-  const right = deps.runs.get(rightId);
+  const right = await deps.runs.get(rightId);
   if (!right) throw new DomainError('not_found', 'not_found', `run '${rightId}' does not exist`);
   if (left.taskId !== right.taskId) {
     throw new DomainError(
@@ -20,6 +20,9 @@ export function compareRuns(
       `run '${leftId}' is on task '${left.taskId}' and run '${rightId}' on task '${right.taskId}'; compare two runs of the same task`,
     );
   }
-  const steps = { left: stepsOf(deps.events.list(leftId)), right: stepsOf(deps.events.list(rightId)) };
+  const steps = {
+    left: stepsOf(await deps.events.list(leftId)),
+    right: stepsOf(await deps.events.list(rightId)),
+  };
   return { left, right, alignment: alignSteps(steps.left, steps.right), steps };
 }

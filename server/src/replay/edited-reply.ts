@@ -14,7 +14,7 @@ export class EditedReplyModel implements ChatModel {
     private readonly reply: string,
   ) {}
 
-  resolve(endpointId: string | null, model: string | null): ResolvedBinding {
+  resolve(endpointId: string | null, model: string | null): ResolvedBinding | Promise<ResolvedBinding> {
     return this.live.resolve(endpointId, model);
   }
 

@@ -50,15 +50,15 @@ describe('forking a recorded run at a step', () => {
   };
 
   /** What the store holds of a run: its row and its events, byte for byte. */
-  const snapshot = (runId: string) => {
-    r.t.ctx.writer.flush();
-    const row = r.t.ctx.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId);
-    return { row: JSON.stringify(row), events: r.t.ctx.runs.eventsJson(runId) };
+  const snapshot = async (runId: string) => {
+    await r.t.ctx.writer.flush();
+    const row = await r.t.ctx.db.get('SELECT * FROM runs WHERE id = ?', [runId]);
+    return { row: JSON.stringify(row), events: await r.t.ctx.runs.eventsJson(runId) };
   };
 
   it('takes the steps before k from the record and calls the model from k on; the parent is untouched', async () => {
     const parent = await failedRun();
-    const before = snapshot(parent.id);
+    const before = await snapshot(parent.id);
     r.server.script({ match: { system: CAREFUL }, reply: { content: pythonBlock(task(TASK).solution) } });
 
     const created = await fork(parent.id, {
@@ -76,10 +76,12 @@ describe('forking a recorded run at a step', () => {
     expect(sent[0]!.messages[0]!.content).toBe(CAREFUL);
 
     // The recorded steps hold the parent's answers and observations.
-    const responses = (id: string) => r.eventsOf(id, 'llm.response').map((e) => [e.step, e.text]);
-    expect(responses(child.id).slice(0, 2)).toEqual(responses(parent.id).slice(0, 2));
-    const observations = (id: string) => r.eventsOf(id, 'action.executed').map((e) => e.observation);
-    expect(observations(child.id).slice(0, 2)).toEqual(observations(parent.id).slice(0, 2));
+    const responses = async (id: string) =>
+      (await r.eventsOf(id, 'llm.response')).map((e) => [e.step, e.text]);
+    expect((await responses(child.id)).slice(0, 2)).toEqual((await responses(parent.id)).slice(0, 2));
+    const observations = async (id: string) =>
+      (await r.eventsOf(id, 'action.executed')).map((e) => e.observation);
+    expect((await observations(child.id)).slice(0, 2)).toEqual((await observations(parent.id)).slice(0, 2));
 
     const lineage = (await r.t.app.inject({ url: `/api/runs/${child.id}/lineage` })).json() as LineageTree;
     expect(lineage.lineage).toMatchObject({ parentRunId: parent.id, forkStep: 3, findings: [] });
@@ -87,7 +89,7 @@ describe('forking a recorded run at a step', () => {
       expect.stringMatching(/^nodes\.agent\.prompts\.system: edited \(\d+ → 1 lines\)$/),
     ]);
     expect(lineage.lineage.edit?.toVersionId).not.toBe(parent.graphVersionId);
-    expect(snapshot(parent.id)).toEqual(before);
+    expect(await snapshot(parent.id)).toEqual(before);
 
     // The compare view of the two: the shared prefix collapsed, the first divergence at step 3.
     const compared = (
@@ -106,7 +108,7 @@ describe('forking a recorded run at a step', () => {
     const child = await r.finished(first.body.run.id);
     expect(child.status).toBe('succeeded');
     expect(r.requests()).toHaveLength(0);
-    const [, edited] = r.eventsOf(child.id, 'llm.response');
+    const [, edited] = await r.eventsOf(child.id, 'llm.response');
     expect(edited).toMatchObject({ step: 2, finishReason: 'edited', charged: { prompt: 0, completion: 0 } });
     expect(edited!.text).toContain(task(TASK).solution);
     expect(first.body.lineage.edit?.reply).toMatchObject({ step: 2, nodeId: 'agent' });
@@ -133,7 +135,7 @@ describe('forking a recorded run at a step', () => {
 
   it('runs the live part on another graph version and another endpoint', async () => {
     const parent = await failedRun();
-    const other = r.t.ctx.endpoints.create({
+    const other = await r.t.ctx.endpoints.create({
       name: 'second',
       baseUrl: r.server.url,
       kind: 'vllm',
@@ -142,7 +144,7 @@ describe('forking a recorded run at a step', () => {
       defaultParams: {},
       timeouts: { connectMs: 5_000, firstTokenMs: 20_000, idleMs: 10_000 },
     });
-    const version = r.t.ctx.graphs.save({ graph: preset('three-roles').graph, message: 'three roles' });
+    const version = await r.t.ctx.graphs.save({ graph: preset('three-roles').graph, message: 'three roles' });
     r.script('agent', pythonBlock(task(TASK).solution));
     const created = await fork(parent.id, {
       step: 3,
@@ -153,7 +155,7 @@ describe('forking a recorded run at a step', () => {
     expect(child.status).toBe('succeeded');
     expect(child.graphVersionId).toBe(version.id);
     // The recorded steps keep the parent's endpoint; the agent's live call goes to the other one.
-    const requests = r.eventsOf(child.id, 'llm.request').map((e) => [e.step, e.nodeId, e.endpointId]);
+    const requests = (await r.eventsOf(child.id, 'llm.request')).map((e) => [e.step, e.nodeId, e.endpointId]);
     expect(requests.slice(0, 3)).toEqual([
       [1, 'agent', r.endpointId],
       [2, 'agent', r.endpointId],
@@ -168,7 +170,7 @@ describe('forking a recorded run at a step', () => {
   it('replays and forks a fork whose recorded steps came from two graphs', async () => {
     const parent = await failedRun();
     const threeRoles = { ...preset('three-roles').graph, limits: { maxSteps: 4, tokenBudget: null } };
-    const version = r.t.ctx.graphs.save({ graph: threeRoles, message: 'three roles, four steps' });
+    const version = await r.t.ctx.graphs.save({ graph: threeRoles, message: 'three roles, four steps' });
     r.server.script({
       match: { system: 'You are an agent' },
       repeat: true,
@@ -209,12 +211,12 @@ describe('forking a recorded run at a step', () => {
   describe('bad input', () => {
     it('names the cause with a 4xx and changes nothing', async () => {
       const parent = await failedRun();
-      const count = () => ({
-        runs: r.t.ctx.runs.list({ limit: 200, offset: 0 }).total,
-        versions: (r.t.ctx.db.prepare('SELECT COUNT(*) AS n FROM graph_versions').get() as { n: number }).n,
-        parent: snapshot(parent.id),
+      const count = async () => ({
+        runs: (await r.t.ctx.runs.list({ limit: 200, offset: 0 })).total,
+        versions: (await r.t.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM graph_versions'))!.n,
+        parent: await snapshot(parent.id),
       });
-      const before = count();
+      const before = await count();
       const cases: [unknown, number, string, RegExp][] = [
         [{ step: 4 }, 400, 'step_out_of_range', /step 4 is out of range: run '\w+' recorded steps 1–3/],
         [{ step: 0 }, 400, 'invalid_request', /step/],
@@ -259,13 +261,13 @@ describe('forking a recorded run at a step', () => {
       });
       expect((await fork('run_nope', { step: 1 })).status).toBe(404);
       expect(r.requests()).toHaveLength(0);
-      expect(count()).toEqual(before);
+      expect(await count()).toEqual(before);
     });
 
     it('forks a live run only at a step it has finished', async () => {
       r.script('agent', pythonBlock('x = 1'), { content: pythonBlock('print("slow")'), paceMs: 150 });
       const live = await r.run(r.graph('react-baseline'), TASK);
-      await eventually(() => expect(r.eventsOf(live.id, 'llm.request')).toHaveLength(2));
+      await eventually(async () => expect(await r.eventsOf(live.id, 'llm.request')).toHaveLength(2));
       const refused = await fork(live.id, { step: 2 });
       expect(refused.status).toBe(409);
       expect(refused.body.error).toMatchObject({ code: 'run_live' });

@@ -10,16 +10,16 @@ import { DomainError } from '../domain-errors.ts';
 import { replaceCode, splitThinking } from '../engine/code.ts';
 import type { Environment } from '../environments/types.ts';
 import type { RunManager } from '../runs/manager.ts';
-import type { Db } from '../store/db.ts';
+import type { Sql } from '../store/sql.ts';
 import { type ChangePlan, planChange, summaryOf } from './change-plan.ts';
 import { EditedReplyModel } from './edited-reply.ts';
 import { ensureReachable, environmentFactory } from './environment.ts';
 import { checkPrefix } from './prefix-check.ts';
 import { loadRecord, type RecordDeps, type RunRecord } from './record.ts';
-import { recordedPhases } from './recorded-model.ts';
+import { type RecordedModel, recordedPhases } from './recorded-model.ts';
 
 export interface ForkDeps extends RecordDeps {
-  db: Db;
+  db: Sql;
   manager: RunManager;
   tasks: TaskCatalog;
   environment: () => Environment;
@@ -105,6 +105,9 @@ function editOf(record: RunRecord, plan: ChangePlan, versionId: string, reply: F
  * events are only read.
  */
 export class ForkService {
+  /** Forks whose rebuilt steps are still being checked against the record, by run id. */
+  private readonly checks = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: ForkDeps) {}
 
   async fork(
@@ -112,9 +115,9 @@ export class ForkService {
     order: ForkOrder,
     options: { rescueId?: string; signal?: AbortSignal } = {},
   ): Promise<ForkResult> {
-    const record = loadRecord(this.deps, runId);
+    const record = await loadRecord(this.deps, runId);
     checkStep(record, order.step);
-    const plan = planChange(this.deps.graphs, record, order.change, order.step);
+    const plan = await planChange(this.deps.graphs, record, order.change, order.step);
     const reply = editedReply(record, order);
     await ensureReachable(order.environment, record.run.taskId);
 
@@ -122,10 +125,10 @@ export class ForkService {
     if (options.signal?.aborted) {
       throw new DomainError('unavailable', 'stopping', 'the server is stopping; no fork was started');
     }
-    const start = this.deps.db.transaction(() => {
+    const result = await this.deps.db.transaction(async () => {
       const changed = Object.keys(order.change.nodes).length > 0;
       const version = changed
-        ? this.deps.graphs.save({
+        ? await this.deps.graphs.save({
             graph: plan.graph,
             message: `fork of ${runId} at step ${order.step}`,
             graphId: plan.base.graphId,
@@ -133,7 +136,7 @@ export class ForkService {
             keepHead: true,
           })
         : plan.base;
-      const run = this.deps.manager.start({
+      const run = await this.deps.manager.start({
         version,
         taskId: record.run.taskId,
         difficulty: record.run.difficulty,
@@ -145,7 +148,7 @@ export class ForkService {
         wrapModel: reply ? (live) => new EditedReplyModel(live, order.step, reply.after) : undefined,
         environment: environmentFactory(order.environment, this.deps.environment),
       });
-      const lineage = this.deps.lineage.insert({
+      const lineage = await this.deps.lineage.insert({
         runId: run.id,
         parentRunId: runId,
         forkStep: order.step,
@@ -154,17 +157,39 @@ export class ForkService {
       });
       return { run, lineage };
     });
-    const result = start();
-    if (prefix.length > 0) {
-      checkPrefix({
-        events: this.deps.events,
-        lineage: this.deps.lineage,
-        runId: result.run.id,
-        untilStep: order.step,
-        recorded: record.steps,
-        models: prefix.map((p) => p.model),
-      });
-    }
+    if (prefix.length > 0) this.watchPrefix(result.run.id, record, order.step, prefix);
     return result;
+  }
+
+  /** Resolves once a fork's findings on its rebuilt steps are stored (at once when none are awaited here). */
+  async checked(runId: string): Promise<void> {
+    await this.checks.get(runId);
+  }
+
+  /**
+   * Checks the fork's rebuilt steps as it runs. The fork is answered before they are rebuilt, so the check goes
+   * on without the caller; a fault storing its findings is reported, not thrown at anyone.
+   */
+  private watchPrefix(
+    runId: string,
+    record: RunRecord,
+    untilStep: number,
+    prefix: { model: RecordedModel }[],
+  ) {
+    const check = checkPrefix({
+      events: this.deps.events,
+      lineage: this.deps.lineage,
+      runId,
+      untilStep,
+      recorded: record.steps,
+      models: prefix.map((p) => p.model),
+    })
+      .catch((error: unknown) => {
+        console.error(
+          `trellis: the findings of fork '${runId}' were not stored: ${(error as Error).message}`,
+        );
+      })
+      .finally(() => this.checks.delete(runId));
+    this.checks.set(runId, check);
   }
 }

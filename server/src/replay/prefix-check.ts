@@ -6,9 +6,10 @@ import type { RecordedModel } from './recorded-model.ts';
 /**
  * Watches a fork rebuild its recorded steps and keeps, on its lineage, every way they differed from the record:
  * an action that observed something else, or a request that differed (answered from the record all the same).
- * The deterministic world makes these empty; when they are not, that is the finding.
+ * The deterministic world makes these empty; when they are not, that is the finding. Resolves once the findings
+ * are stored: when the fork reaches its first live step, or ends before it.
  */
-export function checkPrefix(options: {
+export async function checkPrefix(options: {
   events: RunEvents;
   lineage: LineageRepo;
   runId: string;
@@ -16,11 +17,18 @@ export function checkPrefix(options: {
   recorded: readonly StepRecord[];
   /** The models that answered the recorded steps, with what they noticed. */
   models: readonly RecordedModel[];
-}): void {
+}): Promise<void> {
   const findings: ForkFinding[] = [];
   const recorded = new Map(options.recorded.map((s) => [s.step, s]));
   let unsubscribe: (() => void) | null = null;
   let done = false;
+  // Settled by the follower: with the findings' write once the prefix is rebuilt, or a fault reading the run.
+  let store!: (write: Promise<void>) => void;
+  let fail!: (error: Error) => void;
+  const stored = new Promise<void>((resolve, reject) => {
+    store = resolve;
+    fail = reject;
+  });
   const finish = () => {
     if (done) return;
     done = true;
@@ -34,7 +42,7 @@ export function checkPrefix(options: {
       });
     }
     findings.sort((a, b) => a.step - b.step);
-    options.lineage.setFindings(options.runId, findings);
+    store(options.lineage.setFindings(options.runId, findings));
     unsubscribe?.();
   };
   const onEvent = (event: RunEvent) => {
@@ -56,6 +64,7 @@ export function checkPrefix(options: {
       replayed: { code: event.code || null, observation: event.observation, ok: event.ok },
     });
   };
-  unsubscribe = options.events.follow(options.runId, 0, { event: onEvent, end: finish });
+  unsubscribe = options.events.follow(options.runId, 0, { event: onEvent, end: finish, fail });
   if (done) unsubscribe();
+  await stored;
 }

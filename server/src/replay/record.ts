@@ -52,15 +52,15 @@ export interface RecordDeps {
 }
 
 /** Reads a run's record, or throws a not-found naming the run. */
-export function loadRecord(deps: RecordDeps, runId: string): RunRecord {
-  const run = deps.runs.get(runId);
+export async function loadRecord(deps: RecordDeps, runId: string): Promise<RunRecord> {
+  const run = await deps.runs.get(runId);
   if (!run) throw new DomainError('not_found', 'not_found', `run '${runId}' does not exist`);
-  const events = deps.events.list(runId);
-  const version = deps.graphs.getVersion(run.graphVersionId);
+  const events = await deps.events.list(runId);
+  const version = await deps.graphs.getVersion(run.graphVersionId);
   if (!version) {
     throw new DomainError('not_found', 'not_found', `graph version '${run.graphVersionId}' does not exist`);
   }
-  const request = deps.lineage.runRequest(runId)!;
+  const request = (await deps.lineage.runRequest(runId))!;
   const graph = applyOverrides(version.graph, request.overrides);
   const defaults = runDefaults(version.graph, request);
   const finished =
@@ -74,7 +74,7 @@ export function loadRecord(deps: RecordDeps, runId: string): RunRecord {
     request,
     graph,
     defaults,
-    segments: segmentsOf(deps, runId, { graph, defaults }),
+    segments: await segmentsOf(deps, runId, { graph, defaults }),
     finished,
     live,
     stopped: !live && (run.status === 'cancelled' || run.status === 'interrupted' || finished === null),
@@ -85,23 +85,25 @@ export function loadRecord(deps: RecordDeps, runId: string): RunRecord {
  * The graphs that recorded a run's steps: its own, and for a fork, before its fork step, those of its parent
  * (recursively: a fork of a fork takes its grandparent's before the first fork step).
  */
-function segmentsOf(
+async function segmentsOf(
   deps: RecordDeps,
   runId: string,
   own: Pick<RecordSegment, 'graph' | 'defaults'>,
-): RecordSegment[] {
-  const lineage = deps.lineage.get(runId);
+): Promise<RecordSegment[]> {
+  const lineage = await deps.lineage.get(runId);
   const last = { fromStep: 1, untilStep: Number.POSITIVE_INFINITY, ...own };
   if (!lineage.parentRunId || lineage.forkStep === null || lineage.forkStep <= 1) return [last];
-  const parent = deps.runs.get(lineage.parentRunId);
-  const version = parent && deps.graphs.getVersion(parent.graphVersionId);
-  const request = parent && deps.lineage.runRequest(parent.id);
+  const parent = await deps.runs.get(lineage.parentRunId);
+  const version = parent && (await deps.graphs.getVersion(parent.graphVersionId));
+  const request = parent && (await deps.lineage.runRequest(parent.id));
   if (!version || !request) return [last];
   const forkStep = lineage.forkStep;
-  const before = segmentsOf(deps, parent.id, {
-    graph: applyOverrides(version.graph, request.overrides),
-    defaults: runDefaults(version.graph, request),
-  })
+  const before = (
+    await segmentsOf(deps, parent.id, {
+      graph: applyOverrides(version.graph, request.overrides),
+      defaults: runDefaults(version.graph, request),
+    })
+  )
     .filter((segment) => segment.fromStep < forkStep)
     .map((segment) => ({ ...segment, untilStep: Math.min(segment.untilStep, forkStep) }));
   return [...before, { ...last, fromStep: forkStep }];

@@ -57,7 +57,7 @@ describe('replaying a recorded run', () => {
   };
 
   it('sends no model request, also with the run’s endpoint removed, and matches on every step', async () => {
-    const own = r.t.ctx.endpoints.create({
+    const own = await r.t.ctx.endpoints.create({
       name: 'removed later',
       baseUrl: r.server.url,
       kind: 'vllm',
@@ -86,7 +86,7 @@ describe('replaying a recorded run', () => {
     expect(first.body.evaluation.replayed?.success).toBe(true);
     expect(r.server.requests()).toHaveLength(0);
 
-    r.t.ctx.endpoints.delete(own.id);
+    await r.t.ctx.endpoints.delete(own.id);
     const again = await replay(run.id);
     expect(again.body.match).toBe(true);
     expect(again.body.modelCalls).toBe(3);
@@ -135,7 +135,7 @@ describe('replaying a recorded run', () => {
       paceMs: 200,
     });
     const started = await r.run(r.graph('react-baseline'), TASK);
-    await eventually(() => expect(r.eventsOf(started.id, 'llm.request')).toHaveLength(3));
+    await eventually(async () => expect(await r.eventsOf(started.id, 'llm.request')).toHaveLength(3));
     await r.t.app.inject({ method: 'POST', url: `/api/runs/${started.id}/cancel` });
     const run = await r.finished(started.id);
     expect(run.status).toBe('cancelled');
@@ -154,7 +154,7 @@ describe('replaying a recorded run', () => {
   it('replays an interrupted run up to where it stopped, also one a crash left without an ending', async () => {
     r.script('agent', pythonBlock('x = 1'), { content: pythonBlock('print("slow")'), paceMs: 200 });
     const started = await r.run(r.graph('react-baseline'), TASK);
-    await eventually(() => expect(r.eventsOf(started.id, 'llm.request')).toHaveLength(2));
+    await eventually(async () => expect(await r.eventsOf(started.id, 'llm.request')).toHaveLength(2));
     await r.t.ctx.manager.shutdown('stopped for the test', 5_000);
     const run = await r.finished(started.id);
     expect(run.status).toBe('interrupted');
@@ -163,7 +163,7 @@ describe('replaying a recorded run', () => {
     expect(body).toMatchObject({ match: true, recordedStatus: 'interrupted', stoppedAt: 2, modelCalls: 1 });
 
     // A crash records no ending: the next start marks the run interrupted, its trace as it was.
-    r.t.ctx.db.prepare("DELETE FROM run_events WHERE run_id = ? AND type = 'run.finished'").run(run.id);
+    await r.t.ctx.db.run("DELETE FROM run_events WHERE run_id = ? AND type = 'run.finished'", [run.id]);
     const crashed = await replay(run.id);
     expect(crashed.body).toMatchObject({ match: true, stoppedAt: 2 });
     expect(r.server.requests()).toHaveLength(0);
@@ -192,13 +192,17 @@ describe('replaying a recorded run', () => {
     expect(remote.status).toBe(200);
     expect(remote.body).toMatchObject({ match: true, replayedStatus: 'succeeded', modelCalls: 3 });
 
-    const before = { row: r.t.ctx.runs.get(run.id), events: r.t.ctx.runs.eventsJson(run.id) };
+    const stored = async () => ({
+      row: await r.t.ctx.runs.get(run.id),
+      events: await r.t.ctx.runs.eventsJson(run.id),
+    });
+    const before = await stored();
     const nowhere = `http://127.0.0.1:${await freePort()}/appworld`;
     const unreachable = await replay(run.id, { environment: { kind: 'appworld', baseUrl: nowhere } });
     expect(unreachable.status).toBe(503);
     expect(unreachable.body.error?.code).toBe('environment_unreachable');
     expect(unreachable.body.error?.message).toContain('cannot reach the AppWorld environment server');
-    const runs = r.t.ctx.runs.list({ limit: 200, offset: 0 }).total;
+    const runs = (await r.t.ctx.runs.list({ limit: 200, offset: 0 })).total;
     const fork = await r.t.app.inject({
       method: 'POST',
       url: `/api/runs/${run.id}/forks`,
@@ -206,8 +210,8 @@ describe('replaying a recorded run', () => {
     });
     expect(fork.statusCode).toBe(503);
     expect(fork.json()).toMatchObject({ error: { code: 'environment_unreachable' } });
-    expect(r.t.ctx.runs.list({ limit: 200, offset: 0 }).total).toBe(runs);
-    expect({ row: r.t.ctx.runs.get(run.id), events: r.t.ctx.runs.eventsJson(run.id) }).toEqual(before);
+    expect((await r.t.ctx.runs.list({ limit: 200, offset: 0 })).total).toBe(runs);
+    expect(await stored()).toEqual(before);
     expect(r.server.requests()).toHaveLength(0);
   });
 });

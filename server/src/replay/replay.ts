@@ -25,7 +25,7 @@ export class ReplayService {
   constructor(private readonly deps: ReplayDeps) {}
 
   async replay(runId: string, request: Required<Pick<ReplayRequest, 'environment'>>): Promise<ReplayResult> {
-    const record = loadRecord(this.deps, runId);
+    const record = await loadRecord(this.deps, runId);
     if (record.live) {
       throw new DomainError(
         'conflict',

@@ -35,7 +35,7 @@ function describeQuery(query: z.output<typeof RescueQuery>): string {
   return parts.length > 0 ? parts.join(', ') : 'no filter';
 }
 
-function byIds(deps: SelectionDeps, ids: readonly string[]): RunSummary[] {
+async function byIds(deps: SelectionDeps, ids: readonly string[]): Promise<RunSummary[]> {
   if (ids.length === 0) {
     throw new DomainError(
       'unprocessable',
@@ -43,8 +43,9 @@ function byIds(deps: SelectionDeps, ids: readonly string[]): RunSummary[] {
       'runIds is empty: select at least one failed run',
     );
   }
-  return [...new Set(ids)].map((id) => {
-    const run = deps.runs.get(id);
+  const runs: RunSummary[] = [];
+  for (const id of new Set(ids)) {
+    const run = await deps.runs.get(id);
     if (!run) throw new DomainError('not_found', 'not_found', `run '${id}' does not exist`);
     if (!FINISHED_STATUSES.includes(run.status)) {
       throw new DomainError(
@@ -60,12 +61,13 @@ function byIds(deps: SelectionDeps, ids: readonly string[]): RunSummary[] {
         `run '${id}' succeeded: there is nothing to rescue`,
       );
     }
-    return run;
-  });
+    runs.push(run);
+  }
+  return runs;
 }
 
-function byQuery(deps: SelectionDeps, query: z.output<typeof RescueQuery>): RunSummary[] {
-  const listed = deps.runs.list({ ...query, limit: MAX_RESCUE_RUNS, offset: 0 });
+async function byQuery(deps: SelectionDeps, query: z.output<typeof RescueQuery>): Promise<RunSummary[]> {
+  const listed = await deps.runs.list({ ...query, limit: MAX_RESCUE_RUNS, offset: 0 });
   const wanted = query.status ? [query.status] : FAILED;
   const runs = listed.runs
     .filter((run) => wanted.includes(run.status) && run.status !== 'succeeded')
@@ -81,21 +83,26 @@ function byQuery(deps: SelectionDeps, query: z.output<typeof RescueQuery>): RunS
 }
 
 /** Where one run's rescue starts: its first step, or the step before its first failure. */
-function forkStepOf(deps: SelectionDeps, runId: string, from: Order['from']): number {
+async function forkStepOf(deps: SelectionDeps, runId: string, from: Order['from']): Promise<number> {
   if (from === 'start') return 1;
-  const record = loadRecord(deps, runId);
+  const record = await loadRecord(deps, runId);
   const failed = firstFailedStep(record.steps, record.run.status);
   return failed === null ? 1 : Math.max(1, failed - 1);
 }
 
 /** Refuses a change that some selected run's graph cannot take, naming the run. */
-function checkChange(deps: SelectionDeps, runId: string, change: RunChange, checked: Set<string>): void {
-  const record = loadRecord(deps, runId);
+async function checkChange(
+  deps: SelectionDeps,
+  runId: string,
+  change: RunChange,
+  checked: Set<string>,
+): Promise<void> {
+  const record = await loadRecord(deps, runId);
   try {
-    const plan = planChange(deps.graphs, record, change);
+    const plan = await planChange(deps.graphs, record, change);
     const key = JSON.stringify([plan.base.id, plan.overrides, plan.endpointId, plan.model]);
     if (checked.has(key)) return;
-    deps.manager.check({
+    await deps.manager.check({
       version: { ...plan.base, graph: plan.graph },
       overrides: plan.overrides,
       endpointId: plan.endpointId,
@@ -112,14 +119,21 @@ function checkChange(deps: SelectionDeps, runId: string, change: RunChange, chec
  * The failed runs a rescue takes, each with the step its fork starts at; or a domain error naming why there is
  * nothing to rescue or why the change does not fit one of them. Reads only.
  */
-export function selectForRescue(
+export async function selectForRescue(
   deps: SelectionDeps,
   order: Order,
-): { sourceRunId: string; taskId: string; forkStep: number }[] {
-  const runs = order.runIds ? byIds(deps, order.runIds) : byQuery(deps, order.query!);
+): Promise<{ sourceRunId: string; taskId: string; forkStep: number }[]> {
+  const runs = order.runIds ? await byIds(deps, order.runIds) : await byQuery(deps, order.query!);
   const checked = new Set<string>();
-  return runs.map((run) => {
-    checkChange(deps, run.id, order.change, checked);
-    return { sourceRunId: run.id, taskId: run.taskId, forkStep: forkStepOf(deps, run.id, order.from) };
-  });
+  const pairs: { sourceRunId: string; taskId: string; forkStep: number }[] = [];
+  // One run at a time, in order: the first run that does not fit is the one named.
+  for (const run of runs) {
+    await checkChange(deps, run.id, order.change, checked);
+    pairs.push({
+      sourceRunId: run.id,
+      taskId: run.taskId,
+      forkStep: await forkStepOf(deps, run.id, order.from),
+    });
+  }
+  return pairs;
 }

@@ -157,11 +157,11 @@ describe('rescuing failed runs', () => {
     r.script('agent', pythonBlock(task(TASKS[1]!).solution));
     const succeeded = await r.finished((await r.run(r.graph('react-baseline'), TASKS[1]!)).id);
     r.server.reset();
-    const count = () => ({
-      runs: r.t.ctx.runs.list({ limit: 200, offset: 0 }).total,
-      rescues: (r.t.ctx.db.prepare('SELECT COUNT(*) AS n FROM rescues').get() as { n: number }).n,
+    const count = async () => ({
+      runs: (await r.t.ctx.runs.list({ limit: 200, offset: 0 })).total,
+      rescues: (await r.t.ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rescues'))!.n,
     });
-    const before = count();
+    const before = await count();
     const cases: [unknown, number, string, RegExp][] = [
       [{ runIds: [] }, 422, 'nothing_selected', /runIds is empty/],
       [
@@ -197,7 +197,7 @@ describe('rescuing failed runs', () => {
       expect({ status: res.status, code: res.body.error?.code }).toEqual({ status, code });
       expect(res.body.error?.message).toMatch(message);
     }
-    expect(count()).toEqual(before);
+    expect(await count()).toEqual(before);
     expect(r.requests()).toHaveLength(0);
   });
 });
@@ -209,7 +209,7 @@ describe('a rescue across a server restart', () => {
     const server = await startTestServer({ dialect: 'vllm', models: ['qwen3-8b'] });
     try {
       const first = await createTestApp({}, { dbFile });
-      const endpoint = first.ctx.endpoints.create({
+      const endpoint = await first.ctx.endpoints.create({
         name: 'scripted',
         baseUrl: server.url,
         kind: 'vllm',
@@ -219,15 +219,24 @@ describe('a rescue across a server restart', () => {
         timeouts: { connectMs: 5_000, firstTokenMs: 20_000, idleMs: 10_000 },
       });
       const graph = { ...preset('react-baseline').graph, limits: { maxSteps: 1, tokenBudget: null } };
-      const version = first.ctx.graphs.save({ graph, message: 'one step' });
+      const version = await first.ctx.graphs.save({ graph, message: 'one step' });
       server.script({
         match: { system: 'You are an agent' },
         repeat: true,
         reply: { content: pythonBlock('print(1)') },
       });
-      const sources = TASKS.map((taskId) =>
-        first.ctx.manager.start({ version, taskId, difficulty: 1, endpointId: endpoint.id, overrides: {} }),
-      );
+      const sources = [];
+      for (const taskId of TASKS) {
+        sources.push(
+          await first.ctx.manager.start({
+            version,
+            taskId,
+            difficulty: 1,
+            endpointId: endpoint.id,
+            overrides: {},
+          }),
+        );
+      }
       await first.ctx.manager.idle();
       server.reset();
       // The first pair answers at once, the second slowly: the server stops while it is in flight.
@@ -237,36 +246,37 @@ describe('a rescue across a server restart', () => {
         ...rescueReplies(TASKS.slice(1)),
       ]);
       const { rescues } = replayServices(first.ctx);
-      const rescue = rescues.create({
+      const rescue = await rescues.create({
         runIds: sources.map((s) => s.id),
         change: { nodes: rescueChange.nodes, overrides: {} },
         from: 'start',
         concurrency: 1,
       });
-      await eventually(() => {
-        const pairs = rescues.get(rescue.id)!.pairs;
+      await eventually(async () => {
+        const pairs = (await rescues.get(rescue.id))!.pairs;
         expect(pairs.map((p) => p.status)).toEqual(['rescued', 'running', 'pending']);
       });
-      const firstFork = rescues.get(rescue.id)!.pairs[0]!.forkRunId;
-      const cutShort = rescues.get(rescue.id)!.pairs[1]!.forkRunId;
+      const [firstFork, cutShort] = (await rescues.get(rescue.id))!.pairs.map((p) => p.forkRunId);
       await first.close();
 
       const second = await createTestApp({}, { dbFile });
       try {
-        second.ctx.manager.recover();
+        await second.ctx.manager.recover();
         const resumed = replayServices(second.ctx).rescues;
-        expect(resumed.get(rescue.id)?.status).toBe('running');
-        expect(resumed.resume()).toEqual([rescue.id]);
+        expect((await resumed.get(rescue.id))?.status).toBe('running');
+        // Two resumes at once (start-up and `trellis rescue --resume`) take it up once.
+        const [taken, again] = await Promise.all([resumed.resume(), resumed.resume()]);
+        expect([...taken, ...again]).toEqual([rescue.id]);
         await resumed.settled(rescue.id);
-        const done = resumed.get(rescue.id)!;
+        const done = (await resumed.get(rescue.id))!;
         expect(done).toMatchObject({ status: 'finished', total: 3, rescued: 3 });
         expect(done.pairs.map((p) => p.attempts)).toEqual([1, 2, 1]);
         expect(done.pairs[0]!.forkRunId).toBe(firstFork);
-        expect(second.ctx.runs.get(cutShort!)?.status).toBe('interrupted');
+        expect((await second.ctx.runs.get(cutShort!))?.status).toBe('interrupted');
         // Three rescue runs finished, one for each pair, and the one the stop cut short.
-        const forks = second.ctx.db
-          .prepare('SELECT run_id FROM run_lineage WHERE rescue_id = ?')
-          .all(rescue.id);
+        const forks = await second.ctx.db.all('SELECT run_id FROM run_lineage WHERE rescue_id = ?', [
+          rescue.id,
+        ]);
         expect(forks).toHaveLength(4);
       } finally {
         await second.close();

@@ -46,73 +46,67 @@ export class RescueService {
   }
 
   /** Selects, checks and stores a rescue, and starts it. Bad input changes nothing. */
-  create(order: z.output<typeof RescueRequest>): Rescue {
-    const pairs = selectForRescue(this.deps, order);
+  async create(order: z.output<typeof RescueRequest>): Promise<Rescue> {
+    const pairs = await selectForRescue(this.deps, order);
     const id = `rsc_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-    this.deps.rescues.create({
-      id,
-      name: order.name ?? `rescue of ${pairs.length} run${pairs.length === 1 ? '' : 's'}`,
-      change: order.change,
-      from: order.from,
-      concurrency: order.concurrency,
-      pairs,
+    // The rescue's turn is taken before it is stored: a resume that finds it running waits, then sees it active.
+    await this.active.exclusive(id, async () => {
+      await this.deps.rescues.create({
+        id,
+        name: order.name ?? `rescue of ${pairs.length} run${pairs.length === 1 ? '' : 's'}`,
+        change: order.change,
+        from: order.from,
+        concurrency: order.concurrency,
+        pairs,
+      });
+      await this.launch(id);
     });
-    this.launch(id);
-    return this.get(id)!;
+    return (await this.get(id))!;
   }
 
-  get(id: string): Rescue | null {
-    const summary = this.deps.rescues.summary(id);
+  async get(id: string): Promise<Rescue | null> {
+    const summary = await this.deps.rescues.summary(id);
     if (!summary) return null;
-    const pairs = this.deps.rescues.pairs(id);
+    const pairs = await this.deps.rescues.pairs(id);
     return { ...summary, pairs: pairs.map(publicPair), progress: this.progressOf(summary, pairs) };
   }
 
-  list(): RescueSummary[] {
+  list(): Promise<RescueSummary[]> {
     return this.deps.rescues.list();
   }
 
   /** Takes up the rescues a previous process left running (all of them, or those named). */
-  resume(only?: readonly string[]): string[] {
-    const ids = this.deps.rescues
-      .runningIds()
-      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
+  async resume(only?: readonly string[]): Promise<string[]> {
+    const ids = (await this.deps.rescues.runningIds()).filter(
+      (id) => only === undefined || only.includes(id),
+    );
+    const resumed: string[] = [];
     for (const id of ids) {
-      for (const pair of this.deps.rescues.pairs(id)) {
-        if (pair.status !== 'running') continue;
-        const run = pair.forkRunId ? this.deps.runs.get(pair.forkRunId) : null;
-        if (run && run.status !== 'interrupted' && run.status !== 'queued' && run.status !== 'running') {
-          this.settlePair(id, pair, run.status);
-        } else {
-          this.deps.rescues.updatePair(id, pair.position, { status: 'pending' });
-        }
-      }
-      this.launch(id);
+      if (await this.active.exclusive(id, () => this.takeUp(id))) resumed.push(id);
     }
-    return ids;
+    return resumed;
   }
 
-  cancel(id: string): Rescue {
-    const summary = this.deps.rescues.summary(id);
-    if (!summary) throw new DomainError('not_found', 'not_found', `rescue '${id}' does not exist`);
-    if (summary.status !== 'running') {
-      throw new DomainError(
-        'conflict',
-        'not_running',
-        `rescue '${id}' is not running (status: ${summary.status})`,
-      );
-    }
-    const active = this.active.get(id);
-    if (active) {
-      active.controller.abort();
-    } else {
-      for (const pair of this.deps.rescues.pairs(id)) {
-        if (!DONE.includes(pair.status))
-          this.deps.rescues.updatePair(id, pair.position, { status: 'cancelled' });
+  async cancel(id: string): Promise<Rescue> {
+    await this.active.exclusive(id, async () => {
+      const summary = await this.deps.rescues.summary(id);
+      if (!summary) throw new DomainError('not_found', 'not_found', `rescue '${id}' does not exist`);
+      if (summary.status !== 'running') {
+        throw new DomainError(
+          'conflict',
+          'not_running',
+          `rescue '${id}' is not running (status: ${summary.status})`,
+        );
       }
-      this.deps.rescues.finish(id, 'cancelled');
-    }
-    return this.get(id)!;
+      const active = this.active.get(id);
+      if (active) {
+        active.controller.abort();
+      } else {
+        await this.cancelPairs(id);
+        await this.deps.rescues.finish(id, 'cancelled');
+      }
+    });
+    return (await this.get(id))!;
   }
 
   /** Follows a rescue's progress; null when it is not being worked on here (read it with get). */
@@ -141,37 +135,74 @@ export class RescueService {
     };
   }
 
-  private publish(id: string, pair?: StoredPair): void {
-    this.active.publish(id, () => {
-      const summary = this.deps.rescues.summary(id);
+  private publish(id: string, pair?: StoredPair): Promise<void> {
+    return this.active.publish(id, async () => {
+      const summary = await this.deps.rescues.summary(id);
       if (!summary) return null;
       return {
-        progress: this.progressOf(summary, this.deps.rescues.pairs(id)),
+        progress: this.progressOf(summary, await this.deps.rescues.pairs(id)),
         ...(pair ? { pair: publicPair(pair) } : {}),
       };
     });
   }
 
-  private settlePair(id: string, pair: StoredPair, runStatus: NonNullable<RescuePair['runStatus']>): void {
+  private async settlePair(
+    id: string,
+    pair: StoredPair,
+    runStatus: NonNullable<RescuePair['runStatus']>,
+  ): Promise<void> {
     const status =
       runStatus === 'succeeded' ? 'rescued' : runStatus === 'cancelled' ? 'cancelled' : 'failing';
-    this.deps.rescues.updatePair(id, pair.position, { status, runStatus });
+    await this.deps.rescues.updatePair(id, pair.position, { status, runStatus });
   }
 
-  private launch(id: string): void {
+  private async cancelPairs(id: string): Promise<void> {
+    for (const pair of await this.deps.rescues.pairs(id)) {
+      if (!DONE.includes(pair.status)) {
+        await this.deps.rescues.updatePair(id, pair.position, { status: 'cancelled' });
+      }
+    }
+  }
+
+  /**
+   * Takes up one rescue a previous process left running, unless it is worked on here already or no longer
+   * running: pairs whose run finished are settled, the others start afresh. Called in the rescue's turn.
+   */
+  private async takeUp(id: string): Promise<boolean> {
+    if (this.active.has(id)) return false;
+    if ((await this.deps.rescues.summary(id))?.status !== 'running') return false;
+    for (const pair of await this.deps.rescues.pairs(id)) {
+      if (pair.status !== 'running') continue;
+      const run = pair.forkRunId ? await this.deps.runs.get(pair.forkRunId) : null;
+      if (run && run.status !== 'interrupted' && run.status !== 'queued' && run.status !== 'running') {
+        await this.settlePair(id, pair, run.status);
+      } else {
+        await this.deps.rescues.updatePair(id, pair.position, { status: 'pending' });
+      }
+    }
+    await this.launch(id);
+    return true;
+  }
+
+  /**
+   * Starts working on a rescue. Called in the rescue's turn (`ActiveJobs.exclusive`) once it is known not to be
+   * active here, so no two launches of one rescue, and no pair started twice, can interleave.
+   */
+  private async launch(id: string): Promise<void> {
+    const pairs = await this.deps.rescues.pairs(id);
     this.active.launch(id, {
-      doneBefore: this.deps.rescues.pairs(id).filter((p) => DONE.includes(p.status)).length,
+      doneBefore: pairs.filter((p) => DONE.includes(p.status)).length,
       work: (job) => this.work(id, job),
       onEnd: () => this.publish(id),
     });
   }
 
   private async work(id: string, active: ActiveJob): Promise<void> {
-    const summary = this.deps.rescues.summary(id)!;
+    const summary = (await this.deps.rescues.summary(id))!;
     const slots = new Semaphore(summary.concurrency);
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
     const jobs: Promise<void>[] = [];
-    for (const pair of this.deps.rescues.pairs(id)) {
+    for (const pair of await this.deps.rescues.pairs(id)) {
       if (pair.status !== 'pending') continue;
       const release = await slots.acquire();
       if (stopping()) {
@@ -183,13 +214,10 @@ export class RescueService {
     await Promise.all(jobs);
     if (this.deps.shutdown.aborted) return;
     if (active.controller.signal.aborted) {
-      for (const pair of this.deps.rescues.pairs(id)) {
-        if (!DONE.includes(pair.status))
-          this.deps.rescues.updatePair(id, pair.position, { status: 'cancelled' });
-      }
-      this.deps.rescues.finish(id, 'cancelled');
-    } else if (this.deps.rescues.pairs(id).every((p) => DONE.includes(p.status))) {
-      this.deps.rescues.finish(id, 'finished');
+      await this.cancelPairs(id);
+      await this.deps.rescues.finish(id, 'cancelled');
+    } else if ((await this.deps.rescues.pairs(id)).every((p) => DONE.includes(p.status))) {
+      await this.deps.rescues.finish(id, 'finished');
     }
   }
 
@@ -210,29 +238,33 @@ export class RescueService {
       forkRunId = run.id;
     } catch (error) {
       if (this.deps.shutdown.aborted) return;
-      this.deps.rescues.updatePair(id, pair.position, {
+      await this.deps.rescues.updatePair(id, pair.position, {
         status: 'error',
         error: error instanceof Error ? error.message : String(error),
         attempts,
       });
-      this.publish(id, { ...pair, status: 'error', attempts });
+      await this.publish(id, { ...pair, status: 'error', attempts });
       return;
     }
-    this.deps.rescues.updatePair(id, pair.position, {
-      status: 'running',
-      forkRunId,
-      attempts,
-      runStatus: null,
-    });
-    this.publish(id, { ...pair, status: 'running', forkRunId, attempts });
+    // Listened for before the pair is stored: a cancel while it is being stored still reaches the run.
     const onCancel = () => this.deps.manager.cancel(forkRunId);
     active.controller.signal.addEventListener('abort', onCancel, { once: true });
-    await this.deps.manager.settled(forkRunId);
-    active.controller.signal.removeEventListener('abort', onCancel);
-    const run = this.deps.runs.get(forkRunId)!;
+    try {
+      await this.deps.rescues.updatePair(id, pair.position, {
+        status: 'running',
+        forkRunId,
+        attempts,
+        runStatus: null,
+      });
+      await this.publish(id, { ...pair, status: 'running', forkRunId, attempts });
+      await this.deps.manager.settled(forkRunId);
+    } finally {
+      active.controller.signal.removeEventListener('abort', onCancel);
+    }
+    const run = (await this.deps.runs.get(forkRunId))!;
     // A run a stop cut short is left to be resumed; the next process starts the pair afresh.
     if (run.status === 'interrupted') return;
-    this.settlePair(id, pair, run.status);
-    this.publish(id, this.deps.rescues.pairs(id)[pair.position]);
+    await this.settlePair(id, pair, run.status);
+    await this.publish(id, (await this.deps.rescues.pairs(id))[pair.position]);
   }
 }

@@ -49,7 +49,7 @@ describe('endpoint registry API', () => {
     expect(body.apiKeyPreview).toBe('••••1234');
     expect(JSON.stringify(body)).not.toContain('sk-right-key');
     expect(JSON.stringify(await list())).not.toContain('sk-right-key');
-    expect(t.ctx.endpoints.get(body.id)?.apiKey).toBe('sk-right-key-1234');
+    expect((await t.ctx.endpoints.get(body.id))?.apiKey).toBe('sk-right-key-1234');
   });
 
   it('rejects a malformed URL with a 400 naming the field', async () => {
@@ -126,7 +126,7 @@ describe('endpoint registry API', () => {
     });
     expect(edit.statusCode).toBe(422);
     expect(edit.json().error.message).toContain('rejected the API key');
-    expect(t.ctx.endpoints.get(created.json().id)?.apiKey).toBe('sk-right-key-1234');
+    expect((await t.ctx.endpoints.get(created.json().id))?.apiKey).toBe('sk-right-key-1234');
   });
 
   it('answers a registration with what it checked', async () => {
@@ -173,7 +173,7 @@ describe('endpoint registry API', () => {
 
   it('leaves the stored endpoint unchanged when an edit is rejected', async () => {
     const created = (await post({ name: 'editable', baseUrl: open.url, defaultModel: 'qwen3-8b' })).json();
-    const before = t.ctx.endpoints.get(created.id);
+    const before = await t.ctx.endpoints.get(created.id);
     const bad = await t.app.inject({
       method: 'PATCH',
       url: `/api/endpoints/${created.id}`,
@@ -187,7 +187,7 @@ describe('endpoint registry API', () => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error.message).toContain('timeouts.idleMs');
-    expect(t.ctx.endpoints.get(created.id)).toEqual(before);
+    expect(await t.ctx.endpoints.get(created.id)).toEqual(before);
   });
 
   it('edits an endpoint and keeps the key unless told to clear it', async () => {
@@ -207,7 +207,7 @@ describe('endpoint registry API', () => {
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json().name).toBe('key keeper 2');
     expect(renamed.json().defaultParams).toEqual({ temperature: 0.7, top_k: 20 });
-    expect(t.ctx.endpoints.get(created.id)?.apiKey).toBe('sk-right-key-1234');
+    expect((await t.ctx.endpoints.get(created.id))?.apiKey).toBe('sk-right-key-1234');
     const cleared = await t.app.inject({
       method: 'PATCH',
       url: `/api/endpoints/${created.id}`,
@@ -285,7 +285,7 @@ describe('endpoints declared at start-up', () => {
     });
     try {
       await t.ctx.registry.seedDeclared();
-      expect(t.ctx.endpoints.getByName('short')?.defaultModel).toBe('qwen3-8b');
+      expect((await t.ctx.endpoints.getByName('short'))?.defaultModel).toBe('qwen3-8b');
     } finally {
       await t.close();
       await upstream.close();
@@ -310,9 +310,9 @@ describe('endpoints declared at start-up', () => {
       await upstream.close();
       const second = await createTestApp({ endpoints: [declared] }, { dbFile: path.join(dataDir, 'db') });
       const seeding = second.ctx.registry.seedDeclared();
-      expect(second.ctx.endpoints.getByName('short')?.defaultModel).toBe('qwen3-8b');
+      expect((await second.ctx.endpoints.getByName('short'))?.defaultModel).toBe('qwen3-8b');
       await seeding;
-      expect(second.ctx.endpoints.getByName('short')?.defaultModel).toBe('qwen3-8b');
+      expect((await second.ctx.endpoints.getByName('short'))?.defaultModel).toBe('qwen3-8b');
       await second.close();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });

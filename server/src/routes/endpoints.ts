@@ -15,11 +15,11 @@ export function endpointRoutes(ctx: AppContext): FastifyPluginAsync {
       void registry.scan().catch(() => undefined);
     }
 
-    app.get('/endpoints', async () => ctx.endpoints.list().map(toPublic));
+    app.get('/endpoints', async () => (await ctx.endpoints.list()).map(toPublic));
 
     app.get('/endpoints/:id', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return toPublic(registry.get(id));
+      return toPublic(await registry.get(id));
     });
 
     app.post('/endpoints', async (request, reply) => {
@@ -34,7 +34,7 @@ export function endpointRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.delete('/endpoints/:id', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      registry.remove(id);
+      await registry.remove(id);
       return reply.status(204).send();
     });
 

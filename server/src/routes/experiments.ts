@@ -26,20 +26,20 @@ export function experimentRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/experiments', async (request, reply) => {
       const body = parseWith(ExperimentRequest, request.body);
-      return reply.status(201).send(experiments.create(body));
+      return reply.status(201).send(await experiments.create(body));
     });
 
-    app.get('/experiments', async () => ({ experiments: experiments.list() }));
+    app.get('/experiments', async () => ({ experiments: await experiments.list() }));
 
     app.get('/experiments/:id', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      experiments.found(id);
+      await experiments.found(id);
       return experiments.get(id);
     });
 
     app.get('/experiments/:id/items', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return { items: experiments.items(id) };
+      return { items: await experiments.items(id) };
     });
 
     app.post('/experiments/:id/cancel', async (request) => {
@@ -59,15 +59,15 @@ export function experimentRoutes(ctx: AppContext): FastifyPluginAsync {
      */
     app.get('/experiments/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      experiments.found(id);
+      await experiments.found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) {
-        return experiments.get(id)!.progress;
+        return (await experiments.get(id))!.progress;
       }
       streamJob(reply, ctx.shutdown, {
         jobs: experiments,
         id,
-        snapshot: () => {
-          const now = experiments.get(id)!;
+        snapshot: async () => {
+          const now = (await experiments.get(id))!;
           return { event: 'progress', payload: now.progress, status: now.status };
         },
         relay: (update, send) => {
@@ -90,37 +90,37 @@ export function experimentRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/experiments/:id/export.csv', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const summary = experiments.found(id);
+      const summary = await experiments.found(id);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="${fileName(summary.name, summary.simulated, 'csv')}"`,
         )
-        .send(toCsv(summary, services.repo.outcomes(id)));
+        .send(toCsv(summary, await services.repo.outcomes(id)));
     });
 
     app.get('/experiments/:id/export.json', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const summary = experiments.found(id);
+      const summary = await experiments.found(id);
       return reply
         .header(
           'content-disposition',
           `attachment; filename="${fileName(summary.name, summary.simulated, 'json')}"`,
         )
-        .send(toJson(summary, services.repo.outcomes(id), services.report(id)));
+        .send(toJson(summary, await services.repo.outcomes(id), await services.report(id)));
     });
 
     app.get('/experiments/:id/report.md', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const summary = experiments.found(id);
+      const summary = await experiments.found(id);
       return reply
         .header('content-type', 'text/markdown; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="${fileName(summary.name, summary.simulated, 'md')}"`,
         )
-        .send(toMarkdown(summary, services.report(id)));
+        .send(toMarkdown(summary, await services.report(id)));
     });
   };
 }

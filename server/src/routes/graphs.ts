@@ -8,10 +8,10 @@ import type { StoredVersion } from '../store/graphs.ts';
 const IdParams = z.object({ id: z.string().min(1).max(128) });
 
 export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
-  const endpointIds = () => new Set(ctx.endpoints.list().map((e) => e.id));
-  const withIssues = (version: StoredVersion): GraphVersion => ({
+  const endpointIds = async () => new Set((await ctx.endpoints.list()).map((e) => e.id));
+  const withIssues = (version: StoredVersion, ids: ReadonlySet<string>): GraphVersion => ({
     ...version,
-    issues: validateGraph(version.graph, { endpointIds: endpointIds() }),
+    issues: validateGraph(version.graph, { endpointIds: ids }),
   });
 
   return async (app) => {
@@ -25,7 +25,7 @@ export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
       );
       return {
         issues: validateGraph(body.graph, {
-          endpointIds: endpointIds(),
+          endpointIds: await endpointIds(),
           runEndpointId: body.endpointId ?? null,
         }),
       };
@@ -35,29 +35,31 @@ export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/graphs/versions', async (request, reply) => {
       const body = parseWith(SaveGraphVersionRequest, request.body);
-      if (body.graphId && !ctx.graphs.getGraph(body.graphId)) throw notFound('graph', body.graphId);
-      if (body.parentId && !ctx.graphs.getVersion(body.parentId))
+      if (body.graphId && !(await ctx.graphs.getGraph(body.graphId))) throw notFound('graph', body.graphId);
+      if (body.parentId && !(await ctx.graphs.getVersion(body.parentId)))
         throw notFound('graph version', body.parentId);
-      const version = ctx.graphs.save({
+      const version = await ctx.graphs.save({
         graph: body.graph,
         message: body.message,
         ...(body.graphId ? { graphId: body.graphId } : {}),
         ...(body.parentId !== undefined ? { parentId: body.parentId } : {}),
       });
-      return reply.status(201).send(withIssues(version));
+      return reply.status(201).send(withIssues(version, await endpointIds()));
     });
 
     app.get('/graphs/versions/:id', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const version = ctx.graphs.getVersion(id);
+      const version = await ctx.graphs.getVersion(id);
       if (!version) throw notFound('graph version', id);
-      return withIssues(version);
+      return withIssues(version, await endpointIds());
     });
 
     app.get('/graphs/:id/versions', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      if (!ctx.graphs.getGraph(id)) throw notFound('graph', id);
-      return ctx.graphs.versions(id).map(withIssues);
+      if (!(await ctx.graphs.getGraph(id))) throw notFound('graph', id);
+      const versions = await ctx.graphs.versions(id);
+      const ids = await endpointIds();
+      return versions.map((version) => withIssues(version, ids));
     });
 
     /** Makes an earlier version the head again. */
@@ -67,15 +69,15 @@ export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
         z.object({ versionId: z.string().min(1).max(128) }).strict(),
         request.body,
       );
-      const graph = ctx.graphs.getGraph(id);
+      const graph = await ctx.graphs.getGraph(id);
       if (!graph) throw notFound('graph', id);
-      const version = ctx.graphs.getVersion(versionId);
+      const version = await ctx.graphs.getVersion(versionId);
       if (!version) throw notFound('graph version', versionId);
       if (version.graphId !== id) {
         throw new HttpError(400, 'invalid_request', `version '${versionId}' belongs to another graph`);
       }
-      ctx.graphs.setHead(id, versionId);
-      return withIssues(version);
+      await ctx.graphs.setHead(id, versionId);
+      return withIssues(version, await endpointIds());
     });
   };
 }

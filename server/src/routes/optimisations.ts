@@ -24,14 +24,14 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/optimisations', async (request, reply) => {
       const body = parseWith(OptimiserRequest, request.body);
-      return reply.status(201).send(optimiser.create(body));
+      return reply.status(201).send(await optimiser.create(body));
     });
 
-    app.get('/optimisations', async () => ({ optimisations: optimiser.list() }));
+    app.get('/optimisations', async () => ({ optimisations: await optimiser.list() }));
 
     app.get('/optimisations/:id', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      optimiser.found(id);
+      await optimiser.found(id);
       return optimiser.get(id);
     });
 
@@ -43,26 +43,26 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
     /** The best round's graph made the head version of the optimised graph. */
     app.post('/optimisations/:id/save-best', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(optimiser.saveBest(id));
+      return reply.status(201).send(await optimiser.saveBest(id));
     });
 
     /** The best graph run once on the test split: only after the optimisation has ended. */
     app.post('/optimisations/:id/confirm', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(optimiser.confirm(id));
+      return reply.status(201).send(await optimiser.confirm(id));
     });
 
     /** One JSON line per round (state, proposal, reward), to train a meta-agent offline. */
     app.get('/optimisations/:id/rounds.jsonl', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const optimisation = optimiser.get(optimiser.found(id).id)!;
+      const optimisation = (await optimiser.get((await optimiser.found(id)).id))!;
       return reply
         .header('content-type', 'application/x-ndjson; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="${fileName(optimisation.name, optimisation.simulated)}"`,
         )
-        .send(toJsonl(optimiser.roundLines(id)));
+        .send(toJsonl(await optimiser.roundLines(id)));
     });
 
     /**
@@ -71,13 +71,13 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
      */
     app.get('/optimisations/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      optimiser.found(id);
+      await optimiser.found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) return optimiser.get(id);
       streamJob(reply, ctx.shutdown, {
         jobs: optimiser,
         id,
-        snapshot: () => {
-          const now = optimiser.get(id)!;
+        snapshot: async () => {
+          const now = (await optimiser.get(id))!;
           return { event: 'optimisation', payload: now, status: now.status };
         },
         relay: (update, send) => {

@@ -10,7 +10,7 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installErrorHandling } from '../http/errors.ts';
-import { type Db, openDb } from '../store/db.ts';
+import { openStore, type Store } from '../store/db.ts';
 import { EndpointRepo } from '../store/endpoints.ts';
 import { freePort } from '../testing/net.ts';
 import { eventually } from '../testing/wait.ts';
@@ -28,7 +28,7 @@ interface SseRead {
 describe('POST /api/playground/stream', () => {
   let upstream: TestServer;
   let app: FastifyInstance;
-  let db: Db;
+  let db: Store;
   let endpoints: EndpointRepo;
   let url = '';
   const shutdown = new AbortController();
@@ -90,7 +90,7 @@ describe('POST /api/playground/stream', () => {
 
   beforeAll(async () => {
     upstream = await startTestServer({ dialect: 'vllm', models: [MODEL], apiKey: KEY });
-    db = openDb(':memory:');
+    db = await openStore(':memory:');
     endpoints = new EndpointRepo(db);
     // Node's fetch opens a spare connection after an aborted request; close it with the app.
     app = Fastify({ forceCloseConnections: true });
@@ -105,12 +105,12 @@ describe('POST /api/playground/stream', () => {
     shutdown.abort();
     await app.close();
     await upstream.close();
-    db.close();
+    await db.close();
   });
   beforeEach(() => upstream.reset());
 
   it('relays start, reasoning, answer, usage and done as SSE events, in order', async () => {
-    const endpoint = addEndpoint('local vllm');
+    const endpoint = await addEndpoint('local vllm');
     upstream.script({ reply: { reasoning: 'Four, clearly.', content: 'It is 4.' } });
     const response = await post(request(endpoint.id, 'What is 2+2?'));
     expect(response.status).toBe(200);
@@ -131,7 +131,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it("uses the endpoint's default model and merges its default params under the request's", async () => {
-    const endpoint = addEndpoint('with defaults', {
+    const endpoint = await addEndpoint('with defaults', {
       defaultParams: {
         temperature: 0.6,
         top_k: 20,
@@ -160,7 +160,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('answers 424 naming the endpoint when the upstream refuses the key', async () => {
-    const endpoint = addEndpoint('wrong key', { apiKey: 'sk-not-the-right-one' });
+    const endpoint = await addEndpoint('wrong key', { apiKey: 'sk-not-the-right-one' });
     const response = await post(request(endpoint.id, 'hi'));
     expect(response.status).toBe(424);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -170,7 +170,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('answers 424 model_not_found for a model the upstream does not serve', async () => {
-    const endpoint = addEndpoint('unknown model', { defaultModel: null });
+    const endpoint = await addEndpoint('unknown model', { defaultModel: null });
     const response = await post(request(endpoint.id, 'hi', { model: 'llama-70b' }));
     expect(response.status).toBe(424);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -180,7 +180,9 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('answers 424 connection_refused when nothing listens, and first_token_timeout when headers never come', async () => {
-    const refused = addEndpoint('nothing there', { baseUrl: `http://127.0.0.1:${await freePort()}/v1` });
+    const refused = await addEndpoint('nothing there', {
+      baseUrl: `http://127.0.0.1:${await freePort()}/v1`,
+    });
     const first = await post(request(refused.id, 'hi'));
     expect(first.status).toBe(424);
     const body = (await first.json()) as { error: { code: string; message: string } };
@@ -189,7 +191,7 @@ describe('POST /api/playground/stream', () => {
       /^endpoint 'nothing there': cannot connect to .*is the server running\?$/,
     );
 
-    const stalled = addEndpoint('never answers', { timeouts: { connectMs: 300 } });
+    const stalled = await addEndpoint('never answers', { timeouts: { connectMs: 300 } });
     upstream.script({ reply: { fault: 'stall_headers' } });
     const second = await post(request(stalled.id, 'hi'));
     expect(second.status).toBe(424);
@@ -197,7 +199,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('turns a failure after streaming began into one error event', async () => {
-    const endpoint = addEndpoint('mid-stream failure');
+    const endpoint = await addEndpoint('mid-stream failure');
     upstream.script({ reply: { content: 'one two three four', fault: 'mid_stream_error' } });
     const { events } = await readSse(await post(request(endpoint.id, 'hi')));
     const types = events.map((e) => e.data.type);
@@ -210,7 +212,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('answers 400 naming the field for a bad body, 400 without any model, 404 for an unknown endpoint', async () => {
-    const endpoint = addEndpoint('for bad bodies', { defaultModel: null });
+    const endpoint = await addEndpoint('for bad bodies', { defaultModel: null });
     const noMessages = await post({ endpointId: endpoint.id, messages: [] });
     expect(noMessages.status).toBe(400);
     expect(((await noMessages.json()) as { error: { message: string } }).error.message).toContain('messages');
@@ -231,7 +233,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('aborts the upstream request as soon as the browser disconnects mid-stream', async () => {
-    const endpoint = addEndpoint('disconnect mid-stream');
+    const endpoint = await addEndpoint('disconnect mid-stream');
     // Two tokens, then the upstream goes quiet: only the disconnect itself can end the upstream request.
     upstream.script({ reply: { content: 'first second third fourth', fault: 'stall_between' } });
     const controller = new AbortController();
@@ -243,7 +245,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('aborts the upstream request when the browser leaves before the first token', async () => {
-    const endpoint = addEndpoint('disconnect early');
+    const endpoint = await addEndpoint('disconnect early');
     upstream.script({ reply: { content: 'never', fault: 'stall_headers' } });
     const controller = new AbortController();
     const pending = post(request(endpoint.id, 'hi'), controller.signal).catch(() => null);
@@ -254,7 +256,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('sends comment heartbeats while the upstream is silent', async () => {
-    const endpoint = addEndpoint('silent upstream');
+    const endpoint = await addEndpoint('silent upstream');
     upstream.script({ reply: { content: 'a b c d', fault: 'stall_between' } });
     const controller = new AbortController();
     const response = await post(request(endpoint.id, 'hi'), controller.signal);
@@ -266,7 +268,7 @@ describe('POST /api/playground/stream', () => {
   });
 
   it('stops reading the upstream while the browser does not read (backpressure)', async () => {
-    const endpoint = addEndpoint('slow reader');
+    const endpoint = await addEndpoint('slow reader');
     const token = 'x'.repeat(1999);
     const tokens = 20_000;
     upstream.script({ reply: { content: `${token} `.repeat(tokens) } });

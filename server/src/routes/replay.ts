@@ -30,10 +30,10 @@ export function replayRoutes(ctx: AppContext): FastifyPluginAsync {
     /** The run's own lineage and the whole tree of forks it belongs to. */
     app.get('/runs/:id/lineage', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const root = services.lineage.tree(id);
-      if (!ctx.runs.get(id) || !root)
+      const root = await services.lineage.tree(id);
+      if (!(await ctx.runs.get(id)) || !root)
         throw new DomainError('not_found', 'not_found', `run '${id}' does not exist`);
-      return { runId: id, lineage: services.lineage.get(id), root };
+      return { runId: id, lineage: await services.lineage.get(id), root };
     });
 
     /** Two runs of the same task aligned step by step. */

@@ -12,18 +12,18 @@ const IdParams = z.object({ id: z.string().min(1).max(128) });
 /** Rescues: re-running a set of failed runs under one change. */
 export function rescueRoutes(ctx: AppContext): FastifyPluginAsync {
   const { rescues } = replayServices(ctx);
-  const found = (id: string) => {
-    const rescue = rescues.get(id);
+  const found = async (id: string) => {
+    const rescue = await rescues.get(id);
     if (!rescue) throw new DomainError('not_found', 'not_found', `rescue '${id}' does not exist`);
     return rescue;
   };
   return async (app) => {
     app.post('/rescues', async (request, reply) => {
       const body = parseWith(RescueRequest, request.body);
-      return reply.status(201).send(rescues.create(body));
+      return reply.status(201).send(await rescues.create(body));
     });
 
-    app.get('/rescues', async () => ({ rescues: rescues.list() }));
+    app.get('/rescues', async () => ({ rescues: await rescues.list() }));
 
     app.get('/rescues/:id', async (request) => found(parseWith(IdParams, request.params, 'path').id));
 
@@ -39,13 +39,13 @@ export function rescueRoutes(ctx: AppContext): FastifyPluginAsync {
      */
     app.get('/rescues/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const rescue = found(id);
+      const rescue = await found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) return rescue.progress;
       streamJob(reply, ctx.shutdown, {
         jobs: rescues,
         id,
-        snapshot: () => {
-          const now = rescues.get(id)!;
+        snapshot: async () => {
+          const now = (await rescues.get(id))!;
           return { event: 'progress', payload: now.progress, status: now.status };
         },
         relay: (update, send) => {

@@ -28,6 +28,11 @@ function streamEvents(ctx: AppContext, reply: FastifyReply, runId: string, after
       stream.event('end', { status });
       stream.end();
     },
+    fail: (error) => {
+      // The reader reconnects with Last-Event-ID and is served from where it was.
+      console.warn(`trellis: streaming the events of run ${runId} failed: ${error.message}`);
+      stream.close();
+    },
   });
   const onShutdown = () => stream.close();
   ctx.shutdown.addEventListener('abort', onShutdown, { once: true });
@@ -43,10 +48,10 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
       const body = parseWith(StartRunRequest, request.body);
       const task = ctx.tasks.get(body.taskId);
       if (!task) throw notFound('task', body.taskId);
-      let version = body.graphVersionId ? ctx.graphs.getVersion(body.graphVersionId) : null;
+      let version = body.graphVersionId ? await ctx.graphs.getVersion(body.graphVersionId) : null;
       if (body.graphVersionId && !version) throw notFound('graph version', body.graphVersionId);
-      if (body.graph) version = ctx.graphs.save({ graph: body.graph, message: 'saved to run' });
-      const run = ctx.manager.start({
+      if (body.graph) version = await ctx.graphs.save({ graph: body.graph, message: 'saved to run' });
+      const run = await ctx.manager.start({
         version: version!,
         taskId: body.taskId,
         difficulty: task.difficulty,
@@ -65,14 +70,14 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/runs/:id', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const run = ctx.runs.get(id);
+      const run = await ctx.runs.get(id);
       if (!run) throw notFound('run', id);
       return run;
     });
 
     app.post('/runs/:id/cancel', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      const run = ctx.runs.get(id);
+      const run = await ctx.runs.get(id);
       if (!run) throw notFound('run', id);
       if (FINISHED_STATUSES.includes(run.status) || !ctx.manager.cancel(id)) {
         throw new HttpError(409, 'not_running', `run '${id}' is not running (status: ${run.status})`);
@@ -87,7 +92,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         request.params,
         'path',
       );
-      const event = ctx.events.event(params.id, params.seq);
+      const event = await ctx.events.event(params.id, params.seq);
       if (!event) throw notFound('event', `${params.id}#${params.seq}`);
       return event;
     });
@@ -96,7 +101,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/runs/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       const query = parseWith(EventsQuery, request.query, 'query');
-      if (!ctx.runs.get(id)) throw notFound('run', id);
+      if (!(await ctx.runs.get(id))) throw notFound('run', id);
       const lastEventId = request.headers['last-event-id'];
       const fromHeader =
         typeof lastEventId === 'string' && /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
@@ -105,7 +110,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         streamEvents(ctx, reply, id, after);
         return reply;
       }
-      const body = ctx.events.snapshot(id, after, query.compact === '1');
+      const body = await ctx.events.snapshot(id, after, query.compact === '1');
       return reply.type('application/json; charset=utf-8').send(body);
     });
   };

@@ -14,14 +14,14 @@ export function searchRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/searches', async (request, reply) => {
       const body = parseWith(SearchRequest, request.body);
-      return reply.status(201).send(searches.create(body));
+      return reply.status(201).send(await searches.create(body));
     });
 
-    app.get('/searches', async () => ({ searches: searches.list() }));
+    app.get('/searches', async () => ({ searches: await searches.list() }));
 
     app.get('/searches/:id', async (request) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      searches.found(id);
+      await searches.found(id);
       return searches.get(id);
     });
 
@@ -33,25 +33,25 @@ export function searchRoutes(ctx: AppContext): FastifyPluginAsync {
     /** The best trial's graph saved as the searched graph's head version. */
     app.post('/searches/:id/save-best', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(searches.saveBest(id));
+      return reply.status(201).send(await searches.saveBest(id));
     });
 
     /** The chosen allocation run once on the test split: only after the search has ended. */
     app.post('/searches/:id/confirm', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(searches.confirm(id));
+      return reply.status(201).send(await searches.confirm(id));
     });
 
     /** The search as server-sent events: `search` now and on every change, `trial` as trials start and end, `end`. */
     app.get('/searches/:id/events', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      searches.found(id);
+      await searches.found(id);
       if (!String(request.headers.accept ?? '').includes('text/event-stream')) return searches.get(id);
       streamJob(reply, ctx.shutdown, {
         jobs: searches,
         id,
-        snapshot: () => {
-          const now = searches.get(id)!;
+        snapshot: async () => {
+          const now = (await searches.get(id))!;
           return { event: 'search', payload: now, status: now.status };
         },
         relay: (update, send) => {

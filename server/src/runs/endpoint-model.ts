@@ -1,4 +1,4 @@
-import { type BindingChoice, type InferenceEvent, resolveBinding } from '@trellis/shared';
+import { type BindingChoice, bindNode, type InferenceEvent, resolveBinding } from '@trellis/shared';
 import type { ChatModel, ModelRequest, ResolvedBinding } from '../engine/model.ts';
 import { streamChat } from '../inference/client.ts';
 import { labelHeaders } from '../inference/labels.ts';
@@ -32,8 +32,11 @@ export class EndpointModel implements ChatModel {
     private readonly defaults: BindingChoice,
   ) {}
 
-  resolve(endpointId: string | null, model: string | null): ResolvedBinding {
-    const resolved = resolveBinding({ endpointId, model }, this.defaults, (id) => this.endpoints.get(id));
+  async resolve(endpointId: string | null, model: string | null): Promise<ResolvedBinding> {
+    // The binding rule looks its endpoint up synchronously: read the one it will ask for first.
+    const chosen = bindNode({ endpointId, model }, this.defaults).endpointId;
+    const found = chosen === null ? null : await this.endpoints.get(chosen);
+    const resolved = resolveBinding({ endpointId, model }, this.defaults, () => found);
     const record = resolved.endpoint;
     return {
       endpointId: record.id,
@@ -44,7 +47,7 @@ export class EndpointModel implements ChatModel {
   }
 
   async *stream(request: ModelRequest): AsyncIterable<InferenceEvent> {
-    const record = this.endpoints.get(request.endpointId);
+    const record = await this.endpoints.get(request.endpointId);
     if (!record) {
       yield {
         type: 'error',

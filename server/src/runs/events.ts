@@ -8,6 +8,11 @@ export interface EventFollower {
   event(event: RunEvent): void;
   /** The run has finished (or was found finished) and every event was delivered; `status` is its end state. */
   end(status: string): void;
+  /**
+   * The recorded events could not be read (the store is unavailable); nothing more is delivered. Without it the
+   * follower ends with status `unknown`.
+   */
+  fail?(error: Error): void;
 }
 
 /**
@@ -24,7 +29,9 @@ export class RunEvents {
 
   /**
    * Delivers events after `after`, then follows the run until it finishes. Returns a function that stops
-   * following. Live runs replay from memory and subscribe in the same tick, so nothing is missed or repeated.
+   * following. Live runs replay from memory and subscribe in the same tick, so nothing is missed or repeated; a
+   * run not held in memory is read from the store, its events delivered once that read has answered (after this
+   * returns) unless the follower stopped first.
    */
   follow(runId: string, after: number, follower: EventFollower): () => void {
     const unsubscribe = this.hub.follow(runId, after, (event) => {
@@ -32,27 +39,54 @@ export class RunEvents {
       if (event.type === 'run.finished') follower.end(event.status);
     });
     if (unsubscribe !== null) return unsubscribe;
-    this.writer.flush();
-    for (const event of this.runs.events(runId, after)) follower.event(event);
-    follower.end(this.runs.get(runId)?.status ?? 'unknown');
-    return () => undefined;
+    let stopped = false;
+    // Detached: the caller holds only the stop function; a failed read reaches the follower instead.
+    void this.recorded(runId, after, follower, () => stopped).catch((error: unknown) => {
+      if (stopped) return;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (follower.fail) follower.fail(failure);
+      else follower.end('unknown');
+    });
+    return () => {
+      stopped = true;
+    };
+  }
+
+  /**
+   * A run that is not live: every event it recorded, then its status. The writer's flush resolves once every
+   * event buffered or being written when it was called is in the store, so none is missed.
+   */
+  private async recorded(
+    runId: string,
+    after: number,
+    follower: EventFollower,
+    stopped: () => boolean,
+  ): Promise<void> {
+    await this.writer.flush();
+    const events = await this.runs.events(runId, after);
+    const run = await this.runs.get(runId);
+    for (const event of events) {
+      if (stopped()) return;
+      follower.event(event);
+    }
+    if (!stopped()) follower.end(run?.status ?? 'unknown');
   }
 
   /** Every recorded event after `after` as one JSON array, ready to send (compact: see RunRepo.eventsJsonBytes). */
-  snapshot(runId: string, after: number, compact: boolean): Buffer {
-    this.writer.flush();
+  async snapshot(runId: string, after: number, compact: boolean): Promise<Buffer> {
+    await this.writer.flush();
     return this.runs.eventsJsonBytes(runId, after, compact);
   }
 
   /** One recorded event in full. */
-  event(runId: string, seq: number): RunEvent | null {
-    this.writer.flush();
+  async event(runId: string, seq: number): Promise<RunEvent | null> {
+    await this.writer.flush();
     return this.runs.event(runId, seq);
   }
 
   /** Every recorded event after `after`. */
-  list(runId: string, after = 0): RunEvent[] {
-    this.writer.flush();
+  async list(runId: string, after = 0): Promise<RunEvent[]> {
+    await this.writer.flush();
     return this.runs.events(runId, after);
   }
 }

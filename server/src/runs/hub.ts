@@ -22,6 +22,11 @@ export class RunHub {
     this.live.set(runId, { events: [], listeners: new Set(), finished: false });
   }
 
+  /** Forgets a run that was opened but never started (its record could not be created). */
+  discard(runId: string): void {
+    this.live.delete(runId);
+  }
+
   publish(event: RunEvent): void {
     const run = this.live.get(event.runId);
     if (!run) return;

@@ -71,6 +71,8 @@ export class RunManager {
   private readonly jobs = new Map<string, Promise<void>>();
   private readonly slots: Semaphore;
   private readonly limits: EndpointLimits;
+  /** Why the server is stopping, once shutdown() began: a run whose record was being created then ends at once. */
+  private stopping: string | null = null;
 
   constructor(private readonly deps: RunManagerDeps) {
     this.slots = new Semaphore(deps.maxConcurrentRuns ?? 64);
@@ -80,17 +82,17 @@ export class RunManager {
   }
 
   /** Marks runs a previous process left in flight as interrupted; their traces stay intact. */
-  recover(): string[] {
+  recover(): Promise<string[]> {
     return this.deps.runs.markInterrupted();
   }
 
   /** Refuses, as start() would, a run that cannot start; starts nothing. */
-  check(request: Pick<StartRun, 'version' | 'overrides' | 'endpointId' | 'model'>): void {
-    this.prepare(request);
+  async check(request: Pick<StartRun, 'version' | 'overrides' | 'endpointId' | 'model'>): Promise<void> {
+    await this.prepare(request);
   }
 
   /** The run's graph and live model, or a domain error naming why it cannot run. */
-  private prepare(request: Pick<StartRun, 'version' | 'overrides' | 'endpointId' | 'model'>) {
+  private async prepare(request: Pick<StartRun, 'version' | 'overrides' | 'endpointId' | 'model'>) {
     const unknown = Object.keys(request.overrides).filter(
       (id) => !request.version.graph.nodes.some((n) => n.id === id),
     );
@@ -103,8 +105,9 @@ export class RunManager {
     }
     const graph = applyOverrides(request.version.graph, request.overrides);
     const defaults = runDefaults(graph, request);
+    const endpointIds = new Set((await this.deps.endpoints.list()).map((e) => e.id));
     const issues = validateGraph(graph, {
-      endpointIds: new Set(this.deps.endpoints.list().map((e) => e.id)),
+      endpointIds,
       runEndpointId: defaults.endpointId,
       forRun: true,
     });
@@ -123,7 +126,7 @@ export class RunManager {
     for (const node of graph.nodes) {
       if (!callsModel(node)) continue;
       try {
-        live.resolve(node.config.llm.endpointId, node.config.llm.model);
+        await live.resolve(node.config.llm.endpointId, node.config.llm.model);
       } catch (error) {
         throw new DomainError(
           'unprocessable',
@@ -135,31 +138,76 @@ export class RunManager {
     return { graph, live };
   }
 
-  start(request: StartRun): RunDetail {
-    const { graph, live } = this.prepare(request);
+  /**
+   * Creates the run's record and starts it; resolves once the record exists, with the run as first stored. The
+   * run counts as in flight from the call on, so shutdown() and idle() wait for a start still under way.
+   */
+  async start(request: StartRun): Promise<RunDetail> {
+    const opening = this.open(request);
+    const pending = opening.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(pending);
+    let opened: Awaited<typeof opening>;
+    try {
+      opened = await opening;
+    } finally {
+      // Swapped for the run's job below with no await between, so idle() never finds neither.
+      this.running.delete(pending);
+    }
+    const { run, input, model } = opened;
+    const id = run.id;
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    if (this.stopping !== null) controller.abort(new RunStop('interrupted', this.stopping));
+    this.deps.telemetry?.follow(id, this.deps.hub);
+    const environment = request.environment ?? this.deps.environment;
+    const job = this.execute(input, model, environment, controller).finally(() => {
+      this.running.delete(job);
+      this.jobs.delete(id);
+      this.controllers.delete(id);
+    });
+    // Detached: a run whose end could not be recorded (the store went away) must not take the server down with it;
+    // settled() still hands the failure to whoever waits for the run.
+    void job.catch((error: unknown) => {
+      console.warn(`trellis: run ${id} could not record how it ended: ${(error as Error).message}`);
+    });
+    this.running.add(job);
+    this.jobs.set(id, job);
+    return run;
+  }
+
+  /** Checks the request and creates the run's record: what start() needs to set the run going. */
+  private async open(request: StartRun) {
+    const { graph, live } = await this.prepare(request);
     const wrapped = request.wrapModel ? request.wrapModel(live) : live;
     const model = this.deps.telemetry?.model(wrapped) ?? wrapped;
     const id = `run_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const run = this.deps.runs.create({
-      id,
-      graphVersionId: request.version.id,
-      graphId: request.version.graphId,
-      graphName: request.version.graph.name,
-      taskId: request.taskId,
-      difficulty: request.difficulty,
-      seed,
-      request: {
-        taskId: request.taskId,
-        endpointId: request.endpointId ?? null,
-        model: request.model ?? null,
-        overrides: request.overrides,
-      },
-    });
-    const controller = new AbortController();
-    this.controllers.set(id, controller);
+    // Held in memory before its record exists: a reader that finds the record finds the live run too.
     this.deps.hub.open(id);
-    this.deps.telemetry?.follow(id, this.deps.hub);
+    let run: RunDetail;
+    try {
+      run = await this.deps.runs.create({
+        id,
+        graphVersionId: request.version.id,
+        graphId: request.version.graphId,
+        graphName: request.version.graph.name,
+        taskId: request.taskId,
+        difficulty: request.difficulty,
+        seed,
+        request: {
+          taskId: request.taskId,
+          endpointId: request.endpointId ?? null,
+          model: request.model ?? null,
+          overrides: request.overrides,
+        },
+      });
+    } catch (error) {
+      this.deps.hub.discard(id);
+      throw error;
+    }
     const input = {
       graph,
       graphVersionId: request.version.id,
@@ -168,15 +216,7 @@ export class RunManager {
       runId: id,
       ...(request.prefix ? { prefix: request.prefix } : {}),
     };
-    const environment = request.environment ?? this.deps.environment;
-    const job = this.execute(input, model, environment, controller).finally(() => {
-      this.running.delete(job);
-      this.jobs.delete(id);
-      this.controllers.delete(id);
-    });
-    this.running.add(job);
-    this.jobs.set(id, job);
-    return run;
+    return { run, input, model };
   }
 
   /** Resolves when the run has ended (at once when it is not in flight in this process). */
@@ -192,17 +232,31 @@ export class RunManager {
   ): Promise<void> {
     const { runId } = input;
     let seq = 0;
+    // Step counts are written in order and off the engine's path; the run's end waits for them, so a late one never
+    // overwrites the final count. A failed write fails the run there, as the store's other failures do.
+    let stepsWritten: Promise<void> = Promise.resolve();
+    let stepWriteFailed: unknown = null;
+    // `run.finished` reaches live readers once the run's record says how it ended, never before.
+    const ends: RunEvent[] = [];
     const emit = (body: RunEventBody) => {
       const event = { ...body, runId, seq: ++seq, at: Date.now() } as RunEvent;
       this.deps.writer.write(event);
-      this.deps.hub.publish(event);
-      if (body.type === 'step.started') this.deps.runs.markStep(runId, body.step);
+      if (event.type === 'run.finished') ends.push(event);
+      else this.deps.hub.publish(event);
+      if (body.type === 'step.started') {
+        const step = body.step;
+        stepsWritten = stepsWritten
+          .then(() => this.deps.runs.markStep(runId, step))
+          .catch((error: unknown) => {
+            stepWriteFailed ??= error;
+          });
+      }
     };
     let release: (() => void) | null = null;
     let env: Environment | null = null;
     try {
       release = await this.slots.acquire(controller.signal);
-      this.deps.runs.markStarted(runId);
+      await this.deps.runs.markStarted(runId);
       env = environment();
       const outcome = await runGraph(input, {
         model,
@@ -211,8 +265,10 @@ export class RunManager {
         signal: controller.signal,
         deltaWindowMs: this.deps.deltaWindowMs ?? 30,
       });
-      this.deps.writer.flush();
-      this.deps.runs.markFinished(runId, outcome);
+      await stepsWritten;
+      if (stepWriteFailed !== null) throw stepWriteFailed;
+      await this.deps.writer.flush();
+      await this.deps.runs.markFinished(runId, outcome);
     } catch (error) {
       // Stopped while queued, or a fault outside the engine: the run still ends with a status and a reason.
       const stop = controller.signal.aborted ? stopOf(controller.signal) : null;
@@ -220,9 +276,12 @@ export class RunManager {
       const message = stop?.message ?? `run failed: ${(error as Error).message}`;
       const totals = emptyTotals();
       emit({ type: 'run.finished', status, evaluation: null, totals, error: message });
-      this.deps.writer.flush();
-      this.deps.runs.markFinished(runId, { status, evaluation: null, error: message, totals });
+      await stepsWritten;
+      await this.deps.writer.flush();
+      await this.deps.runs.markFinished(runId, { status, evaluation: null, error: message, totals });
     } finally {
+      // Published even when the record could not be written: live readers must not wait for an end forever.
+      for (const event of ends.splice(0)) this.deps.hub.publish(event);
       release?.();
       await env?.close().catch(() => undefined);
     }
@@ -246,6 +305,7 @@ export class RunManager {
    * the next start, through recover().
    */
   async shutdown(reason = INTERRUPTED_BY_SHUTDOWN, graceMs = 5_000): Promise<void> {
+    this.stopping = reason;
     for (const controller of this.controllers.values()) controller.abort(new RunStop('interrupted', reason));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -255,8 +315,10 @@ export class RunManager {
       }),
     ]);
     clearTimeout(timer);
-    this.deps.writer.flush();
-    this.deps.runs.markInterrupted(reason);
+    await this.deps.writer.flush();
+    await this.deps.runs.markInterrupted(reason);
     await this.deps.telemetry?.flush().catch(() => undefined);
+    // Stopped: a run started after this (an embedding that goes on, such as a test) runs as usual.
+    this.stopping = null;
   }
 }

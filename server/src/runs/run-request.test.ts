@@ -42,13 +42,13 @@ describe('the request a run sends', () => {
     });
 
   it("carries the endpoint's default template kwargs and extras, and records exactly what was sent", async () => {
-    const endpoint = withDefaults();
+    const endpoint = await withDefaults();
     r.script('agent', pythonBlock(task(TASK).solution));
     const run = await r.run(graph(), TASK, { endpointId: endpoint.id });
     expect((await r.finished(run.id)).status).toBe('succeeded');
 
     const [sent] = r.requests();
-    const [recorded] = r.eventsOf(run.id, 'llm.request');
+    const [recorded] = await r.eventsOf(run.id, 'llm.request');
     // Node over endpoint defaults: the node's temperature, budget and thinking toggle win; every other default
     // stays, template kwargs and extras merged key by key.
     expect(recorded?.params).toEqual({
@@ -78,16 +78,16 @@ describe('the request a run sends', () => {
     expect(recorded?.endpointId).toBe(endpoint.id);
     const hash = createHash('sha256').update(canonicalJson(sent!.messages)).digest('hex');
     expect(recorded?.messagesHash).toBe(hash);
-    expect(JSON.stringify(r.events(run.id))).not.toContain(KEY);
+    expect(JSON.stringify(await r.events(run.id))).not.toContain(KEY);
   });
 
   it('sends what a Playground request with the same settings sends', async () => {
-    const endpoint = withDefaults();
+    const endpoint = await withDefaults();
     r.script('agent', pythonBlock(task(TASK).solution));
     const run = await r.run(graph(), TASK, { endpointId: endpoint.id });
     await r.finished(run.id);
     const [fromRun] = r.requests();
-    const [recorded] = r.eventsOf(run.id, 'llm.request');
+    const [recorded] = await r.eventsOf(run.id, 'llm.request');
 
     r.server.reset();
     const response = await r.t.app.inject({
@@ -112,7 +112,7 @@ describe('the request a run sends', () => {
     r.script('agent', pythonBlock(task(TASK).solution));
     const run = await r.run(graph(), TASK);
     const done = await r.finished(run.id);
-    const responses = r.eventsOf(run.id, 'llm.response');
+    const responses = await r.eventsOf(run.id, 'llm.response');
     expect(responses.length).toBeGreaterThan(0);
     for (const response of responses) {
       expect(response.charged).toEqual({

@@ -29,7 +29,7 @@ describe('running scaffolds on built-in tasks', () => {
     expect(done.evaluation?.success).toBe(true);
     expect(done.steps).toBe(1);
 
-    const [request] = r.eventsOf(run.id, 'llm.request');
+    const [request] = await r.eventsOf(run.id, 'llm.request');
     expect(request?.messages[0]?.role).toBe('system');
     expect(request?.messages[1]?.content).toContain(task(TASK).instruction);
     const sent = r.requests()[0]!.record.body as { messages: unknown };
@@ -41,17 +41,17 @@ describe('running scaffolds on built-in tasks', () => {
       'x-trellis-step': '1',
       'x-trellis-seed': String(run.seed),
     });
-    const [response] = r.eventsOf(run.id, 'llm.response');
+    const [response] = await r.eventsOf(run.id, 'llm.response');
     expect(response?.text).toContain('```python');
     expect(response?.usage?.completionTokens).toBeGreaterThan(0);
     expect(response?.ttftMs).not.toBeNull();
-    const [action] = r.eventsOf(run.id, 'action.executed');
+    const [action] = await r.eventsOf(run.id, 'action.executed');
     expect(action?.completed).toBe(true);
     expect(action?.apiCalls.map((c) => `${c.app}.${c.api}`)).toContain('notes.update_note');
 
-    const seqs = r.events(run.id).map((e) => e.seq);
+    const seqs = (await r.events(run.id)).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(r.events(run.id).at(-1)?.type).toBe('run.finished');
+    expect((await r.events(run.id)).at(-1)?.type).toBe('run.finished');
   });
 
   it('react-baseline fails a task it never completes, at the step limit', async () => {
@@ -89,12 +89,12 @@ describe('running scaffolds on built-in tasks', () => {
     expect(done.status).toBe('succeeded');
 
     const token = /'access_token': '([^']+)'|"access_token": "([^"]+)"/.exec(
-      r.eventsOf(run.id, 'action.executed')[0]!.observation,
+      (await r.eventsOf(run.id, 'action.executed'))[0]!.observation,
     );
     const accessToken = token?.[1] ?? token?.[2];
     expect(accessToken).toBeTruthy();
 
-    const [summary] = r.eventsOf(run.id, 'summary.applied');
+    const [summary] = await r.eventsOf(run.id, 'summary.applied');
     expect(summary?.artifactsRestored).toContain(accessToken);
     expect(summary?.artifactsLost).toEqual([]);
     expect(summary?.summary).toContain(accessToken);
@@ -117,7 +117,7 @@ describe('running scaffolds on built-in tasks', () => {
     expect(text).not.toContain(task(TASK).instruction);
     expect(text).not.toContain(accessToken);
 
-    const [correction] = r.eventsOf(run.id, 'correction');
+    const [correction] = await r.eventsOf(run.id, 'correction');
     expect(correction?.reason).toBe('loop_breaker');
     expect(correction?.changed).toBe(true);
   });
@@ -131,7 +131,7 @@ describe('running scaffolds on built-in tasks', () => {
     );
     const done = await r.finished((await r.run(r.graph('corrector-only'), TASK)).id);
     expect(done.status).toBe('succeeded');
-    const corrections = r.eventsOf(done.id, 'correction');
+    const corrections = await r.eventsOf(done.id, 'correction');
     expect(corrections.map((c) => c.reason)).toEqual(['loop_breaker']);
     const third = r.requests().filter((q) => q.role === 'agent')[2]!;
     expect(third.messages.at(-1)?.content).toContain('no code');
@@ -146,16 +146,16 @@ describe('running scaffolds on built-in tasks', () => {
     const done = await r.finished((await r.run(r.graph('react-baseline'), TASK)).id);
     expect(done.status).toBe('errored');
     expect(done.error).toMatch(/model call failed/);
-    const responses = r.eventsOf(done.id, 'llm.response');
+    const responses = await r.eventsOf(done.id, 'llm.response');
     expect(responses).toHaveLength(2);
     expect(responses[1]?.error?.code).toBe('stream_error');
-    expect(r.eventsOf(done.id, 'action.executed')).toHaveLength(1);
+    expect(await r.eventsOf(done.id, 'action.executed')).toHaveLength(1);
   });
 
   it('cancel stops the upstream stream', async () => {
     r.script('agent', { content: 'word '.repeat(400), paceMs: 25 });
     const run = await r.run(r.graph('react-baseline'), TASK);
-    await waitFor(() => r.eventsOf(run.id, 'llm.delta').length > 0);
+    await waitFor(async () => (await r.eventsOf(run.id, 'llm.delta')).length > 0);
     const res = await r.t.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel` });
     expect(res.statusCode).toBe(200);
     const done = await r.finished(run.id);
@@ -172,7 +172,7 @@ describe('running scaffolds on built-in tasks', () => {
       if (executor.kind === 'executor') executor.config.timeoutMs = 60_000;
     });
     const run = await r.run(graph, TASK);
-    await waitFor(() => r.eventsOf(run.id, 'node.started').some((e) => e.kind === 'executor'));
+    await waitFor(async () => (await r.eventsOf(run.id, 'node.started')).some((e) => e.kind === 'executor'));
     const started = Date.now();
     await r.t.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel` });
     const done = await r.finished(run.id, 20_000);
@@ -245,7 +245,7 @@ describe('run API input', () => {
 
   // A run's model calls go through the same client as the Playground: a stall must end them on time too.
   it('ends a run whose model stalls mid-answer at the idle deadline, with garbage collected meanwhile', async () => {
-    const impatient = r.t.ctx.endpoints.create({
+    const impatient = await r.t.ctx.endpoints.create({
       name: 'impatient',
       baseUrl: r.server.url,
       kind: 'vllm',
@@ -262,7 +262,7 @@ describe('run API input', () => {
       const done = await r.finished(run.id, 15_000);
       expect(done.status).toBe('errored');
       expect(done.error).toContain('idle timeout');
-      const [response] = r.eventsOf(run.id, 'llm.response');
+      const [response] = await r.eventsOf(run.id, 'llm.response');
       expect(response?.error?.code).toBe('idle_timeout');
       await waitFor(() => r.server.requests().every((q) => q.outcome !== 'pending'));
     } finally {
@@ -271,8 +271,8 @@ describe('run API input', () => {
   });
 
   it('marks runs left in flight by a stopped server as interrupted, trace intact', async () => {
-    const version = r.t.ctx.graphs.save({ graph: r.graph('react-baseline'), message: '' });
-    r.t.ctx.runs.create({
+    const version = await r.t.ctx.graphs.save({ graph: r.graph('react-baseline'), message: '' });
+    await r.t.ctx.runs.create({
       id: 'run_left_behind',
       graphVersionId: version.id,
       graphId: version.graphId,
@@ -282,20 +282,20 @@ describe('run API input', () => {
       seed: 1,
       request: {},
     });
-    r.t.ctx.runs.markStarted('run_left_behind');
-    r.t.ctx.runs.appendEvents([
+    await r.t.ctx.runs.markStarted('run_left_behind');
+    await r.t.ctx.runs.appendEvents([
       { runId: 'run_left_behind', seq: 1, at: Date.now(), type: 'step.started', step: 1 } as RunEvent,
     ]);
-    expect(r.t.ctx.manager.recover()).toContain('run_left_behind');
-    const run = r.t.ctx.runs.get('run_left_behind')!;
+    expect(await r.t.ctx.manager.recover()).toContain('run_left_behind');
+    const run = (await r.t.ctx.runs.get('run_left_behind'))!;
     expect(run.status).toBe('interrupted');
-    expect(r.t.ctx.runs.events('run_left_behind')).toHaveLength(1);
+    expect(await r.t.ctx.runs.events('run_left_behind')).toHaveLength(1);
   });
 });
 
-async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -311,10 +311,10 @@ describe('stopping the server while a run is in flight', () => {
 
     await r.t.ctx.manager.shutdown();
 
-    const stopped = r.t.ctx.runs.get(run.id)!;
+    const stopped = (await r.t.ctx.runs.get(run.id))!;
     expect(stopped.status).toBe('interrupted');
     expect(stopped.error).toBe(INTERRUPTED_BY_SHUTDOWN);
-    const events = r.events(run.id);
+    const events = await r.events(run.id);
     expect(events.map((e) => e.type)).toContain('llm.request');
     expect(events.at(-1)).toMatchObject({
       type: 'run.finished',

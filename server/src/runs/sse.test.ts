@@ -82,7 +82,7 @@ describe('run event stream', () => {
 
     const first = await readFrames(url, {}, (_frame, all) => all.length >= 8);
     const lastId = first.at(-1)!.id!;
-    expect(r.t.ctx.runs.get(run.id)?.status).toBe('running');
+    expect((await r.t.ctx.runs.get(run.id))?.status).toBe('running');
 
     const rest = await readFrames(url, { 'last-event-id': String(lastId) }, (frame) => frame.event === 'end');
     const events = [...first, ...rest]
@@ -96,7 +96,7 @@ describe('run event stream', () => {
     for (const frame of [...first, ...rest])
       if (frame.id !== null) expect(frame.id).toBe(JSON.parse(frame.data).seq);
 
-    const stored = r.events(run.id);
+    const stored = await r.events(run.id);
     expect(events).toEqual(stored);
 
     const replay = await readFrames(`${url}?after=${seqs.length - 3}`, {}, (frame) => frame.event === 'end');
@@ -108,7 +108,7 @@ describe('run event stream', () => {
   });
 
   it('serves the events as JSON, compacted without the deltas of finished calls on request', async () => {
-    const [run] = r.t.ctx.runs.list({ limit: 1, offset: 0 }).runs;
+    const [run] = (await r.t.ctx.runs.list({ limit: 1, offset: 0 })).runs;
     const full = (await (await fetch(`${base}/api/runs/${run!.id}/events`)).json()) as RunEvent[];
     const compact = (await (
       await fetch(`${base}/api/runs/${run!.id}/events?compact=1`)

@@ -67,9 +67,9 @@ describe('allocation search over HTTP', () => {
   const agentModels = () => ({ agent: { model: [model(SMALL), model(LARGE)] } });
 
   /** The three-roles preset saved under its own name: a graph version no other test's trials can be reused from. */
-  function graphVersion(name: string): string {
+  async function graphVersion(name: string): Promise<string> {
     const graph: Graph = { ...preset('three-roles').graph, name };
-    return r.t.ctx.graphs.save({ graph, message: name }).id;
+    return (await r.t.ctx.graphs.save({ graph, message: name })).id;
   }
 
   function body(graphVersionId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -131,13 +131,13 @@ describe('allocation search over HTTP', () => {
   ): Promise<{ service: SearchService; id: string }> {
     const service = proposerSearches(ask);
     const request = SearchRequest.parse({
-      ...body(graphVersion(String(extra.name))),
+      ...body(await graphVersion(String(extra.name))),
       method: 'proposer',
       proposer: { endpointId: r.endpointId },
       batchSize: 1,
       ...extra,
     });
-    return { service, id: service.create(request).id };
+    return { service, id: (await service.create(request)).id };
   }
 
   const experimentCount = async () =>
@@ -176,7 +176,7 @@ describe('allocation search over HTTP', () => {
     const { ask } = scriptedAsk(proposing(small), proposing(small));
     const { service, id } = await proposerSearch(ask, { name: 'proposed twice', trials: 2 });
     await service.settled(id);
-    const search = service.get(id)!;
+    const search = (await service.get(id))!;
 
     expect(search.status).toBe('finished');
     const [first, again] = search.trials;
@@ -188,7 +188,7 @@ describe('allocation search over HTTP', () => {
   }, 60_000);
 
   it("stops at a space's end, and a second search of the same evaluation reuses the first's trials", async () => {
-    const graphVersionId = graphVersion('reuse across searches');
+    const graphVersionId = await graphVersion('reuse across searches');
     const first = await searched(body(graphVersionId, { trials: 3 }));
     // Random search never proposes an allocation twice: with two in the space, it ends after two.
     expect(first.status).toBe('finished');
@@ -257,7 +257,7 @@ describe('allocation search over HTTP', () => {
 
   it('finds the known best allocation by random and by Bayesian search, saves it and confirms it once on test', async () => {
     // Measured first: the agent on the large model against the small one, on the same tasks and seed.
-    const measuredOn = graphVersion('measured');
+    const measuredOn = await graphVersion('measured');
     const arm = (name: string) => ({
       graphVersionId: measuredOn,
       label: name,
@@ -282,7 +282,7 @@ describe('allocation search over HTTP', () => {
     const space = { ...agentModels(), summarizer: { model: [model(SMALL), model(LARGE)] } };
     for (const method of ['random', 'bayesian'] as const) {
       const search = await searched(
-        body(graphVersion(`best by ${method}`), {
+        body(await graphVersion(`best by ${method}`), {
           tasks: { ids: HARD_TASKS },
           space,
           method,
@@ -312,7 +312,7 @@ describe('allocation search over HTTP', () => {
     expect(agent.config).toMatchObject({ llm: { endpointId: r.endpointId, model: LARGE } });
     const summarizer = version.graph.nodes.find((n) => n.id === 'summarizer')!;
     expect(summarizer.config).toMatchObject({ llm: { model: best.summarizer?.model?.model } });
-    expect(r.t.ctx.graphs.getGraph(version.graphId)!.headVersionId).toBe(version.id);
+    expect((await r.t.ctx.graphs.getGraph(version.graphId))!.headVersionId).toBe(version.id);
 
     const confirmed = await post(`/api/searches/${search.id}/confirm`);
     expect(confirmed.statusCode, confirmed.body).toBe(201);
@@ -333,7 +333,7 @@ describe('allocation search over HTTP', () => {
   it('runs and confirms a search whose name and chosen allocation are longer than an experiment label', async () => {
     const name = `long labels ${'x'.repeat(100)}`;
     const search = await searched(
-      body(graphVersion('long labels'), {
+      body(await graphVersion('long labels'), {
         name,
         space: {
           agent: { model: [model(LARGE)] },
@@ -360,7 +360,7 @@ describe('allocation search over HTTP', () => {
   it('cancels a running search, and refuses to confirm it while it runs', async () => {
     const res = await post(
       '/api/searches',
-      body(graphVersion('cancelled'), {
+      body(await graphVersion('cancelled'), {
         space: { ...agentModels(), corrector: { correctorTrigger: ['always', 'after_failure', 'never'] } },
         trials: 6,
         batchSize: 1,
@@ -370,9 +370,7 @@ describe('allocation search over HTTP', () => {
     const { id } = res.json() as Search;
     const inFlight = async () => {
       for (;;) {
-        const trial = searchService(r.t.ctx)
-          .get(id)!
-          .trials.find((t) => t.status === 'running');
+        const trial = (await searchService(r.t.ctx).get(id))!.trials.find((t) => t.status === 'running');
         if (trial) return trial;
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
@@ -410,10 +408,10 @@ describe('allocation search over HTTP', () => {
     // The second round's question is pending: cancel before its answer comes.
     while (calls() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     const before = await experimentCount();
-    service.cancel(id);
+    await service.cancel(id);
     answer(proposing({ agent: { model: model(LARGE) } }));
     await service.settled(id);
-    const search = service.get(id)!;
+    const search = (await service.get(id))!;
 
     expect(search.status).toBe('cancelled');
     expect(search.trials.map((t) => t.status)).toEqual(['done']);
@@ -421,7 +419,7 @@ describe('allocation search over HTTP', () => {
   }, 60_000);
 
   it('refuses bad requests with the cause named, creating nothing', async () => {
-    const graphVersionId = graphVersion('bad input');
+    const graphVersionId = await graphVersion('bad input');
     const cases: [string, Record<string, unknown>, number, string][] = [
       [
         'a node the graph does not have',
@@ -466,7 +464,7 @@ describe('allocation search over HTTP', () => {
     const counts = async () => [
       await searchCount(),
       await experimentCount(),
-      r.t.ctx.graphs.list().reduce((n, g) => n + g.versionCount, 0),
+      (await r.t.ctx.graphs.list()).reduce((n, g) => n + g.versionCount, 0),
     ];
     const before = await counts();
     for (const [what, change, status, message] of cases) {

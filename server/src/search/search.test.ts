@@ -11,7 +11,7 @@ describe('allocation search', () => {
   );
 
   it('runs trials as dev experiments, reuses identical ones, and saves the best', async () => {
-    const saved = r.t.ctx.graphs.save({ graph: preset('three-roles').graph, message: 'base' });
+    const saved = await r.t.ctx.graphs.save({ graph: preset('three-roles').graph, message: 'base' });
     const res = await r.t.app.inject({
       method: 'POST',
       url: '/api/searches',

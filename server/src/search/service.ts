@@ -90,7 +90,7 @@ function askEndpoint(
   signal: AbortSignal,
 ): AskModel {
   return async (messages) => {
-    const record = endpoints.get(endpointId);
+    const record = await endpoints.get(endpointId);
     if (!record) throw new Error(`endpoint '${endpointId}' is no longer registered`);
     const chosen = model ?? record.defaultModel;
     if (!chosen)
@@ -127,8 +127,8 @@ export class SearchService {
   }
 
   /** Checks a request (graph, space, budget, dev-only tasks) and starts the search. Bad input changes nothing. */
-  create(request: Request): Search {
-    const version = this.deps.graphs.getVersion(request.graphVersionId);
+  async create(request: Request): Promise<Search> {
+    const version = await this.deps.graphs.getVersion(request.graphVersionId);
     if (!version) {
       throw new DomainError(
         'not_found',
@@ -150,7 +150,7 @@ export class SearchService {
       );
     }
     for (const endpointId of [request.endpointId, request.proposer?.endpointId]) {
-      if (endpointId && !this.deps.endpoints.get(endpointId)) {
+      if (endpointId && !(await this.deps.endpoints.get(endpointId))) {
         throw new DomainError(
           'unprocessable',
           'unknown_endpoint',
@@ -158,7 +158,7 @@ export class SearchService {
         );
       }
     }
-    const context = this.contextOf(version, request);
+    const context = await this.contextOf(version, request);
     const minimum = cheapestCost(context);
     if (minimum > request.compute.budget) {
       throw new DomainError(
@@ -168,7 +168,7 @@ export class SearchService {
       );
     }
     // The first trial's experiment is checked as every trial's will be: a graph that cannot run is refused now.
-    this.deps.experiments.check(
+    await this.deps.experiments.check(
       this.experimentRequest(
         request,
         version.id,
@@ -192,22 +192,25 @@ export class SearchService {
         model: request.model ?? null,
       }),
     };
-    this.deps.searches.create({
+    await this.deps.searches.create({
       id,
       name: request.name ?? `${request.method} search on ${version.graph.name}`,
       method: request.method,
       graphVersionId: version.id,
       request: stored,
     });
-    this.launch(id);
-    return this.get(id)!;
+    // In its job's turn: the search is stored as running, so a resume may already be looking at it.
+    await this.active.exclusive(id, async () => {
+      if (!this.active.has(id)) await this.launch(id);
+    });
+    return (await this.get(id))!;
   }
 
-  get(id: string): Search | null {
-    const search = this.deps.searches.get(id);
+  async get(id: string): Promise<Search | null> {
+    const search = await this.deps.searches.get(id);
     if (!search) return null;
-    const trials = this.deps.searches.trials(id);
-    const summary = this.summaryOf(search, trials);
+    const trials = await this.deps.searches.trials(id);
+    const summary = await this.summaryOf(search, trials);
     const active = this.active.get(id);
     const done = trials.filter(counts).length;
     const elapsedMs = active ? performance.now() - active.startedAt : 0;
@@ -227,39 +230,53 @@ export class SearchService {
     };
   }
 
-  list(): SearchSummary[] {
-    return this.deps.searches
-      .list()
-      .map((search) => this.summaryOf(search, this.deps.searches.trials(search.id)));
+  async list(): Promise<SearchSummary[]> {
+    const summaries: SearchSummary[] = [];
+    for (const search of await this.deps.searches.list()) {
+      summaries.push(await this.summaryOf(search, await this.deps.searches.trials(search.id)));
+    }
+    return summaries;
   }
 
-  found(id: string): StoredSearch {
-    const search = this.deps.searches.get(id);
+  async found(id: string): Promise<StoredSearch> {
+    const search = await this.deps.searches.get(id);
     if (!search) throw new DomainError('not_found', 'not_found', `search '${id}' does not exist`);
     return search;
   }
 
-  cancel(id: string): Search {
-    const search = this.found(id);
-    if (search.status !== 'running') {
-      throw new DomainError(
-        'conflict',
-        'not_running',
-        `search '${id}' is not running (status: ${search.status})`,
-      );
-    }
-    const active = this.active.get(id);
-    if (active) active.controller.abort();
-    else this.deps.searches.setStatus(id, 'cancelled');
-    return this.get(id)!;
+  async cancel(id: string): Promise<Search> {
+    // In the job's turn: a launch under way finishes first, and is then aborted rather than missed.
+    await this.active.exclusive(id, async () => {
+      const search = await this.found(id);
+      if (search.status !== 'running') {
+        throw new DomainError(
+          'conflict',
+          'not_running',
+          `search '${id}' is not running (status: ${search.status})`,
+        );
+      }
+      const active = this.active.get(id);
+      if (active) active.controller.abort();
+      else await this.deps.searches.setStatus(id, 'cancelled');
+    });
+    return (await this.get(id))!;
   }
 
   /** Takes up the searches a previous process left running. */
-  resume(only?: readonly string[]): string[] {
-    const ids = this.deps.searches
-      .runningIds()
-      .filter((id) => !this.active.has(id) && (only === undefined || only.includes(id)));
-    for (const id of ids) this.launch(id);
+  async resume(only?: readonly string[]): Promise<string[]> {
+    const candidates = (await this.deps.searches.runningIds()).filter(
+      (id) => only === undefined || only.includes(id),
+    );
+    const ids: string[] = [];
+    for (const id of candidates) {
+      // In the job's turn, so a concurrent create or resume cannot launch it a second time.
+      const launched = await this.active.exclusive(id, async () => {
+        if (this.active.has(id)) return false;
+        await this.launch(id);
+        return true;
+      });
+      if (launched) ids.push(id);
+    }
     return ids;
   }
 
@@ -293,15 +310,15 @@ export class SearchService {
   }
 
   /** Saves the best trial's graph (its models written into the nodes) as the head version of the searched graph. */
-  saveBest(id: string): StoredVersion {
-    const search = this.found(id);
-    const best = this.best(this.deps.searches.trials(id));
+  async saveBest(id: string): Promise<StoredVersion> {
+    const search = await this.found(id);
+    const best = this.best(await this.deps.searches.trials(id));
     if (!best?.graphVersionId) {
       throw new DomainError('conflict', 'no_best', `search '${search.name}' has no scored trial yet`);
     }
-    const base = this.deps.graphs.getVersion(search.graphVersionId)!;
-    const trialVersion = this.deps.graphs.getVersion(best.graphVersionId)!;
-    const saved = this.deps.graphs.save({
+    const base = (await this.deps.graphs.getVersion(search.graphVersionId))!;
+    const trialVersion = (await this.deps.graphs.getVersion(best.graphVersionId))!;
+    const saved = await this.deps.graphs.save({
       graph: { ...trialVersion.graph, name: base.graph.name },
       message: `best of search ${search.name}: ${describeAllocation(best.allocation)} (dev TGC ${((best.score?.rate ?? 0) * 100).toFixed(1)})`,
       graphId: base.graphId,
@@ -314,8 +331,8 @@ export class SearchService {
    * Runs the chosen allocation once on the test split, after the search has ended. Its result is never read by the
    * search; asking while the search runs is refused, as is asking twice.
    */
-  confirm(id: string): Experiment {
-    const search = this.found(id);
+  async confirm(id: string): Promise<Experiment> {
+    const search = await this.found(id);
     if (search.status === 'running') {
       throw new DomainError(
         'conflict',
@@ -326,12 +343,12 @@ export class SearchService {
     if (search.confirmationExperimentId) {
       throw new DomainError('conflict', 'confirmed', `search '${search.name}' was confirmed already`);
     }
-    const best = this.best(this.deps.searches.trials(id));
+    const best = this.best(await this.deps.searches.trials(id));
     if (!best?.graphVersionId) {
       throw new DomainError('conflict', 'no_best', `search '${search.name}' has no scored trial to confirm`);
     }
     const request = search.request as unknown as Request & { seeds: number[] };
-    const experiment = this.deps.experiments.create(
+    const experiment = await this.deps.experiments.create(
       ExperimentRequest.parse({
         name: labelled(search.name, 'confirmation on test', 120),
         arms: [
@@ -348,28 +365,36 @@ export class SearchService {
         limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
       }),
     );
-    this.deps.searches.setConfirmation(id, experiment.id);
+    await this.deps.searches.setConfirmation(id, experiment.id);
     return experiment;
   }
 
-  private summaryOf(search: StoredSearch, trials: readonly StoredTrial[]): SearchSummary {
+  /** Whether any trial's experiment used the simulated model (read in trial order, up to the first that did). */
+  private async anySimulatedTrial(trials: readonly StoredTrial[]): Promise<boolean> {
+    for (const trial of trials) {
+      if (trial.experimentId && (await this.deps.experiments.get(trial.experimentId))?.simulated) return true;
+    }
+    return false;
+  }
+
+  private async summaryOf(search: StoredSearch, trials: readonly StoredTrial[]): Promise<SearchSummary> {
     const best = this.best(trials);
-    const version = this.deps.graphs.getVersion(search.graphVersionId);
+    const version = await this.deps.graphs.getVersion(search.graphVersionId);
     let confirmation: SearchSummary['confirmation'] = null;
     if (search.confirmationExperimentId) {
-      const experiment = this.deps.experiments.get(search.confirmationExperimentId);
+      const experiment = await this.deps.experiments.get(search.confirmationExperimentId);
       confirmation = {
         experimentId: search.confirmationExperimentId,
         status: experiment?.status ?? 'missing',
         score:
           experiment && experiment.status !== 'running'
-            ? this.scoreOf(search.confirmationExperimentId).score
+            ? (await this.scoreOf(search.confirmationExperimentId)).score
             : null,
       };
     }
     const request = search.request as unknown as Request;
     const simulated =
-      trials.some((t) => t.experimentId && this.deps.experiments.get(t.experimentId)?.simulated) ||
+      (await this.anySimulatedTrial(trials)) ||
       Object.values(request.space ?? {}).some((knobs) =>
         knobs.model?.some((m) => isSimulatedModel(m.model)),
       ) ||
@@ -393,9 +418,11 @@ export class SearchService {
     };
   }
 
-  private contextOf(version: StoredVersion, request: Request): SearchContext {
+  private async contextOf(version: StoredVersion, request: Request): Promise<SearchContext> {
     const endpointModels: Record<string, string | null> = {};
-    for (const endpoint of this.deps.endpoints.list()) endpointModels[endpoint.id] = endpoint.defaultModel;
+    for (const endpoint of await this.deps.endpoints.list()) {
+      endpointModels[endpoint.id] = endpoint.defaultModel;
+    }
     const fallback = request.endpointId ? (endpointModels[request.endpointId] ?? null) : null;
     return {
       graph: version.graph,
@@ -430,8 +457,8 @@ export class SearchService {
   }
 
   /** The dev TGC of a trial's experiment and its measured compute. */
-  private scoreOf(experimentId: string, allocation?: Allocation, context?: SearchContext) {
-    const outcomes = this.deps.experimentRepo.outcomes(experimentId);
+  private async scoreOf(experimentId: string, allocation?: Allocation, context?: SearchContext) {
+    const outcomes = await this.deps.experimentRepo.outcomes(experimentId);
     const finished = outcomes.filter(
       (o) => o.runStatus === 'succeeded' || o.runStatus === 'failed' || o.runStatus === 'errored',
     );
@@ -458,17 +485,19 @@ export class SearchService {
     };
   }
 
-  private publish(id: string, trial?: StoredTrial): void {
-    this.active.publish(id, () => {
-      const search = this.get(id);
+  private publish(id: string, trial?: StoredTrial): Promise<void> {
+    return this.active.publish(id, async () => {
+      const search = await this.get(id);
       if (!search) return null;
       return { search, ...(trial ? { trial: publicTrial(trial) } : {}) };
     });
   }
 
-  private launch(id: string): void {
+  /** Starts the search's work; call it in the job's turn (`active.exclusive`), after `has` said no. */
+  private async launch(id: string): Promise<void> {
+    const doneBefore = (await this.deps.searches.trials(id)).filter(counts).length;
     this.active.launch(id, {
-      doneBefore: this.deps.searches.trials(id).filter(counts).length,
+      doneBefore,
       work: (job) => {
         // Each running trial listens for the cancel: up to a batch of 16, more than Node's default of 10 before it warns.
         setMaxListeners(32, job.controller.signal);
@@ -497,14 +526,14 @@ export class SearchService {
   }
 
   private async work(id: string, active: ActiveJob): Promise<void> {
-    const search = this.deps.searches.get(id)!;
+    const search = (await this.deps.searches.get(id))!;
     const request = search.request as unknown as Request & {
       seeds: number[];
       taskIds: string[];
       evaluation: string;
     };
-    const version = this.deps.graphs.getVersion(search.graphVersionId)!;
-    const context = this.contextOf(version, request);
+    const version = (await this.deps.graphs.getVersion(search.graphVersionId))!;
+    const context = await this.contextOf(version, request);
     const proposer = this.proposerOf(search, context, active);
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
     let stopReason: string | null = null;
@@ -512,11 +541,11 @@ export class SearchService {
     let exhausted: string | null = null;
     let barren = 0;
     // Trials a stop left running: wait for their experiments (resumed with the server) before proposing more.
-    for (const trial of this.deps.searches.trials(id).filter((t) => t.status === 'running')) {
+    for (const trial of (await this.deps.searches.trials(id)).filter((t) => t.status === 'running')) {
       await this.finishTrial(id, trial, context, active);
     }
     while (!stopping()) {
-      const trials = this.deps.searches.trials(id);
+      const trials = await this.deps.searches.trials(id);
       const done = trials.filter(counts).length;
       if (done >= request.trials) break;
       const round = (trials.at(-1)?.round ?? 0) + 1;
@@ -540,9 +569,9 @@ export class SearchService {
       // Cancelled while the proposer was thinking: its proposals are not started.
       if (stopping()) break;
       if (proposer instanceof ModelProposer && proposer.lastLesson) {
-        const lessons = this.deps.searches.get(id)!.lessons;
+        const lessons = (await this.deps.searches.get(id))!.lessons;
         if (lessons.at(-1)?.text !== proposer.lastLesson) {
-          this.deps.searches.setLessons(id, [...lessons, { round, text: proposer.lastLesson }]);
+          await this.deps.searches.setLessons(id, [...lessons, { round, text: proposer.lastLesson }]);
         }
       }
       if (proposals.length === 0) {
@@ -584,14 +613,14 @@ export class SearchService {
             reason: check.reason,
             declaredCost: null,
           };
-          this.deps.searches.addTrial(id, refused);
-          this.publish(id, refused);
+          await this.deps.searches.addTrial(id, refused);
+          await this.publish(id, refused);
           continue;
         }
         valid++;
         const known = [...trials, ...running].find((t) => t.key === check.key && t.status !== 'refused');
         const earlier =
-          known ?? this.deps.searches.findDone(check.key, search.graphVersionId, request.evaluation);
+          known ?? (await this.deps.searches.findDone(check.key, search.graphVersionId, request.evaluation));
         if (earlier && earlier.status !== 'running') {
           const reused: StoredTrial = {
             ...base,
@@ -607,13 +636,13 @@ export class SearchService {
             compute: earlier.compute,
             tokens: earlier.tokens,
           };
-          this.deps.searches.addTrial(id, reused);
-          this.publish(id, reused);
+          await this.deps.searches.addTrial(id, reused);
+          await this.publish(id, reused);
           continue;
         }
         if (earlier) continue; // Proposed twice in one batch: the first runs.
         const { graph, overrides } = applyAllocation(version.graph, check.allocation);
-        const trialVersion = this.deps.graphs.save({
+        const trialVersion = await this.deps.graphs.save({
           graph: applyOverrides(graph, overrides),
           message: `search ${search.name}, trial ${base.index + 1}: ${describeAllocation(check.allocation)}`,
           graphId: version.graphId,
@@ -622,7 +651,7 @@ export class SearchService {
         });
         let experiment: Experiment;
         try {
-          experiment = this.deps.experiments.create(
+          experiment = await this.deps.experiments.create(
             this.experimentRequest(
               request,
               trialVersion.id,
@@ -641,8 +670,8 @@ export class SearchService {
             declaredCost: check.cost,
             graphVersionId: trialVersion.id,
           };
-          this.deps.searches.addTrial(id, failed);
-          this.publish(id, failed);
+          await this.deps.searches.addTrial(id, failed);
+          await this.publish(id, failed);
           continue;
         }
         const trial: StoredTrial = {
@@ -655,9 +684,9 @@ export class SearchService {
           experimentId: experiment.id,
           graphVersionId: trialVersion.id,
         };
-        this.deps.searches.addTrial(id, trial);
+        await this.deps.searches.addTrial(id, trial);
         running.push(trial);
-        this.publish(id, trial);
+        await this.publish(id, trial);
       }
       barren = valid === 0 ? barren + 1 : 0;
       if (barren >= BARREN_ROUNDS) {
@@ -667,9 +696,9 @@ export class SearchService {
       await Promise.all(running.map((trial) => this.finishTrial(id, trial, context, active)));
     }
     if (this.deps.shutdown.aborted) return;
-    if (active.controller.signal.aborted) this.deps.searches.setStatus(id, 'cancelled');
-    else if (stopReason) this.deps.searches.setStatus(id, 'stopped', stopReason);
-    else this.deps.searches.setStatus(id, 'finished', exhausted);
+    if (active.controller.signal.aborted) await this.deps.searches.setStatus(id, 'cancelled');
+    else if (stopReason) await this.deps.searches.setStatus(id, 'stopped', stopReason);
+    else await this.deps.searches.setStatus(id, 'finished', exhausted);
   }
 
   private async finishTrial(
@@ -680,11 +709,10 @@ export class SearchService {
   ): Promise<void> {
     const experimentId = trial.experimentId!;
     const onCancel = () => {
-      try {
-        this.deps.experiments.cancel(experimentId);
-      } catch {
+      // An abort listener cannot wait: the cancel goes on by itself, and settled() below sees the experiment end.
+      void this.deps.experiments.cancel(experimentId).catch(() => {
         // It ended meanwhile.
-      }
+      });
     };
     // A search cancelled before this trial was waited on (several resumed trials are waited on in turn).
     if (active.controller.signal.aborted) onCancel();
@@ -692,9 +720,9 @@ export class SearchService {
     await this.deps.experiments.settled(experimentId);
     active.controller.signal.removeEventListener('abort', onCancel);
     if (this.deps.shutdown.aborted) return;
-    const experiment = this.deps.experiments.get(experimentId);
+    const experiment = await this.deps.experiments.get(experimentId);
     if (experiment?.status === 'running') return; // Not worked on here: left for the process that resumes it.
-    const { score, compute, tokens, errored } = this.scoreOf(experimentId, trial.allocation, context);
+    const { score, compute, tokens, errored } = await this.scoreOf(experimentId, trial.allocation, context);
     const status = experiment?.status === 'finished' && !errored ? 'done' : 'errored';
     const reason =
       status === 'done'
@@ -702,7 +730,7 @@ export class SearchService {
         : errored
           ? 'every run of the trial errored'
           : `its experiment ${experiment?.status ?? 'is missing'}${experiment?.stopReason ? `: ${experiment.stopReason}` : ''}`;
-    this.deps.searches.updateTrial(id, trial.index, { status, score, compute, tokens, reason });
-    this.publish(id, { ...trial, status, score, compute, tokens, reason });
+    await this.deps.searches.updateTrial(id, trial.index, { status, score, compute, tokens, reason });
+    await this.publish(id, { ...trial, status, score, compute, tokens, reason });
   }
 }

@@ -7,7 +7,7 @@ import {
   type SamplingParams,
   type ServerKind,
 } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 /** What the server needs to call an endpoint, key included. Never sent to the browser. */
 export interface EndpointSecret {
@@ -96,56 +96,60 @@ function columns(fields: EndpointFields): (string | null)[] {
   ];
 }
 
-/** The endpoint registry in SQLite. */
+/**
+ * Names compare without regard to ASCII case. SQLite's NOCASE folds ASCII letters only and orders by bytes;
+ * PostgreSQL's `lower` folds every letter, and collation "C" orders by bytes.
+ */
+const BY_NAME = {
+  sqlite: {
+    list: 'SELECT * FROM endpoints ORDER BY name COLLATE NOCASE',
+    getByName: 'SELECT * FROM endpoints WHERE name = ? COLLATE NOCASE',
+  },
+  postgres: {
+    list: 'SELECT * FROM endpoints ORDER BY lower(name) COLLATE "C"',
+    getByName: 'SELECT * FROM endpoints WHERE lower(name) = lower(?)',
+  },
+} as const;
+
+/** The endpoint registry in the store. */
 export class EndpointRepo {
-  // Prepared once: every model request looks its endpoint up, and preparing costs more than the query.
-  private readonly byId;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Db) {
-    this.byId = db.prepare('SELECT * FROM endpoints WHERE id = ?');
+  async list(): Promise<EndpointRecord[]> {
+    return (await this.sql.all<Row>(BY_NAME[this.sql.dialect].list)).map(fromRow);
   }
 
-  list(): EndpointRecord[] {
-    return (this.db.prepare('SELECT * FROM endpoints ORDER BY name COLLATE NOCASE').all() as Row[]).map(
-      fromRow,
-    );
-  }
-
-  get(id: string): EndpointRecord | null {
-    const row = this.byId.get(id) as Row | undefined;
+  async get(id: string): Promise<EndpointRecord | null> {
+    const row = await this.sql.get<Row>('SELECT * FROM endpoints WHERE id = ?', [id]);
     return row ? fromRow(row) : null;
   }
 
-  getByName(name: string): EndpointRecord | null {
-    const row = this.db.prepare('SELECT * FROM endpoints WHERE name = ? COLLATE NOCASE').get(name) as
-      | Row
-      | undefined;
+  async getByName(name: string): Promise<EndpointRecord | null> {
+    const row = await this.sql.get<Row>(BY_NAME[this.sql.dialect].getByName, [name]);
     return row ? fromRow(row) : null;
   }
 
-  create(fields: EndpointFields): EndpointRecord {
+  async create(fields: EndpointFields): Promise<EndpointRecord> {
     const now = new Date().toISOString();
     const id = randomUUID() as EndpointId;
-    this.db
-      .prepare(
-        `INSERT INTO endpoints (name, base_url, kind, api_key, default_model, default_params, timeouts, source,
-           updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(...columns(fields), now, id, now);
-    return this.get(id)!;
+    await this.sql.run(
+      `INSERT INTO endpoints (name, base_url, kind, api_key, default_model, default_params, timeouts, source,
+         updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [...columns(fields), now, id, now],
+    );
+    return (await this.get(id))!;
   }
 
-  update(id: string, fields: EndpointFields): EndpointRecord {
-    this.db
-      .prepare(
-        `UPDATE endpoints SET name = ?, base_url = ?, kind = ?, api_key = ?, default_model = ?, default_params = ?,
-           timeouts = ?, source = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(...columns(fields), new Date().toISOString(), id);
-    return this.get(id)!;
+  async update(id: string, fields: EndpointFields): Promise<EndpointRecord> {
+    await this.sql.run(
+      `UPDATE endpoints SET name = ?, base_url = ?, kind = ?, api_key = ?, default_model = ?, default_params = ?,
+         timeouts = ?, source = ?, updated_at = ? WHERE id = ?`,
+      [...columns(fields), new Date().toISOString(), id],
+    );
+    return (await this.get(id))!;
   }
 
-  delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM endpoints WHERE id = ?').run(id).changes > 0;
+  async delete(id: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM endpoints WHERE id = ?', [id])) > 0;
   }
 }

@@ -8,7 +8,7 @@ import type {
   RunTotals,
   ServerSample,
 } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 /** What an experiment froze when it was created. */
 export interface ExperimentPlan {
@@ -96,12 +96,50 @@ const SUMMARY = `SELECT e.*,
       WHERE i.experiment_id = e.id AND r.models LIKE '%"simulated-%') AS simulated_runs
   FROM experiments e`;
 
+const ITEM = `SELECT i.*, r.status AS run_status FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id
+  WHERE i.experiment_id = ? AND i.position = ?`;
+
 const ITEMS = `SELECT i.*, r.status AS run_status FROM experiment_items i
   LEFT JOIN runs r ON r.id = i.run_id WHERE i.experiment_id = ? ORDER BY i.position`;
 
 const OUTCOMES = `SELECT i.*, r.status AS run_status, r.success, r.error AS run_error, r.steps, r.totals, r.models
   FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id
   WHERE i.experiment_id = ? ORDER BY i.position`;
+
+/** Every value a placeholder, so that PostgreSQL can insert many items in one statement. */
+const INSERT_ITEM = `INSERT INTO experiment_items (experiment_id, position, arm, task_id, scenario, difficulty,
+    repetition, seed, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const INSERT_SAMPLE = `INSERT INTO experiment_server_samples (experiment_id, at, endpoint_id, source, requests_running,
+    requests_waiting, kv_cache_usage, prefix_cache_hit_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Counts for progress. A comparison sums as 0 or 1 in SQLite only, so each count is a CASE. */
+function countsQuery(tokens: string): string {
+  return `SELECT COUNT(*) AS total,
+      COALESCE(SUM(CASE WHEN i.status IN ('done', 'skipped') THEN 1 ELSE 0 END), 0) AS done,
+      COALESCE(SUM(CASE WHEN i.status = 'running' THEN 1 ELSE 0 END), 0) AS running,
+      COALESCE(SUM(CASE WHEN i.status = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped,
+      COALESCE(SUM(CASE WHEN i.status = 'done' AND r.status = 'succeeded' THEN 1 ELSE 0 END), 0) AS succeeded,
+      COALESCE(SUM(CASE WHEN i.status = 'done' AND (r.status = 'errored' OR i.run_id IS NULL) THEN 1 ELSE 0 END), 0)
+        AS errored,
+      COALESCE(SUM(CASE WHEN i.status = 'done' AND r.totals IS NOT NULL THEN ${tokens} ELSE 0 END), 0) AS tokens_used
+    FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id WHERE i.experiment_id = ?`;
+}
+
+const COUNTS = {
+  sqlite: countsQuery(
+    "json_extract(r.totals, '$.promptTokens') + json_extract(r.totals, '$.completionTokens')",
+  ),
+  postgres: countsQuery(
+    "(r.totals::jsonb ->> 'promptTokens')::numeric + (r.totals::jsonb ->> 'completionTokens')::numeric",
+  ),
+};
+
+/** The item's current run, if it has one, joins the end of its history. */
+const APPEND_RUN = {
+  sqlite: "json_insert(previous_run_ids, '$[#]', run_id)",
+  postgres: '(previous_run_ids::jsonb || jsonb_build_array(run_id))::text',
+};
 
 function planOf(row: ExperimentRow): ExperimentPlan {
   return JSON.parse(row.plan) as ExperimentPlan;
@@ -149,37 +187,22 @@ function itemOf(row: ItemRow): StoredItem {
 
 /** Experiments, the items of their plans, and the inference-server samples taken while they ran. */
 export class ExperimentRepo {
-  private readonly selectItems;
-  private readonly selectItem;
-  private readonly selectOutcomes;
-  private readonly insertSample;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Db) {
-    this.selectItems = db.prepare(ITEMS);
-    this.selectItem = db.prepare(
-      `SELECT i.*, r.status AS run_status FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id
-       WHERE i.experiment_id = ? AND i.position = ?`,
-    );
-    this.selectOutcomes = db.prepare(OUTCOMES);
-    this.insertSample = db.prepare(
-      `INSERT INTO experiment_server_samples (experiment_id, at, endpoint_id, source, requests_running,
-         requests_waiting, kv_cache_usage, prefix_cache_hit_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-  }
-
-  create(experiment: { id: string; name: string; plan: ExperimentPlan; items: NewItem[] }): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO experiments (id, name, status, plan, created_at) VALUES (?, ?, 'running', ?, ?)`,
-        )
-        .run(experiment.id, experiment.name, JSON.stringify(experiment.plan), new Date().toISOString());
-      const insert = this.db.prepare(
-        `INSERT INTO experiment_items (experiment_id, position, arm, task_id, scenario, difficulty, repetition,
-           seed, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+  async create(experiment: {
+    id: string;
+    name: string;
+    plan: ExperimentPlan;
+    items: NewItem[];
+  }): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO experiments (id, name, status, plan, created_at) VALUES (?, ?, 'running', ?, ?)`,
+        [experiment.id, experiment.name, JSON.stringify(experiment.plan), new Date().toISOString()],
       );
-      for (const [position, item] of experiment.items.entries()) {
-        insert.run(
+      await tx.runMany(
+        INSERT_ITEM,
+        experiment.items.map((item, position) => [
           experiment.id,
           position,
           item.arm,
@@ -188,43 +211,44 @@ export class ExperimentRepo {
           item.difficulty,
           item.repeat,
           item.seed,
-        );
-      }
-    })();
+          'pending',
+        ]),
+      );
+    });
   }
 
-  summary(id: string): ExperimentSummary | null {
-    const row = this.db.prepare(`${SUMMARY} WHERE e.id = ?`).get(id) as ExperimentRow | undefined;
+  async summary(id: string): Promise<ExperimentSummary | null> {
+    const row = await this.sql.get<ExperimentRow>(`${SUMMARY} WHERE e.id = ?`, [id]);
     return row ? summaryOf(row) : null;
   }
 
-  plan(id: string): ExperimentPlan | null {
-    const row = this.db.prepare('SELECT plan FROM experiments WHERE id = ?').get(id) as
-      | Pick<ExperimentRow, 'plan'>
-      | undefined;
+  async plan(id: string): Promise<ExperimentPlan | null> {
+    const row = await this.sql.get<Pick<ExperimentRow, 'plan'>>('SELECT plan FROM experiments WHERE id = ?', [
+      id,
+    ]);
     return row ? (JSON.parse(row.plan) as ExperimentPlan) : null;
   }
 
-  list(limit = 200): ExperimentSummary[] {
-    return (
-      this.db
-        .prepare(`${SUMMARY} ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?`)
-        .all(limit) as ExperimentRow[]
-    ).map(summaryOf);
+  async list(limit = 200): Promise<ExperimentSummary[]> {
+    const rows = await this.sql.all<ExperimentRow>(
+      `${SUMMARY} ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?`,
+      [limit],
+    );
+    return rows.map(summaryOf);
   }
 
-  items(id: string): StoredItem[] {
-    return (this.selectItems.all(id) as ItemRow[]).map(itemOf);
+  async items(id: string): Promise<StoredItem[]> {
+    return (await this.sql.all<ItemRow>(ITEMS, [id])).map(itemOf);
   }
 
-  item(id: string, position: number): StoredItem | null {
-    const row = this.selectItem.get(id, position) as ItemRow | undefined;
+  async item(id: string, position: number): Promise<StoredItem | null> {
+    const row = await this.sql.get<ItemRow>(ITEM, [id, position]);
     return row ? itemOf(row) : null;
   }
 
   /** Every item with its run's outcome, in plan order. */
-  outcomes(id: string): ItemOutcome[] {
-    return (this.selectOutcomes.all(id) as OutcomeRow[]).map((row) => ({
+  async outcomes(id: string): Promise<ItemOutcome[]> {
+    return (await this.sql.all<OutcomeRow>(OUTCOMES, [id])).map((row) => ({
       ...itemOf(row),
       success: row.success === null ? null : row.success === 1,
       runError: row.run_error ?? row.error,
@@ -235,7 +259,7 @@ export class ExperimentRepo {
   }
 
   /** Counts for progress, without reading the items one by one. */
-  counts(id: string): {
+  async counts(id: string): Promise<{
     total: number;
     done: number;
     running: number;
@@ -243,21 +267,8 @@ export class ExperimentRepo {
     succeeded: number;
     errored: number;
     tokensUsed: number;
-  } {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS total,
-           COALESCE(SUM(i.status IN ('done', 'skipped')), 0) AS done,
-           COALESCE(SUM(i.status = 'running'), 0) AS running,
-           COALESCE(SUM(i.status = 'skipped'), 0) AS skipped,
-           COALESCE(SUM(i.status = 'done' AND r.status = 'succeeded'), 0) AS succeeded,
-           COALESCE(SUM(i.status = 'done' AND (r.status = 'errored' OR i.run_id IS NULL)), 0) AS errored,
-           COALESCE(SUM(CASE WHEN i.status = 'done' AND r.totals IS NOT NULL
-             THEN json_extract(r.totals, '$.promptTokens') + json_extract(r.totals, '$.completionTokens')
-             ELSE 0 END), 0) AS tokens_used
-         FROM experiment_items i LEFT JOIN runs r ON r.id = i.run_id WHERE i.experiment_id = ?`,
-      )
-      .get(id) as {
+  }> {
+    const row = (await this.sql.get<{
       total: number;
       done: number;
       running: number;
@@ -265,7 +276,7 @@ export class ExperimentRepo {
       succeeded: number;
       errored: number;
       tokens_used: number;
-    };
+    }>(COUNTS[this.sql.dialect], [id]))!;
     return {
       total: row.total,
       done: row.done,
@@ -278,116 +289,115 @@ export class ExperimentRepo {
   }
 
   /** Experiments left running (by this process, or by one that stopped). */
-  runningIds(): string[] {
-    return (
-      this.db.prepare("SELECT id FROM experiments WHERE status = 'running' ORDER BY created_at").all() as {
-        id: string;
-      }[]
-    ).map((row) => row.id);
+  async runningIds(): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM experiments WHERE status = 'running' ORDER BY created_at",
+    );
+    return rows.map((row) => row.id);
   }
 
   /** The experiment a run was started for, if any (indexed by run). */
-  experimentOf(runId: string): string | null {
-    const row = this.db
-      .prepare('SELECT experiment_id FROM experiment_items WHERE run_id = ? LIMIT 1')
-      .get(runId) as { experiment_id: string } | undefined;
+  async experimentOf(runId: string): Promise<string | null> {
+    const row = await this.sql.get<{ experiment_id: string }>(
+      'SELECT experiment_id FROM experiment_items WHERE run_id = ? LIMIT 1',
+      [runId],
+    );
     return row?.experiment_id ?? null;
   }
 
   /** The item now carries out its plan with this run; a run it had before is kept in its history. */
-  startItem(id: string, position: number, runId: string): void {
-    this.db
-      .prepare(
-        `UPDATE experiment_items SET
-           previous_run_ids = CASE WHEN run_id IS NULL THEN previous_run_ids
-             ELSE json_insert(previous_run_ids, '$[#]', run_id) END,
-           run_id = ?, status = 'running', attempts = attempts + 1, error = NULL
-         WHERE experiment_id = ? AND position = ?`,
-      )
-      .run(runId, id, position);
+  async startItem(id: string, position: number, runId: string): Promise<void> {
+    await this.sql.run(
+      `UPDATE experiment_items SET
+         previous_run_ids = CASE WHEN run_id IS NULL THEN previous_run_ids ELSE ${APPEND_RUN[this.sql.dialect]} END,
+         run_id = ?, status = 'running', attempts = attempts + 1, error = NULL
+       WHERE experiment_id = ? AND position = ?`,
+      [runId, id, position],
+    );
   }
 
   /** The item's run could not be started: it is done, with the reason and no run. */
-  failItem(id: string, position: number, error: string): void {
-    this.db
-      .prepare(
-        `UPDATE experiment_items SET
-           previous_run_ids = CASE WHEN run_id IS NULL THEN previous_run_ids
-             ELSE json_insert(previous_run_ids, '$[#]', run_id) END,
-           run_id = NULL, status = 'done', attempts = attempts + 1, error = ?
-         WHERE experiment_id = ? AND position = ?`,
-      )
-      .run(error, id, position);
+  async failItem(id: string, position: number, error: string): Promise<void> {
+    await this.sql.run(
+      `UPDATE experiment_items SET
+         previous_run_ids = CASE WHEN run_id IS NULL THEN previous_run_ids ELSE ${APPEND_RUN[this.sql.dialect]} END,
+         run_id = NULL, status = 'done', attempts = attempts + 1, error = ?
+       WHERE experiment_id = ? AND position = ?`,
+      [error, id, position],
+    );
   }
 
-  setItemStatus(id: string, position: number, status: ExperimentItemStatus): void {
-    this.db
-      .prepare('UPDATE experiment_items SET status = ? WHERE experiment_id = ? AND position = ?')
-      .run(status, id, position);
+  async setItemStatus(id: string, position: number, status: ExperimentItemStatus): Promise<void> {
+    await this.sql.run('UPDATE experiment_items SET status = ? WHERE experiment_id = ? AND position = ?', [
+      status,
+      id,
+      position,
+    ]);
   }
 
   /** Items still to run become skipped (a cancelled or stopped experiment). */
-  skipPending(id: string): void {
+  async skipPending(id: string): Promise<void> {
     // An item waiting to be re-run keeps the run it had (it stays done, errored); one never run is skipped.
-    this.db
-      .prepare(
-        `UPDATE experiment_items SET status = CASE WHEN run_id IS NOT NULL OR error IS NOT NULL THEN 'done'
-           ELSE 'skipped' END WHERE experiment_id = ? AND status = 'pending'`,
-      )
-      .run(id);
+    await this.sql.run(
+      `UPDATE experiment_items SET status = CASE WHEN run_id IS NOT NULL OR error IS NOT NULL THEN 'done'
+         ELSE 'skipped' END WHERE experiment_id = ? AND status = 'pending'`,
+      [id],
+    );
   }
 
   /** Items whose run ended `errored` go back to pending; returns how many. */
-  resetErrored(id: string): number {
-    return this.db
-      .prepare(
-        `UPDATE experiment_items SET status = 'pending' WHERE experiment_id = ? AND status = 'done'
-           AND (run_id IS NULL OR run_id IN (SELECT id FROM runs WHERE status = 'errored'))`,
-      )
-      .run(id).changes;
+  async resetErrored(id: string): Promise<number> {
+    return this.sql.run(
+      `UPDATE experiment_items SET status = 'pending' WHERE experiment_id = ? AND status = 'done'
+         AND (run_id IS NULL OR run_id IN (SELECT id FROM runs WHERE status = 'errored'))`,
+      [id],
+    );
   }
 
-  setStatus(id: string, status: ExperimentStatus, stopReason: string | null = null): void {
+  async setStatus(id: string, status: ExperimentStatus, stopReason: string | null = null): Promise<void> {
     const finished = status === 'running' ? null : new Date().toISOString();
-    this.db
-      .prepare('UPDATE experiments SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?')
-      .run(status, stopReason, finished, id);
+    await this.sql.run('UPDATE experiments SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?', [
+      status,
+      stopReason,
+      finished,
+      id,
+    ]);
   }
 
-  addSamples(id: string, samples: readonly (ServerSample & { source: string | null })[]): void {
-    this.db.transaction(() => {
-      for (const s of samples) {
-        this.insertSample.run(
-          id,
-          s.at,
-          s.endpointId,
-          s.source ?? null,
-          s.requestsRunning,
-          s.requestsWaiting,
-          s.kvCacheUsage,
-          s.prefixCacheHitRate,
-        );
-      }
-    })();
+  async addSamples(
+    id: string,
+    samples: readonly (ServerSample & { source: string | null })[],
+  ): Promise<void> {
+    await this.sql.runMany(
+      INSERT_SAMPLE,
+      samples.map((s) => [
+        id,
+        s.at,
+        s.endpointId,
+        s.source ?? null,
+        s.requestsRunning,
+        s.requestsWaiting,
+        s.kvCacheUsage,
+        s.prefixCacheHitRate,
+      ]),
+    );
   }
 
-  samples(id: string): (ServerSample & { source: string | null })[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT at, endpoint_id, source, requests_running, requests_waiting, kv_cache_usage,
-             prefix_cache_hit_rate FROM experiment_server_samples WHERE experiment_id = ? ORDER BY at`,
-        )
-        .all(id) as {
-        at: number;
-        endpoint_id: string;
-        source: string | null;
-        requests_running: number | null;
-        requests_waiting: number | null;
-        kv_cache_usage: number | null;
-        prefix_cache_hit_rate: number | null;
-      }[]
-    ).map((row) => ({
+  async samples(id: string): Promise<(ServerSample & { source: string | null })[]> {
+    const rows = await this.sql.all<{
+      at: number;
+      endpoint_id: string;
+      source: string | null;
+      requests_running: number | null;
+      requests_waiting: number | null;
+      kv_cache_usage: number | null;
+      prefix_cache_hit_rate: number | null;
+    }>(
+      `SELECT at, endpoint_id, source, requests_running, requests_waiting, kv_cache_usage,
+         prefix_cache_hit_rate FROM experiment_server_samples WHERE experiment_id = ? ORDER BY at`,
+      [id],
+    );
+    return rows.map((row) => ({
       at: row.at,
       endpointId: row.endpoint_id,
       source: row.source,

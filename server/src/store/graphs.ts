@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, GRAPH_SCHEMA_VERSION, type Graph } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 export interface StoredVersion {
   id: string;
@@ -49,49 +49,53 @@ function fromRow(row: VersionRow): StoredVersion {
 
 /** Graph lineages and their immutable, content-addressed versions. */
 export class GraphRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Saves a version. Saving content that already exists returns the existing version (and makes it the head of
    * its graph again), so re-saving never forks history.
    */
-  save(input: {
+  async save(input: {
     graph: Graph;
     message: string;
     graphId?: string;
     parentId?: string | null;
     /** Leave the graph's head where it is (a fork's edited graph is not what the editor should open). */
     keepHead?: boolean;
-  }): StoredVersion {
+  }): Promise<StoredVersion> {
     const id = versionIdOf(input.graph);
     const now = new Date().toISOString();
-    return this.db.transaction(() => {
-      const existing = this.getVersion(id);
+    return this.sql.transaction(async (tx) => {
+      // SQLite runs one writing transaction at a time; PostgreSQL would let two saves of the same content both
+      // find no version and both insert it. Saves of one version take turns instead.
+      if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?))', [id]);
+      const existing = await this.getVersion(id);
       if (existing) {
         if (input.keepHead) return existing;
-        this.db
-          .prepare('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?')
-          .run(id, now, existing.graphId);
+        await tx.run('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?', [
+          id,
+          now,
+          existing.graphId,
+        ]);
         return existing;
       }
       let graphId = input.graphId;
-      if (graphId && !this.getGraph(graphId)) throw new Error(`graph '${graphId}' does not exist`);
+      if (graphId && !(await this.getGraph(graphId))) throw new Error(`graph '${graphId}' does not exist`);
       if (!graphId) {
         graphId = `g_${randomUUID().slice(0, 8)}`;
-        this.db
-          .prepare(
-            'INSERT INTO graphs (id, name, head_version_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(graphId, input.graph.name, id, now, now);
+        await tx.run(
+          'INSERT INTO graphs (id, name, head_version_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+          [graphId, input.graph.name, id, now, now],
+        );
       }
       const parentId =
-        input.parentId === undefined ? (this.getGraph(graphId)?.headVersionId ?? null) : input.parentId;
-      this.db
-        .prepare(
-          `INSERT INTO graph_versions (id, graph_id, parent_id, name, message, schema_version, body, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+        input.parentId === undefined
+          ? ((await this.getGraph(graphId))?.headVersionId ?? null)
+          : input.parentId;
+      await tx.run(
+        `INSERT INTO graph_versions (id, graph_id, parent_id, name, message, schema_version, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
           id,
           graphId,
           parentId === id ? null : parentId,
@@ -100,58 +104,59 @@ export class GraphRepo {
           GRAPH_SCHEMA_VERSION,
           JSON.stringify(input.graph),
           now,
-        );
+        ],
+      );
       if (!input.keepHead) {
-        this.db
-          .prepare('UPDATE graphs SET head_version_id = ?, name = ?, updated_at = ? WHERE id = ?')
-          .run(id, input.graph.name, now, graphId);
+        await tx.run('UPDATE graphs SET head_version_id = ?, name = ?, updated_at = ? WHERE id = ?', [
+          id,
+          input.graph.name,
+          now,
+          graphId,
+        ]);
       }
-      return this.getVersion(id)!;
-    })();
+      return (await this.getVersion(id))!;
+    });
   }
 
-  getVersion(id: string): StoredVersion | null {
-    const row = this.db.prepare('SELECT * FROM graph_versions WHERE id = ?').get(id) as
-      | VersionRow
-      | undefined;
+  async getVersion(id: string): Promise<StoredVersion | null> {
+    const row = await this.sql.get<VersionRow>('SELECT * FROM graph_versions WHERE id = ?', [id]);
     return row ? fromRow(row) : null;
   }
 
-  versions(graphId: string): StoredVersion[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM graph_versions WHERE graph_id = ? ORDER BY created_at DESC, rowid DESC')
-        .all(graphId) as VersionRow[]
-    ).map(fromRow);
+  async versions(graphId: string): Promise<StoredVersion[]> {
+    const rows = await this.sql.all<VersionRow>(
+      'SELECT * FROM graph_versions WHERE graph_id = ? ORDER BY created_at DESC, rowid DESC',
+      [graphId],
+    );
+    return rows.map(fromRow);
   }
 
-  getGraph(id: string): StoredGraph | null {
-    return this.list().find((g) => g.id === id) ?? null;
+  async getGraph(id: string): Promise<StoredGraph | null> {
+    return (await this.list()).find((g) => g.id === id) ?? null;
   }
 
   /** Points a graph's head at an earlier version (restore). */
-  setHead(graphId: string, versionId: string): void {
-    this.db
-      .prepare('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?')
-      .run(versionId, new Date().toISOString(), graphId);
+  async setHead(graphId: string, versionId: string): Promise<void> {
+    await this.sql.run('UPDATE graphs SET head_version_id = ?, updated_at = ? WHERE id = ?', [
+      versionId,
+      new Date().toISOString(),
+      graphId,
+    ]);
   }
 
-  list(): StoredGraph[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT g.id, g.name, g.head_version_id, g.updated_at, COUNT(v.id) AS version_count
-           FROM graphs g LEFT JOIN graph_versions v ON v.graph_id = g.id
-           GROUP BY g.id ORDER BY g.updated_at DESC`,
-        )
-        .all() as {
-        id: string;
-        name: string;
-        head_version_id: string;
-        updated_at: string;
-        version_count: number;
-      }[]
-    ).map((row) => ({
+  async list(): Promise<StoredGraph[]> {
+    const rows = await this.sql.all<{
+      id: string;
+      name: string;
+      head_version_id: string;
+      updated_at: string;
+      version_count: number;
+    }>(
+      `SELECT g.id, g.name, g.head_version_id, g.updated_at, COUNT(v.id) AS version_count
+       FROM graphs g LEFT JOIN graph_versions v ON v.graph_id = g.id
+       GROUP BY g.id ORDER BY g.updated_at DESC`,
+    );
+    return rows.map((row) => ({
       id: row.id,
       name: row.name,
       headVersionId: row.head_version_id,

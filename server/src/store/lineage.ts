@@ -6,7 +6,7 @@ import type {
   RunLineage,
   RunStatus,
 } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 interface LineageRow {
   run_id: string;
@@ -52,36 +52,33 @@ function fromRow(row: LineageRow): RunLineage {
 
 /** Where forked runs came from: parent run, fork step, the edit. Parents are never written to. */
 export class LineageRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  insert(lineage: {
+  async insert(lineage: {
     runId: string;
     parentRunId: string;
     forkStep: number;
     edit: ForkEdit;
     rescueId: string | null;
-  }): RunLineage {
-    this.db
-      .prepare(
-        `INSERT INTO run_lineage (run_id, parent_run_id, fork_step, edit, findings, rescue_id, created_at)
-         VALUES (?, ?, ?, ?, '[]', ?, ?)`,
-      )
-      .run(
+  }): Promise<RunLineage> {
+    await this.sql.run(
+      `INSERT INTO run_lineage (run_id, parent_run_id, fork_step, edit, findings, rescue_id, created_at)
+       VALUES (?, ?, ?, ?, '[]', ?, ?)`,
+      [
         lineage.runId,
         lineage.parentRunId,
         lineage.forkStep,
         JSON.stringify(lineage.edit),
         lineage.rescueId,
         new Date().toISOString(),
-      );
+      ],
+    );
     return this.get(lineage.runId);
   }
 
   /** A run's lineage; a run that is no fork has no parent. */
-  get(runId: string): RunLineage {
-    const row = this.db.prepare('SELECT * FROM run_lineage WHERE run_id = ?').get(runId) as
-      | LineageRow
-      | undefined;
+  async get(runId: string): Promise<RunLineage> {
+    const row = await this.sql.get<LineageRow>('SELECT * FROM run_lineage WHERE run_id = ?', [runId]);
     if (row) return fromRow(row);
     return {
       runId,
@@ -94,17 +91,16 @@ export class LineageRepo {
     };
   }
 
-  setFindings(runId: string, findings: ForkFinding[]): void {
-    this.db
-      .prepare('UPDATE run_lineage SET findings = ? WHERE run_id = ?')
-      .run(JSON.stringify(findings), runId);
+  async setFindings(runId: string, findings: ForkFinding[]): Promise<void> {
+    await this.sql.run('UPDATE run_lineage SET findings = ? WHERE run_id = ?', [
+      JSON.stringify(findings),
+      runId,
+    ]);
   }
 
   /** The request a run was started with. */
-  runRequest(runId: string): StoredRunRequest | null {
-    const row = this.db.prepare('SELECT request FROM runs WHERE id = ?').get(runId) as
-      | { request: string }
-      | undefined;
+  async runRequest(runId: string): Promise<StoredRunRequest | null> {
+    const row = await this.sql.get<{ request: string }>('SELECT request FROM runs WHERE id = ?', [runId]);
     if (!row) return null;
     const request = JSON.parse(row.request) as Partial<StoredRunRequest>;
     return {
@@ -116,33 +112,32 @@ export class LineageRepo {
   }
 
   /** The tree of forks a run belongs to, from the root it descends from. */
-  tree(runId: string): LineageNode | null {
+  async tree(runId: string): Promise<LineageNode | null> {
+    // The CAST gives the parameter a type PostgreSQL can carry through the recursion.
     const root = (
-      this.db
-        .prepare(
-          `WITH RECURSIVE up(id, depth) AS (
-             SELECT ?, 0
-             UNION ALL
-             SELECT l.parent_run_id, up.depth + 1 FROM run_lineage l JOIN up ON l.run_id = up.id
-           )
-           SELECT id FROM up ORDER BY depth DESC LIMIT 1`,
-        )
-        .get(runId) as { id: string } | undefined
+      await this.sql.get<{ id: string }>(
+        `WITH RECURSIVE up(id, depth) AS (
+           SELECT CAST(? AS TEXT), 0
+           UNION ALL
+           SELECT l.parent_run_id, up.depth + 1 FROM run_lineage l JOIN up ON l.run_id = up.id
+         )
+         SELECT id FROM up ORDER BY depth DESC LIMIT 1`,
+        [runId],
+      )
     )?.id;
     if (!root) return null;
-    const rows = this.db
-      .prepare(
-        `WITH RECURSIVE down(id) AS (
-           SELECT ?
-           UNION ALL
-           SELECT l.run_id FROM run_lineage l JOIN down ON l.parent_run_id = down.id
-         )
-         SELECT r.id, r.task_id, r.status, r.success, r.graph_version_id, r.created_at,
-                l.parent_run_id, l.fork_step, l.edit
-         FROM down JOIN runs r ON r.id = down.id LEFT JOIN run_lineage l ON l.run_id = r.id
-         ORDER BY r.created_at, r.rowid`,
-      )
-      .all(root) as TreeRow[];
+    const rows = await this.sql.all<TreeRow>(
+      `WITH RECURSIVE down(id) AS (
+         SELECT CAST(? AS TEXT)
+         UNION ALL
+         SELECT l.run_id FROM run_lineage l JOIN down ON l.parent_run_id = down.id
+       )
+       SELECT r.id, r.task_id, r.status, r.success, r.graph_version_id, r.created_at,
+              l.parent_run_id, l.fork_step, l.edit
+       FROM down JOIN runs r ON r.id = down.id LEFT JOIN run_lineage l ON l.run_id = r.id
+       ORDER BY r.created_at, r.rowid`,
+      [root],
+    );
     const nodes = new Map<string, LineageNode>();
     for (const row of rows) {
       nodes.set(row.id, {

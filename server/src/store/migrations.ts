@@ -256,4 +256,31 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'run workers',
+    sql: `
+      ALTER TABLE runs ADD COLUMN worker_id TEXT;
+      ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        concurrency INTEGER NOT NULL,
+        queue_worker_ids TEXT NOT NULL DEFAULT '[]',
+        started_at TEXT NOT NULL,
+        heartbeat_at REAL NOT NULL,
+        stopped_at TEXT,
+        stop_reason TEXT
+      );
+      CREATE TABLE endpoint_slots (
+        endpoint_id TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        holder TEXT,
+        expires_at REAL,
+        PRIMARY KEY (endpoint_id, slot)
+      );
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ import type {
   RateWithInterval,
   RunEvent,
 } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 export interface StoredOptimisation {
   id: string;
@@ -118,63 +118,59 @@ function candidateOf(row: CandidateRow): StoredCandidate {
 
 /** Scaffold optimisations and their candidates (one per round: a proposed graph and how it scored on dev). */
 export class OptimisationRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  create(optimisation: Pick<StoredOptimisation, 'id' | 'name' | 'graphVersionId' | 'request'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO optimisations (id, name, status, graph_version_id, request, created_at)
-         VALUES (?, ?, 'running', ?, ?, ?)`,
-      )
-      .run(
+  async create(
+    optimisation: Pick<StoredOptimisation, 'id' | 'name' | 'graphVersionId' | 'request'>,
+  ): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO optimisations (id, name, status, graph_version_id, request, created_at)
+       VALUES (?, ?, 'running', ?, ?, ?)`,
+      [
         optimisation.id,
         optimisation.name,
         optimisation.graphVersionId,
         JSON.stringify(optimisation.request),
         new Date().toISOString(),
-      );
+      ],
+    );
   }
 
-  get(id: string): StoredOptimisation | null {
-    const row = this.db.prepare('SELECT * FROM optimisations WHERE id = ?').get(id) as
-      | OptimisationRow
-      | undefined;
+  async get(id: string): Promise<StoredOptimisation | null> {
+    const row = await this.sql.get<OptimisationRow>('SELECT * FROM optimisations WHERE id = ?', [id]);
     return row ? optimisationOf(row) : null;
   }
 
-  list(limit = 200): StoredOptimisation[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM optimisations ORDER BY created_at DESC, rowid DESC LIMIT ?')
-        .all(limit) as OptimisationRow[]
-    ).map(optimisationOf);
+  async list(limit = 200): Promise<StoredOptimisation[]> {
+    const rows = await this.sql.all<OptimisationRow>(
+      'SELECT * FROM optimisations ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      [limit],
+    );
+    return rows.map(optimisationOf);
   }
 
-  runningIds(): string[] {
-    return (
-      this.db.prepare("SELECT id FROM optimisations WHERE status = 'running' ORDER BY created_at").all() as {
-        id: string;
-      }[]
-    ).map((row) => row.id);
+  async runningIds(): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM optimisations WHERE status = 'running' ORDER BY created_at",
+    );
+    return rows.map((row) => row.id);
   }
 
-  candidates(id: string): StoredCandidate[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM optimisation_candidates WHERE optimisation_id = ? ORDER BY idx')
-        .all(id) as CandidateRow[]
-    ).map(candidateOf);
+  async candidates(id: string): Promise<StoredCandidate[]> {
+    const rows = await this.sql.all<CandidateRow>(
+      'SELECT * FROM optimisation_candidates WHERE optimisation_id = ? ORDER BY idx',
+      [id],
+    );
+    return rows.map(candidateOf);
   }
 
-  addCandidate(id: string, candidate: StoredCandidate): void {
-    this.db
-      .prepare(
-        `INSERT INTO optimisation_candidates (optimisation_id, idx, round, parent_version_id, version_id, label,
-           analysis, edit, status, reason, repairs, problems, dry_run_id, experiment_id, score, cost, reward, state,
-           proposal, attempts, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  async addCandidate(id: string, candidate: StoredCandidate): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO optimisation_candidates (optimisation_id, idx, round, parent_version_id, version_id, label,
+         analysis, edit, status, reason, repairs, problems, dry_run_id, experiment_id, score, cost, reward, state,
+         proposal, attempts, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         id,
         candidate.index,
         candidate.round,
@@ -198,21 +194,20 @@ export class OptimisationRepo {
           : JSON.stringify(candidate.proposal),
         JSON.stringify(candidate.attempts),
         candidate.createdAt,
-      );
+      ],
+    );
   }
 
   /** A candidate's outcome once its scoring has ended. */
-  finishCandidate(
+  async finishCandidate(
     id: string,
     index: number,
     fields: Pick<StoredCandidate, 'status' | 'reason' | 'score' | 'cost' | 'reward'>,
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE optimisation_candidates SET status = ?, reason = ?, score = ?, cost = ?, reward = ?
-         WHERE optimisation_id = ? AND idx = ?`,
-      )
-      .run(
+  ): Promise<void> {
+    await this.sql.run(
+      `UPDATE optimisation_candidates SET status = ?, reason = ?, score = ?, cost = ?, reward = ?
+       WHERE optimisation_id = ? AND idx = ?`,
+      [
         fields.status,
         fields.reason,
         fields.score ? JSON.stringify(fields.score) : null,
@@ -220,30 +215,39 @@ export class OptimisationRepo {
         fields.reward,
         id,
         index,
-      );
+      ],
+    );
   }
 
-  setConfirmation(id: string, experimentId: string): void {
-    this.db
-      .prepare('UPDATE optimisations SET confirmation_experiment_id = ? WHERE id = ?')
-      .run(experimentId, id);
+  async setConfirmation(id: string, experimentId: string): Promise<void> {
+    await this.sql.run('UPDATE optimisations SET confirmation_experiment_id = ? WHERE id = ?', [
+      experimentId,
+      id,
+    ]);
   }
 
-  setStatus(id: string, status: OptimisationStatus, stopReason: string | null = null): void {
+  async setStatus(id: string, status: OptimisationStatus, stopReason: string | null = null): Promise<void> {
     const finished = status === 'running' ? null : new Date().toISOString();
-    this.db
-      .prepare('UPDATE optimisations SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?')
-      .run(status, stopReason, finished, id);
+    await this.sql.run('UPDATE optimisations SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?', [
+      status,
+      stopReason,
+      finished,
+      id,
+    ]);
   }
 
   /**
    * A run's last recorded event of one type, read alone: the meta-agent is shown the last observation of a few
    * failed runs, which must not mean loading each run's whole trace.
    */
-  lastEvent<T extends RunEvent['type']>(runId: string, type: T): Extract<RunEvent, { type: T }> | null {
-    const row = this.db
-      .prepare('SELECT body FROM run_events WHERE run_id = ? AND type = ? ORDER BY seq DESC LIMIT 1')
-      .get(runId, type) as { body: string } | undefined;
+  async lastEvent<T extends RunEvent['type']>(
+    runId: string,
+    type: T,
+  ): Promise<Extract<RunEvent, { type: T }> | null> {
+    const row = await this.sql.get<{ body: string }>(
+      'SELECT body FROM run_events WHERE run_id = ? AND type = ? ORDER BY seq DESC LIMIT 1',
+      [runId, type],
+    );
     return row ? (JSON.parse(row.body) as Extract<RunEvent, { type: T }>) : null;
   }
 }

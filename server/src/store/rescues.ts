@@ -6,7 +6,7 @@ import type {
   RunChange,
   RunStatus,
 } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 interface RescueRow {
   id: string;
@@ -76,71 +76,77 @@ function pairOf(row: PairRow): StoredPair {
 
 /** Rescues and their pairs (a failed run and the run that tried to rescue it). */
 export class RescueRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  create(rescue: {
+  async create(rescue: {
     id: string;
     name: string;
     change: RunChange;
     from: RescueSummary['from'];
     concurrency: number;
     pairs: { sourceRunId: string; taskId: string; forkStep: number }[];
-  }): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO rescues (id, name, status, change, from_mode, concurrency, created_at)
-           VALUES (?, ?, 'running', ?, ?, ?, ?)`,
-        )
-        .run(
+  }): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO rescues (id, name, status, change, from_mode, concurrency, created_at)
+         VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+        [
           rescue.id,
           rescue.name,
           JSON.stringify(rescue.change),
           rescue.from,
           rescue.concurrency,
           new Date().toISOString(),
-        );
-      const insert = this.db.prepare(
+        ],
+      );
+      await tx.runMany(
         `INSERT INTO rescue_pairs (rescue_id, position, source_run_id, task_id, fork_step, status)
          VALUES (?, ?, ?, ?, ?, 'pending')`,
+        rescue.pairs.map((pair, position) => [
+          rescue.id,
+          position,
+          pair.sourceRunId,
+          pair.taskId,
+          pair.forkStep,
+        ]),
       );
-      for (const [position, pair] of rescue.pairs.entries()) {
-        insert.run(rescue.id, position, pair.sourceRunId, pair.taskId, pair.forkStep);
-      }
-    })();
+    });
   }
 
-  summary(id: string): RescueSummary | null {
-    const row = this.db.prepare(`${SUMMARY} WHERE r.id = ?`).get(id) as RescueRow | undefined;
+  async summary(id: string): Promise<RescueSummary | null> {
+    const row = await this.sql.get<RescueRow>(`${SUMMARY} WHERE r.id = ?`, [id]);
     return row ? summaryOf(row) : null;
   }
 
-  list(limit = 100): RescueSummary[] {
-    return (
-      this.db.prepare(`${SUMMARY} ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`).all(limit) as RescueRow[]
-    ).map(summaryOf);
+  async list(limit = 100): Promise<RescueSummary[]> {
+    const rows = await this.sql.all<RescueRow>(
+      `${SUMMARY} ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`,
+      [limit],
+    );
+    return rows.map(summaryOf);
   }
 
-  pairs(id: string): StoredPair[] {
-    return (
-      this.db.prepare('SELECT * FROM rescue_pairs WHERE rescue_id = ? ORDER BY position').all(id) as PairRow[]
-    ).map(pairOf);
+  async pairs(id: string): Promise<StoredPair[]> {
+    const rows = await this.sql.all<PairRow>(
+      'SELECT * FROM rescue_pairs WHERE rescue_id = ? ORDER BY position',
+      [id],
+    );
+    return rows.map(pairOf);
   }
 
   /** Rescues left running (by this process, or by one that stopped). */
-  runningIds(): string[] {
-    return (
-      this.db.prepare("SELECT id FROM rescues WHERE status = 'running' ORDER BY created_at").all() as {
-        id: string;
-      }[]
-    ).map((row) => row.id);
+  async runningIds(): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM rescues WHERE status = 'running' ORDER BY created_at",
+    );
+    return rows.map((row) => row.id);
   }
 
-  updatePair(
+  async updatePair(
     id: string,
     position: number,
     fields: Partial<Pick<RescuePair, 'status' | 'forkRunId' | 'runStatus' | 'error' | 'attempts'>>,
-  ): void {
+  ): Promise<void> {
     const columns: Record<string, string> = {
       status: 'status',
       forkRunId: 'fork_run_id',
@@ -150,17 +156,18 @@ export class RescueRepo {
     };
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     if (entries.length === 0) return;
-    this.db
-      .prepare(
-        `UPDATE rescue_pairs SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')}
-         WHERE rescue_id = ? AND position = ?`,
-      )
-      .run(...entries.map(([, value]) => value as string | number | null), id, position);
+    await this.sql.run(
+      `UPDATE rescue_pairs SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')}
+       WHERE rescue_id = ? AND position = ?`,
+      [...entries.map(([, value]) => value as string | number | null), id, position],
+    );
   }
 
-  finish(id: string, status: 'finished' | 'cancelled'): void {
-    this.db
-      .prepare('UPDATE rescues SET status = ?, finished_at = ? WHERE id = ?')
-      .run(status, new Date().toISOString(), id);
+  async finish(id: string, status: 'finished' | 'cancelled'): Promise<void> {
+    await this.sql.run('UPDATE rescues SET status = ?, finished_at = ? WHERE id = ?', [
+      status,
+      new Date().toISOString(),
+      id,
+    ]);
   }
 }

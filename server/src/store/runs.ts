@@ -1,5 +1,5 @@
 import type { Evaluation, RunDetail, RunEvent, RunStatus, RunSummary, RunTotals } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
@@ -73,52 +73,60 @@ export interface NewRun {
 /** The reason a run gives when the server stopped while it was in flight. */
 export const INTERRUPTED_BY_SHUTDOWN = 'the server stopped while this run was in flight';
 
-/** Runs and their traces. Events are appended in batched transactions by the EventWriter. */
-export class RunRepo {
-  private readonly insertEvent;
-  private readonly bumpCount;
-  private readonly noteModel;
-  private readonly setSteps;
-  private readonly selectBodies;
-  private readonly selectCompactBodies;
+const INSERT_EVENT = 'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)';
 
-  constructor(private readonly db: Db) {
-    this.insertEvent = db.prepare(
-      'INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.bumpCount = db.prepare('UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?');
-    // Once per step of every run: prepared once.
-    this.setSteps = db.prepare('UPDATE runs SET steps = ? WHERE id = ?');
-    this.noteModel = db.prepare(
-      `UPDATE runs SET models = json_insert(models, '$[#]', @model)
-       WHERE id = @runId AND NOT EXISTS (SELECT 1 FROM json_each(runs.models) WHERE value = @model)`,
-    );
+/** Per dialect: the statements whose SQL the two databases spell differently. */
+const DIALECT = {
+  sqlite: {
+    bumpCount: 'UPDATE runs SET event_count = MAX(event_count, ?) WHERE id = ?',
+    noteModel: `UPDATE runs SET models = json_insert(models, '$[#]', ?)
+       WHERE id = ? AND NOT EXISTS (SELECT 1 FROM json_each(runs.models) WHERE value = ?)`,
     // CAST AS BLOB hands over the stored UTF-8 bytes as a Buffer, where a TEXT column would be decoded into a
     // string (and encoded again to be sent).
-    this.selectBodies = db
-      .prepare('SELECT CAST(body AS BLOB) FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq')
-      .raw();
-    this.selectCompactBodies = db
-      .prepare(
-        `SELECT CAST(CASE WHEN type = 'llm.request' THEN json_set(body, '$.messages', json('[]'), '$.omitted',
+    bodies: 'SELECT CAST(body AS BLOB) AS body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq',
+    compactBodies: `SELECT CAST(CASE WHEN type = 'llm.request' THEN json_set(body, '$.messages', json('[]'), '$.omitted',
                    json_object('messages', json_array_length(body, '$.messages'),
                                'chars', length(json_extract(body, '$.messages'))))
-                 ELSE body END AS BLOB)
+                 ELSE body END AS BLOB) AS body
          FROM run_events WHERE run_id = ? AND seq > ?
            AND NOT (type = 'llm.delta' AND json_extract(body, '$.callId') IN (
              SELECT json_extract(body, '$.callId') FROM run_events WHERE run_id = ? AND type = 'llm.response'))
          ORDER BY seq`,
-      )
-      .raw();
+  },
+  postgres: {
+    bumpCount: 'UPDATE runs SET event_count = GREATEST(event_count, ?) WHERE id = ?',
+    noteModel: `UPDATE runs SET models = (models::jsonb || jsonb_build_array(CAST(? AS TEXT)))::text
+       WHERE id = ? AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(runs.models::jsonb) AS m(value)
+                                    WHERE m.value = ?)`,
+    // TEXT arrives as a string here whatever the query says; the rows become Buffers in eventsJsonBytes.
+    bodies: 'SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq',
+    // `chars` reads the messages through json, not jsonb: json keeps the stored text as it is, so the count is
+    // the one SQLite gives (jsonb would print it again, with spaces).
+    compactBodies: `SELECT CASE WHEN type = 'llm.request' THEN
+                   (body::jsonb || jsonb_build_object('messages', '[]'::jsonb, 'omitted',
+                      jsonb_build_object('messages', jsonb_array_length(body::jsonb -> 'messages'),
+                                         'chars', length((body::json -> 'messages')::text))))::text
+                 ELSE body END AS body
+         FROM run_events WHERE run_id = ? AND seq > ?
+           AND NOT (type = 'llm.delta' AND body::jsonb ->> 'callId' IN (
+             SELECT body::jsonb ->> 'callId' FROM run_events WHERE run_id = ? AND type = 'llm.response'))
+         ORDER BY seq`,
+  },
+} as const;
+
+/** Runs and their traces. Events are appended in batched transactions by the EventWriter. */
+export class RunRepo {
+  private readonly statements;
+
+  constructor(private readonly sql: Sql) {
+    this.statements = DIALECT[sql.dialect];
   }
 
-  create(run: NewRun): RunDetail {
-    this.db
-      .prepare(
-        `INSERT INTO runs (id, graph_version_id, graph_id, graph_name, task_id, difficulty, status, seed, request, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
-      )
-      .run(
+  async create(run: NewRun): Promise<RunDetail> {
+    await this.sql.run(
+      `INSERT INTO runs (id, graph_version_id, graph_id, graph_name, task_id, difficulty, status, seed, request, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      [
         run.id,
         run.graphVersionId,
         run.graphId,
@@ -128,35 +136,35 @@ export class RunRepo {
         run.seed,
         JSON.stringify(run.request),
         new Date().toISOString(),
-      );
-    return this.get(run.id)!;
+      ],
+    );
+    return (await this.get(run.id))!;
   }
 
-  get(id: string): RunDetail | null {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  async get(id: string): Promise<RunDetail | null> {
+    const row = await this.sql.get<RunRow>('SELECT * FROM runs WHERE id = ?', [id]);
     return row ? toDetail(row) : null;
   }
 
-  markStarted(id: string): void {
-    this.db
-      .prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?")
-      .run(new Date().toISOString(), id);
+  async markStarted(id: string): Promise<void> {
+    await this.sql.run("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?", [
+      new Date().toISOString(),
+      id,
+    ]);
   }
 
-  markStep(id: string, step: number): void {
-    this.setSteps.run(step, id);
+  async markStep(id: string, step: number): Promise<void> {
+    await this.sql.run('UPDATE runs SET steps = ? WHERE id = ?', [step, id]);
   }
 
-  markFinished(
+  async markFinished(
     id: string,
     outcome: { status: RunStatus; evaluation: Evaluation | null; error: string | null; totals: RunTotals },
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE runs SET status = ?, finished_at = ?, success = ?, error = ?, totals = ?, evaluation = ?, steps = ?
-         WHERE id = ?`,
-      )
-      .run(
+  ): Promise<void> {
+    await this.sql.run(
+      `UPDATE runs SET status = ?, finished_at = ?, success = ?, error = ?, totals = ?, evaluation = ?, steps = ?
+       WHERE id = ?`,
+      [
         outcome.status,
         new Date().toISOString(),
         outcome.evaluation ? (outcome.evaluation.success ? 1 : 0) : null,
@@ -165,25 +173,24 @@ export class RunRepo {
         outcome.evaluation ? JSON.stringify(outcome.evaluation) : null,
         outcome.totals.steps,
         id,
-      );
+      ],
+    );
   }
 
   /** Runs left queued or running by a previous process: their traces stay, their status says what happened. */
-  markInterrupted(reason = INTERRUPTED_BY_SHUTDOWN): string[] {
-    const rows = this.db.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running')").all() as {
-      id: string;
-    }[];
-    const now = new Date().toISOString();
-    const mark = this.db.prepare(
-      "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ?",
+  async markInterrupted(reason = INTERRUPTED_BY_SHUTDOWN): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM runs WHERE status IN ('queued', 'running')",
     );
-    this.db.transaction(() => {
-      for (const row of rows) mark.run(now, reason, row.id);
-    })();
+    const now = new Date().toISOString();
+    await this.sql.runMany(
+      "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ?",
+      rows.map((row) => [now, reason, row.id]),
+    );
     return rows.map((r) => r.id);
   }
 
-  list(query: RunFilter): { runs: RunSummary[]; total: number } {
+  async list(query: RunFilter): Promise<{ runs: RunSummary[]; total: number }> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (query.graph) {
@@ -207,11 +214,11 @@ export class RunRepo {
       args.push(query.difficulty);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(...args) as { n: number })
-      .n;
-    const rows = this.db
-      .prepare(`SELECT * FROM runs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`)
-      .all(...args, query.limit, query.offset) as RunRow[];
+    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM runs ${clause}`, args))!.n;
+    const rows = await this.sql.all<RunRow>(
+      `SELECT * FROM runs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+      [...args, query.limit, query.offset],
+    );
     return {
       total,
       runs: rows.map((row) => {
@@ -222,56 +229,65 @@ export class RunRepo {
   }
 
   /** Appends events in one transaction, and notes in each run the models its requests named. */
-  appendEvents(events: RunEvent[]): void {
+  async appendEvents(events: RunEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const rows: (string | number)[][] = new Array(events.length);
     const last = new Map<string, number>();
-    const models = new Set<string>();
-    this.db.transaction(() => {
-      // One row per statement: measured faster here than multi-row VALUES lists, whose argument arrays cost more
-      // than the statements they save.
-      for (const event of events) {
-        this.insertEvent.run(event.runId, event.seq, event.type, event.at, JSON.stringify(event));
-        last.set(event.runId, event.seq);
-        if (event.type === 'llm.request' && !models.has(`${event.runId}\n${event.model}`)) {
-          models.add(`${event.runId}\n${event.model}`);
-          this.noteModel.run({ model: event.model, runId: event.runId });
-        }
+    const models = new Map<string, { runId: string; model: string }>();
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      rows[i] = [event.runId, event.seq, event.type, event.at, JSON.stringify(event)];
+      last.set(event.runId, event.seq);
+      if (event.type === 'llm.request') {
+        const key = `${event.runId}\n${event.model}`;
+        if (!models.has(key)) models.set(key, { runId: event.runId, model: event.model });
       }
-      for (const [runId, seq] of last) this.bumpCount.run(seq, runId);
-    })();
+    }
+    const { bumpCount, noteModel } = this.statements;
+    await this.sql.transaction(async (tx) => {
+      // SQLite runs one prepared statement per row: measured faster there than multi-row VALUES lists, whose
+      // argument arrays cost more than the statements they save. PostgreSQL gets multi-row statements, where a
+      // round trip per row would cost more than the rows.
+      await tx.runMany(INSERT_EVENT, rows);
+      // In the order first requested: a run's models list in that order.
+      for (const { runId, model } of models.values()) await tx.run(noteModel, [model, runId, model]);
+      for (const [runId, seq] of last) await tx.run(bumpCount, [seq, runId]);
+    });
   }
 
   /** One event, in full. */
-  event(runId: string, seq: number): RunEvent | null {
-    const row = this.db.prepare('SELECT body FROM run_events WHERE run_id = ? AND seq = ?').get(runId, seq) as
-      | { body: string }
-      | undefined;
+  async event(runId: string, seq: number): Promise<RunEvent | null> {
+    const row = await this.sql.get<{ body: string }>(
+      'SELECT body FROM run_events WHERE run_id = ? AND seq = ?',
+      [runId, seq],
+    );
     return row ? (JSON.parse(row.body) as RunEvent) : null;
   }
 
   /** Events after a sequence number, in order. */
-  events(runId: string, after = 0, limit = 1_000_000): RunEvent[] {
-    const rows = this.db
-      .prepare('SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .raw()
-      .all(runId, after, limit) as [string][];
-    return rows.map((row) => JSON.parse(row[0]) as RunEvent);
+  async events(runId: string, after = 0, limit = 1_000_000): Promise<RunEvent[]> {
+    const rows = await this.sql.all<{ body: string }>(
+      'SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      [runId, after, limit],
+    );
+    return rows.map((row) => JSON.parse(row.body) as RunEvent);
   }
 
   /**
-   * The events as the UTF-8 bytes of one JSON array: each row's stored JSON is copied as it is, never parsed,
-   * decoded into a string or encoded again (fast path for whole-trace loads). `compact` leaves out the streamed
-   * deltas of calls whose full response is recorded (`llm.response` repeats their text) and the messages of
-   * requests (prompts grow with the history; the views fetch one when it is opened).
+   * The events as the UTF-8 bytes of one JSON array: on SQLite each row's stored JSON is copied as it is, never
+   * parsed, decoded into a string or encoded again (fast path for whole-trace loads). `compact` leaves out the
+   * streamed deltas of calls whose full response is recorded (`llm.response` repeats their text) and the
+   * messages of requests (prompts grow with the history; the views fetch one when it is opened).
    */
-  eventsJsonBytes(runId: string, after = 0, compact = false): Buffer {
-    const rows = (
-      compact ? this.selectCompactBodies.all(runId, after, runId) : this.selectBodies.all(runId, after)
-    ) as [Buffer][];
+  async eventsJsonBytes(runId: string, after = 0, compact = false): Promise<Buffer> {
+    const rows = await (compact
+      ? this.sql.all<{ body: Buffer | string }>(this.statements.compactBodies, [runId, after, runId])
+      : this.sql.all<{ body: Buffer | string }>(this.statements.bodies, [runId, after]));
     const parts: Buffer[] = new Array(rows.length * 2 + 1);
     parts[0] = OPEN_BRACKET;
     for (let i = 0; i < rows.length; i++) {
-      parts[2 * i + 1] = rows[i]![0];
+      const body = rows[i]!.body;
+      parts[2 * i + 1] = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       parts[2 * i + 2] = i === rows.length - 1 ? CLOSE_BRACKET : COMMA;
     }
     if (rows.length === 0) parts.push(CLOSE_BRACKET);
@@ -279,7 +295,7 @@ export class RunRepo {
   }
 
   /** `eventsJsonBytes` as text. */
-  eventsJson(runId: string, after = 0, compact = false): string {
-    return this.eventsJsonBytes(runId, after, compact).toString('utf8');
+  async eventsJson(runId: string, after = 0, compact = false): Promise<string> {
+    return (await this.eventsJsonBytes(runId, after, compact)).toString('utf8');
   }
 }

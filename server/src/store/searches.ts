@@ -6,7 +6,7 @@ import type {
   SearchTrial,
   TrialStatus,
 } from '@trellis/shared';
-import type { Db } from './db.ts';
+import type { Sql } from './sql.ts';
 
 export interface StoredSearch {
   id: string;
@@ -55,6 +55,12 @@ interface TrialRow {
   tokens: number | null;
 }
 
+/** Where a search's request names its evaluation: the key reuse compares. */
+const EVALUATION = {
+  sqlite: "json_extract(s.request, '$.evaluation')",
+  postgres: "(s.request::jsonb ->> 'evaluation')",
+};
+
 function searchOf(row: SearchRow): StoredSearch {
   return {
     id: row.id,
@@ -92,77 +98,74 @@ function trialOf(row: TrialRow): StoredTrial {
 
 /** Allocation searches and their trials (each an experiment on the dev split, or a refused proposal). */
 export class SearchRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  create(
+  async create(
     search: Omit<
       StoredSearch,
       'status' | 'stopReason' | 'lessons' | 'confirmationExperimentId' | 'createdAt' | 'finishedAt'
     >,
-  ): void {
-    this.db
-      .prepare(
-        `INSERT INTO searches (id, name, status, method, graph_version_id, request, created_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?)`,
-      )
-      .run(
+  ): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO searches (id, name, status, method, graph_version_id, request, created_at)
+       VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+      [
         search.id,
         search.name,
         search.method,
         search.graphVersionId,
         JSON.stringify(search.request),
         new Date().toISOString(),
-      );
+      ],
+    );
   }
 
-  get(id: string): StoredSearch | null {
-    const row = this.db.prepare('SELECT * FROM searches WHERE id = ?').get(id) as SearchRow | undefined;
+  async get(id: string): Promise<StoredSearch | null> {
+    const row = await this.sql.get<SearchRow>('SELECT * FROM searches WHERE id = ?', [id]);
     return row ? searchOf(row) : null;
   }
 
-  list(limit = 200): StoredSearch[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM searches ORDER BY created_at DESC, rowid DESC LIMIT ?')
-        .all(limit) as SearchRow[]
-    ).map(searchOf);
+  async list(limit = 200): Promise<StoredSearch[]> {
+    const rows = await this.sql.all<SearchRow>(
+      'SELECT * FROM searches ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      [limit],
+    );
+    return rows.map(searchOf);
   }
 
-  runningIds(): string[] {
-    return (
-      this.db.prepare("SELECT id FROM searches WHERE status = 'running' ORDER BY created_at").all() as {
-        id: string;
-      }[]
-    ).map((row) => row.id);
+  async runningIds(): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM searches WHERE status = 'running' ORDER BY created_at",
+    );
+    return rows.map((row) => row.id);
   }
 
-  trials(id: string): StoredTrial[] {
-    return (
-      this.db.prepare('SELECT * FROM search_trials WHERE search_id = ? ORDER BY idx').all(id) as TrialRow[]
-    ).map(trialOf);
+  async trials(id: string): Promise<StoredTrial[]> {
+    const rows = await this.sql.all<TrialRow>(
+      'SELECT * FROM search_trials WHERE search_id = ? ORDER BY idx',
+      [id],
+    );
+    return rows.map(trialOf);
   }
 
   /** A finished trial of the same allocation, graph version and evaluation, from any search. */
-  findDone(key: string, graphVersionId: string, evaluation: string): StoredTrial | null {
-    const row = this.db
-      .prepare(
-        `SELECT t.* FROM search_trials t JOIN searches s ON s.id = t.search_id
-         WHERE t.key = ? AND s.graph_version_id = ? AND t.status = 'done'
-           AND json_extract(s.request, '$.evaluation') = ?
-         ORDER BY s.created_at LIMIT 1`,
-      )
-      .get(key, graphVersionId, evaluation) as TrialRow | undefined;
+  async findDone(key: string, graphVersionId: string, evaluation: string): Promise<StoredTrial | null> {
+    const row = await this.sql.get<TrialRow>(
+      `SELECT t.* FROM search_trials t JOIN searches s ON s.id = t.search_id
+       WHERE t.key = ? AND s.graph_version_id = ? AND t.status = 'done'
+         AND ${EVALUATION[this.sql.dialect]} = ?
+       ORDER BY s.created_at LIMIT 1`,
+      [key, graphVersionId, evaluation],
+    );
     return row ? trialOf(row) : null;
   }
 
-  addTrial(id: string, trial: StoredTrial): void {
-    this.db
-      .prepare(
-        `INSERT INTO search_trials (search_id, idx, round, allocation, key, status, reason, rationale, experiment_id,
-           graph_version_id, reused_from, declared_cost, score, compute, tokens)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  async addTrial(id: string, trial: StoredTrial): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO search_trials (search_id, idx, round, allocation, key, status, reason, rationale, experiment_id,
+         graph_version_id, reused_from, declared_cost, score, compute, tokens)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         id,
         trial.index,
         trial.round,
@@ -178,20 +181,19 @@ export class SearchRepo {
         trial.score ? JSON.stringify(trial.score) : null,
         trial.compute,
         trial.tokens,
-      );
+      ],
+    );
   }
 
-  updateTrial(
+  async updateTrial(
     id: string,
     index: number,
     fields: Pick<StoredTrial, 'status' | 'score' | 'compute' | 'tokens' | 'reason'>,
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE search_trials SET status = ?, score = ?, compute = ?, tokens = ?, reason = ?
-         WHERE search_id = ? AND idx = ?`,
-      )
-      .run(
+  ): Promise<void> {
+    await this.sql.run(
+      `UPDATE search_trials SET status = ?, score = ?, compute = ?, tokens = ?, reason = ?
+       WHERE search_id = ? AND idx = ?`,
+      [
         fields.status,
         fields.score ? JSON.stringify(fields.score) : null,
         fields.compute,
@@ -199,21 +201,25 @@ export class SearchRepo {
         fields.reason,
         id,
         index,
-      );
+      ],
+    );
   }
 
-  setLessons(id: string, lessons: StoredSearch['lessons']): void {
-    this.db.prepare('UPDATE searches SET lessons = ? WHERE id = ?').run(JSON.stringify(lessons), id);
+  async setLessons(id: string, lessons: StoredSearch['lessons']): Promise<void> {
+    await this.sql.run('UPDATE searches SET lessons = ? WHERE id = ?', [JSON.stringify(lessons), id]);
   }
 
-  setConfirmation(id: string, experimentId: string): void {
-    this.db.prepare('UPDATE searches SET confirmation_experiment_id = ? WHERE id = ?').run(experimentId, id);
+  async setConfirmation(id: string, experimentId: string): Promise<void> {
+    await this.sql.run('UPDATE searches SET confirmation_experiment_id = ? WHERE id = ?', [experimentId, id]);
   }
 
-  setStatus(id: string, status: SearchStatus, stopReason: string | null = null): void {
+  async setStatus(id: string, status: SearchStatus, stopReason: string | null = null): Promise<void> {
     const finished = status === 'running' ? null : new Date().toISOString();
-    this.db
-      .prepare('UPDATE searches SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?')
-      .run(status, stopReason, finished, id);
+    await this.sql.run('UPDATE searches SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?', [
+      status,
+      stopReason,
+      finished,
+      id,
+    ]);
   }
 }

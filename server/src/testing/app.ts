@@ -3,7 +3,7 @@ import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { type AppContext, type ContextOptions, createContext } from '../context.ts';
 import { BuiltinHost } from '../environments/builtin.ts';
-import { openDb } from '../store/db.ts';
+import { openStore } from '../store/db.ts';
 import { builtinTasks } from '../world/index.ts';
 
 export interface TestApp {
@@ -32,7 +32,7 @@ export async function createTestApp(
     webDist: '/nonexistent',
     ...overrides,
   };
-  const db = openDb(options.dbFile ?? ':memory:');
+  const db = await openStore(options.dbFile ?? ':memory:');
   const shutdown = new AbortController();
   const host = new BuiltinHost({ poolSize: options.poolSize ?? 1 });
   const ctx = createContext(config, db, shutdown.signal, {
@@ -51,7 +51,7 @@ export async function createTestApp(
       await runsStopped;
       await app.close();
       await host.close();
-      db.close();
+      await db.close();
     },
   };
 }

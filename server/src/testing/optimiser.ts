@@ -6,7 +6,7 @@ import { type AppContext, createContext } from '../context.ts';
 import { BuiltinHost } from '../environments/builtin.ts';
 import type { AskMetaAgent } from '../optimiser/meta-agent.ts';
 import { optimiserService } from '../optimiser/services.ts';
-import { openDb } from '../store/db.ts';
+import { openStore } from '../store/db.ts';
 import { builtinTasks } from '../world/index.ts';
 
 /** A reply of the scripted meta-agent: its text, an Error to throw, or text written from the conversation. */
@@ -63,7 +63,7 @@ export async function startOptimiserApp(options: {
     discovery: false,
     webDist: '/nonexistent',
   };
-  const db = openDb(options.dbFile ?? ':memory:');
+  const db = await openStore(options.dbFile ?? ':memory:');
   const shutdown = new AbortController();
   const host = new BuiltinHost({ poolSize: 1 });
   const ctx = createContext(config, db, shutdown.signal, {
@@ -73,8 +73,8 @@ export async function startOptimiserApp(options: {
   optimiserService(ctx, { ask: () => options.script.ask });
   const app = await buildApp(ctx);
   const endpoint =
-    ctx.endpoints.list()[0] ??
-    ctx.endpoints.create({
+    (await ctx.endpoints.list())[0] ??
+    (await ctx.endpoints.create({
       name: 'simulated',
       baseUrl: options.modelUrl,
       kind: 'vllm',
@@ -82,7 +82,7 @@ export async function startOptimiserApp(options: {
       defaultModel: options.defaultModel,
       defaultParams: {},
       timeouts: { connectMs: 5_000, firstTokenMs: 20_000, idleMs: 10_000 },
-    });
+    }));
   return {
     app,
     ctx,
@@ -94,7 +94,7 @@ export async function startOptimiserApp(options: {
       await optimiserService(ctx).idle();
       await app.close();
       await host.close();
-      db.close();
+      await db.close();
     },
   };
 }

@@ -61,7 +61,7 @@ export class TestRun {
           ...(options.paceMs ? { paceMs: options.paceMs } : {}),
         });
     const t = await createTestApp(options.config?.() ?? {});
-    const endpoint = t.ctx.endpoints.create({
+    const endpoint = await t.ctx.endpoints.create({
       name: 'scripted',
       baseUrl: server.url,
       kind: 'vllm',
@@ -102,20 +102,20 @@ export class TestRun {
   async finished(runId: string, timeoutMs = 60_000): Promise<RunDetail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const run = this.t.ctx.runs.get(runId)!;
+      const run = (await this.t.ctx.runs.get(runId))!;
       if (!['queued', 'running'].includes(run.status)) return run;
       if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  events(runId: string): RunEvent[] {
-    this.t.ctx.writer.flush();
+  async events(runId: string): Promise<RunEvent[]> {
+    await this.t.ctx.writer.flush();
     return this.t.ctx.runs.events(runId);
   }
 
-  eventsOf<T extends RunEventType>(runId: string, type: T): RunEventOf<T>[] {
-    return this.events(runId).filter((e): e is RunEventOf<T> => e.type === type);
+  async eventsOf<T extends RunEventType>(runId: string, type: T): Promise<RunEventOf<T>[]> {
+    return (await this.events(runId)).filter((e): e is RunEventOf<T> => e.type === type);
   }
 
   requests(): SeenRequest[] {

@@ -76,26 +76,24 @@ describe('the simulated model in runs', () => {
   it('replays the same trajectory, event for event, from the same seed', async () => {
     const first = await run('three-roles', LONG_TASK, 'simulated-small');
     const second = await run('three-roles', LONG_TASK, 'simulated-small');
-    expect(trajectory(r.events(second.id))).toEqual(trajectory(r.events(first.id)));
-    expect(actions(first.id).length).toBeGreaterThan(3);
+    expect(trajectory(await r.events(second.id))).toEqual(trajectory(await r.events(first.id)));
+    expect((await actions(first.id)).length).toBeGreaterThan(3);
   });
 
   describe('artifact loss', () => {
-    const issuedMailToken = (runId: string) =>
+    const issuedMailToken = async (runId: string) =>
       /"access_token": "(mail\.[0-9a-f]{24})"/.exec(
-        actions(runId)
-          .map((a) => a.observation)
-          .join('\n'),
+        (await actions(runId)).map((a) => a.observation).join('\n'),
       )?.[1];
 
     it('guesses a token that has left its context, and the plain agent never recovers', async () => {
       const done = await run('react-baseline', LONG_TASK, 'simulated-artifacts', limit(14));
       expect(done.status).toBe('failed');
-      const refused = actions(done.id).find((a) =>
+      const refused = (await actions(done.id)).find((a) =>
         a.observation.includes('The access_token is invalid or expired'),
       );
       expect(refused).toBeDefined();
-      const token = issuedMailToken(done.id);
+      const token = await issuedMailToken(done.id);
       expect(token).toBeDefined();
       expect(refused!.code).toMatch(/mail_token = "mail\.[0-9a-f]{24}"/);
       expect(refused!.code).not.toContain(token);
@@ -106,8 +104,8 @@ describe('the simulated model in runs', () => {
     it('keeps its tokens when a pinning summarizer restores what the summary dropped', async () => {
       const done = await run('summarizer-only', LONG_TASK, 'simulated-artifacts');
       expect(done.status).toBe('succeeded');
-      const token = issuedMailToken(done.id)!;
-      const [summary] = r.eventsOf(done.id, 'summary.applied');
+      const token = (await issuedMailToken(done.id))!;
+      const [summary] = await r.eventsOf(done.id, 'summary.applied');
       expect(summary?.artifactsRestored).toContain(token);
       expect(summary?.artifactsLost).toEqual([]);
       const last = r
@@ -115,7 +113,7 @@ describe('the simulated model in runs', () => {
         .filter((q) => q.role === 'agent')
         .at(-2)!;
       expect(last.messages.map((m) => m.content).join('\n')).toContain(token);
-      expect(actions(done.id).some((a) => a.observation.includes('invalid or expired'))).toBe(false);
+      expect((await actions(done.id)).some((a) => a.observation.includes('invalid or expired'))).toBe(false);
     });
 
     it('loses them behind a summarizer that does not pin, and guesses', async () => {
@@ -125,15 +123,15 @@ describe('the simulated model in runs', () => {
         graph.limits.maxSteps = 14;
       });
       expect(done.status).toBe('failed');
-      const token = issuedMailToken(done.id)!;
-      const [summary] = r.eventsOf(done.id, 'summary.applied');
+      const token = (await issuedMailToken(done.id))!;
+      const [summary] = await r.eventsOf(done.id, 'summary.applied');
       expect(summary?.summary).not.toContain(token);
       const afterSummary = r
         .requests()
         .filter((q) => q.role === 'agent')
         .at(-1)!;
       expect(afterSummary.messages.map((m) => m.content).join('\n')).not.toContain(token);
-      expect(actions(done.id).some((a) => a.observation.includes('invalid or expired'))).toBe(true);
+      expect((await actions(done.id)).some((a) => a.observation.includes('invalid or expired'))).toBe(true);
     });
   });
 
@@ -142,12 +140,14 @@ describe('the simulated model in runs', () => {
       const plain = await run('react-baseline', SHORT_TASK, 'simulated-misuse', limit(10));
       expect(plain.status).toBe('failed');
       expect(
-        actions(plain.id).some((a) => /Invalid arguments for|requires an access_token/.test(a.observation)),
+        (await actions(plain.id)).some((a) =>
+          /Invalid arguments for|requires an access_token/.test(a.observation),
+        ),
       ).toBe(true);
 
       const done = await run('corrector-only', SHORT_TASK, 'simulated-misuse');
       expect(done.status).toBe('succeeded');
-      const corrections = r.eventsOf(done.id, 'correction').filter((c) => c.changed);
+      const corrections = (await r.eventsOf(done.id, 'correction')).filter((c) => c.changed);
       expect(corrections.length).toBeGreaterThan(0);
       const [seen] = r.requests().filter((q) => q.role === 'corrector');
       const text = seen!.messages.map((m) => m.content).join('\n');
@@ -155,14 +155,14 @@ describe('the simulated model in runs', () => {
       expect(text).toMatch(/notes\.create_note:\n\{/);
       expect(text).toMatch(/Invalid arguments for notes\.create_note|requires an access_token/);
       expect(text).not.toContain('Create a note titled');
-      const fixed = actions(done.id).find((a) => a.code === corrections[0]!.codeAfter);
+      const fixed = (await actions(done.id)).find((a) => a.code === corrections[0]!.codeAfter);
       expect(fixed?.ok).toBe(true);
     });
 
     it('is fixed by the agent itself from the error, at its own rate', async () => {
       const done = await run('react-baseline', SHORT_TASK, 'simulated-selffix');
       expect(done.status).toBe('succeeded');
-      const steps = actions(done.id);
+      const steps = await actions(done.id);
       const failed = steps.findIndex((a) => !a.ok);
       expect(failed).toBeGreaterThan(-1);
       expect(steps[failed + 1]?.ok).toBe(true);
@@ -174,15 +174,13 @@ describe('the simulated model in runs', () => {
     it('resends the same failing code until the loop-breaker sends it to the corrector', async () => {
       const plain = await run('react-baseline', SHORT_TASK, 'simulated-loops', limit(8));
       expect(plain.status).toBe('failed');
-      const codes = actions(plain.id)
-        .filter((a) => !a.ok)
-        .map((a) => a.code);
+      const codes = (await actions(plain.id)).filter((a) => !a.ok).map((a) => a.code);
       expect(codes.length).toBeGreaterThan(3);
       expect(new Set(codes.slice(-3)).size).toBe(1);
 
       const done = await run('corrector-only', SHORT_TASK, 'simulated-loops');
       expect(done.status).toBe('succeeded');
-      const breaks = r.eventsOf(done.id, 'correction').filter((c) => c.reason === 'loop_breaker');
+      const breaks = (await r.eventsOf(done.id, 'correction')).filter((c) => c.reason === 'loop_breaker');
       expect(breaks.length).toBeGreaterThan(0);
       expect(breaks.every((c) => c.changed)).toBe(true);
     });
@@ -192,17 +190,19 @@ describe('the simulated model in runs', () => {
     it('keeps replying without code until the loop-breaker reminds it', async () => {
       const plain = await run('react-baseline', SHORT_TASK, 'simulated-nocode', limit(6));
       expect(plain.status).toBe('failed');
-      expect(actions(plain.id).every((a) => a.code === '')).toBe(true);
+      expect((await actions(plain.id)).every((a) => a.code === '')).toBe(true);
 
       const done = await run('corrector-only', SHORT_TASK, 'simulated-nocode');
       expect(done.status).toBe('succeeded');
       expect(
-        r.eventsOf(done.id, 'correction').some((c) => c.reason === 'loop_breaker' && c.codeBefore === ''),
+        (await r.eventsOf(done.id, 'correction')).some(
+          (c) => c.reason === 'loop_breaker' && c.codeBefore === '',
+        ),
       ).toBe(true);
       const agent = r.requests().filter((q) => q.role === 'agent');
       const reminded = agent.findIndex((q) => q.messages.at(-1)?.content.includes('contained no code'));
       expect(reminded).toBeGreaterThan(0);
-      const reply = r.eventsOf(done.id, 'llm.response').filter((e) => e.role === 'agent')[reminded]!;
+      const reply = (await r.eventsOf(done.id, 'llm.response')).filter((e) => e.role === 'agent')[reminded]!;
       expect(reply.text).toContain('```python\n');
     });
   });
@@ -213,10 +213,10 @@ describe('the simulated model in runs', () => {
         const done = await run(graph, SHORT_TASK, 'simulated-premature');
         expect(done.status).toBe('failed');
         expect(done.evaluation?.success).toBe(false);
-        const last = actions(done.id).at(-1)!;
+        const last = (await actions(done.id)).at(-1)!;
         expect(last.completed).toBe(true);
         expect(last.code).toContain('apis.supervisor.complete_task(');
-        expect(actions(done.id).some((a) => a.code.includes('create_note'))).toBe(false);
+        expect((await actions(done.id)).some((a) => a.code.includes('create_note'))).toBe(false);
       }
     });
   });
