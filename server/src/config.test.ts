@@ -109,3 +109,41 @@ describe('trace export configuration', () => {
     expect(headers).not.toThrow(/sk-secret/);
   });
 });
+
+describe('accounts configuration', () => {
+  it('is single-user unless TRELLIS_AUTH=accounts', () => {
+    expect(loadConfig({}).auth).toBe('single-user');
+    expect(loadConfig({ TRELLIS_AUTH: 'accounts' }).auth).toBe('accounts');
+    expect(() => loadConfig({ TRELLIS_AUTH: 'ldap' })).toThrow(
+      "TRELLIS_AUTH must be single-user or accounts, got 'ldap'",
+    );
+  });
+
+  it('lets a team server with accounts bind beyond loopback without an access token, and uses none given', () => {
+    expect(loadConfig({ TRELLIS_HOST: '0.0.0.0', TRELLIS_AUTH: 'accounts' }).host).toBe('0.0.0.0');
+    const both = loadConfig({
+      TRELLIS_HOST: '0.0.0.0',
+      TRELLIS_AUTH: 'accounts',
+      TRELLIS_ACCESS_TOKEN: 's3cret',
+    });
+    expect(both).toMatchObject({ accessToken: null, accessTokenIgnored: true });
+    expect(loadConfig({ TRELLIS_ACCESS_TOKEN: 's3cret' })).not.toHaveProperty('accessTokenIgnored');
+  });
+
+  it('reads the first admin password only in accounts mode, refusing a short one without repeating it', () => {
+    const password = 'a long enough secret';
+    expect(loadConfig({ TRELLIS_AUTH: 'accounts', TRELLIS_ADMIN_PASSWORD: password }).adminPassword).toBe(
+      password,
+    );
+    expect(() => loadConfig({ TRELLIS_ADMIN_PASSWORD: password })).toThrow(
+      /only used with TRELLIS_AUTH=accounts/,
+    );
+    let message = '';
+    try {
+      loadConfig({ TRELLIS_AUTH: 'accounts', TRELLIS_ADMIN_PASSWORD: 'short1' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('TRELLIS_ADMIN_PASSWORD: a password has at least 10 characters');
+  });
+});

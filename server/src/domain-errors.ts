@@ -14,7 +14,11 @@ export type DomainErrorKind =
   /** A service the request needs cannot be reached (an environment server). */
   | 'unavailable'
   /** A server this one depends on (an inference server) failed the request. */
-  | 'upstream';
+  | 'upstream'
+  /** The request carries no valid credentials: none, or a wrong, expired or revoked session or token. */
+  | 'unauthenticated'
+  /** The signed-in user's role does not allow the request. */
+  | 'forbidden';
 
 export class DomainError extends Error {
   constructor(

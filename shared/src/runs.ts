@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Author } from './accounts.ts';
 import { Graph } from './graph/graph.ts';
 import { GraphIssue } from './graph/validate.ts';
 import { Evaluation, RunStatus, RunTotals } from './trace.ts';
@@ -42,6 +43,8 @@ export const RunSummary = z.object({
   difficulty: z.number().int().nullable(),
   status: RunStatus,
   createdAt: z.string(),
+  /** Who created it (team servers with accounts); null in single-user mode. */
+  author: Author.nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   steps: z.number().int(),
@@ -94,6 +97,8 @@ export const GraphVersion = z.object({
   name: z.string(),
   message: z.string(),
   createdAt: z.string(),
+  /** Who created it (team servers with accounts); null in single-user mode. */
+  author: Author.nullable(),
   graph: Graph,
   issues: z.array(GraphIssue),
 });

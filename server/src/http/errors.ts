@@ -10,6 +10,8 @@ const STATUS_OF: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   unavailable: 503,
   upstream: 424,
+  unauthenticated: 401,
+  forbidden: 403,
 };
 
 /** An error our API reports as `{error: {code, message, details?}}` with the given HTTP status. */

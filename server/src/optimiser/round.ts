@@ -30,6 +30,8 @@ export class MetaAgentFailure extends Error {
 /** What one round is played with. */
 export interface RoundSetup {
   optimisationName: string;
+  /** The optimisation's author, recorded on the round's version and dry run; null in single-user mode. */
+  author: string | null;
   round: number;
   parent: StoredVersion;
   /** Candidates so far: a proposal equal to one of their graphs is refused. */
@@ -190,6 +192,7 @@ export class RoundPlayer {
       graphId: setup.parent.graphId,
       parentId: setup.parent.id,
       keepHead: true,
+      author: setup.author,
     });
     const task = this.deps.tasks.get(setup.dryRun.taskId);
     let run: { id: string };
@@ -200,6 +203,7 @@ export class RoundPlayer {
         taskId: setup.dryRun.taskId,
         difficulty: task?.difficulty ?? null,
         seed: setup.dryRun.seed,
+        author: setup.author,
       });
     } catch (error) {
       return {

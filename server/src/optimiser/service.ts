@@ -91,8 +91,11 @@ export class OptimiserService {
     this.rounds = new RoundPlayer(deps);
   }
 
-  /** Checks a request (graph, dev-only tasks, endpoints, a runnable graph) and starts. Bad input changes nothing. */
-  async create(request: Request): Promise<Optimisation> {
+  /**
+   * Checks a request (graph, dev-only tasks, endpoints, a runnable graph) and starts. Bad input changes nothing.
+   * `author` (null in single-user mode) is recorded on it and on every round's version, experiment and runs.
+   */
+  async create(request: Request, author: string | null = null): Promise<Optimisation> {
     const version = await this.deps.graphs.getVersion(request.graphVersionId);
     if (!version) {
       throw new DomainError(
@@ -136,6 +139,7 @@ export class OptimiserService {
       name: request.name ?? `optimisation of ${version.graph.name}`,
       graphVersionId: version.id,
       request: stored,
+      author,
     });
     // In its job's turn: the optimisation is stored as running, so a resume may already be looking at it.
     await this.active.exclusive(id, async () => {
@@ -236,8 +240,11 @@ export class OptimiserService {
     return this.active.idle();
   }
 
-  /** Makes the best graph the head version of the optimised graph. */
-  async saveBest(id: string): Promise<StoredVersion> {
+  /**
+   * Makes the best graph the head version of the optimised graph. Its version exists already, so `author` is
+   * recorded only when saving writes a new one (it never does today).
+   */
+  async saveBest(id: string, author: string | null = null): Promise<StoredVersion> {
     const optimisation = await this.found(id);
     const best = bestCandidate(await this.deps.optimisations.candidates(id));
     if (!best?.versionId) {
@@ -253,14 +260,15 @@ export class OptimiserService {
       graph: version.graph,
       message: version.message,
       graphId: version.graphId,
+      author,
     });
   }
 
   /**
    * Runs the best graph once on the test split, after the optimisation has ended. Its result is never read by the
-   * optimiser; asking while it runs is refused, as is asking twice.
+   * optimiser; asking while it runs is refused, as is asking twice. The experiment is `author`'s (who asked).
    */
-  async confirm(id: string): Promise<Experiment> {
+  async confirm(id: string, author: string | null = null): Promise<Experiment> {
     const optimisation = await this.found(id);
     if (optimisation.status === 'running') {
       throw new DomainError(
@@ -301,6 +309,7 @@ export class OptimiserService {
         seeds: request.seeds,
         limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
       }),
+      { author },
     );
     await this.deps.optimisations.setConfirmation(id, experiment.id);
     return experiment;
@@ -456,6 +465,7 @@ export class OptimiserService {
       askEndpoint(this.deps.endpoints, endpointId, model ?? null, signal);
     const result = await this.rounds.play({
       optimisationName: optimisation.name,
+      author: optimisation.author?.id ?? null,
       round,
       parent,
       earlier: candidates,
@@ -532,6 +542,7 @@ export class OptimiserService {
           request.seeds,
           labelled(optimisation.name, `round ${candidate.round}`, 120),
         ),
+        { author: optimisation.author?.id ?? null },
       );
       return await this.addCandidate(id, {
         ...base,

@@ -120,6 +120,7 @@ export async function summarise(
         : null,
     simulated,
     createdAt: optimisation.createdAt,
+    author: optimisation.author,
     finishedAt: optimisation.finishedAt,
     confirmation: await confirmationOf(deps, optimisation.confirmationExperimentId),
   };

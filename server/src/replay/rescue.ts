@@ -45,8 +45,11 @@ export class RescueService {
     this.active = new ActiveJobs(deps.shutdown);
   }
 
-  /** Selects, checks and stores a rescue, and starts it. Bad input changes nothing. */
-  async create(order: z.output<typeof RescueRequest>): Promise<Rescue> {
+  /**
+   * Selects, checks and stores a rescue, and starts it. Bad input changes nothing. `author` (null in single-user
+   * mode) is recorded on it and on every fork it starts.
+   */
+  async create(order: z.output<typeof RescueRequest>, author: string | null = null): Promise<Rescue> {
     const pairs = await selectForRescue(this.deps, order);
     const id = `rsc_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     // The rescue's turn is taken before it is stored: a resume that finds it running waits, then sees it active.
@@ -58,6 +61,7 @@ export class RescueService {
         from: order.from,
         concurrency: order.concurrency,
         pairs,
+        author,
       });
       await this.launch(id);
     });
@@ -233,7 +237,7 @@ export class RescueService {
       const { run } = await this.deps.forks.fork(
         pair.sourceRunId,
         { step: pair.forkStep ?? 1, change: summary.change, environment: { kind: 'builtin' } },
-        { rescueId: id, signal: this.deps.shutdown },
+        { rescueId: id, signal: this.deps.shutdown, author: summary.author?.id ?? null },
       );
       forkRunId = run.id;
     } catch (error) {

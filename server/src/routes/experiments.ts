@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { toCsv, toJson, toMarkdown } from '../experiments/export.ts';
 import { experimentServices } from '../experiments/services.ts';
+import { authorOf } from '../http/auth.ts';
 import { parseWith } from '../http/errors.ts';
 import { streamJob } from '../http/job-stream.ts';
 
@@ -26,7 +27,7 @@ export function experimentRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/experiments', async (request, reply) => {
       const body = parseWith(ExperimentRequest, request.body);
-      return reply.status(201).send(await experiments.create(body));
+      return reply.status(201).send(await experiments.create(body, { author: authorOf(request) }));
     });
 
     app.get('/experiments', async () => ({ experiments: await experiments.list() }));

@@ -2,6 +2,7 @@ import { Graph, type GraphVersion, presets, SaveGraphVersionRequest, validateGra
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { authorOf } from '../http/auth.ts';
 import { HttpError, notFound, parseWith } from '../http/errors.ts';
 import type { StoredVersion } from '../store/graphs.ts';
 
@@ -18,7 +19,8 @@ export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/presets', async () => presets());
 
     /** Validates a graph without saving it; the canvas calls this as the user edits. */
-    app.post('/graphs/validate', async (request) => {
+    // A read: it checks a graph and stores nothing, so a viewer's canvas may ask too.
+    app.post('/graphs/validate', { config: { access: 'signed-in' } }, async (request) => {
       const body = parseWith(
         z.object({ graph: Graph, endpointId: z.string().optional() }).strict(),
         request.body,
@@ -41,6 +43,7 @@ export function graphRoutes(ctx: AppContext): FastifyPluginAsync {
       const version = await ctx.graphs.save({
         graph: body.graph,
         message: body.message,
+        author: authorOf(request),
         ...(body.graphId ? { graphId: body.graphId } : {}),
         ...(body.parentId !== undefined ? { parentId: body.parentId } : {}),
       });

@@ -2,6 +2,7 @@ import { OptimiserRequest } from '@trellis/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { authorOf } from '../http/auth.ts';
 import { parseWith } from '../http/errors.ts';
 import { streamJob } from '../http/job-stream.ts';
 import { toJsonl } from '../optimiser/rounds-export.ts';
@@ -24,7 +25,7 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/optimisations', async (request, reply) => {
       const body = parseWith(OptimiserRequest, request.body);
-      return reply.status(201).send(await optimiser.create(body));
+      return reply.status(201).send(await optimiser.create(body, authorOf(request)));
     });
 
     app.get('/optimisations', async () => ({ optimisations: await optimiser.list() }));
@@ -43,13 +44,13 @@ export function optimisationRoutes(ctx: AppContext): FastifyPluginAsync {
     /** The best round's graph made the head version of the optimised graph. */
     app.post('/optimisations/:id/save-best', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(await optimiser.saveBest(id));
+      return reply.status(201).send(await optimiser.saveBest(id, authorOf(request)));
     });
 
     /** The best graph run once on the test split: only after the optimisation has ended. */
     app.post('/optimisations/:id/confirm', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(await optimiser.confirm(id));
+      return reply.status(201).send(await optimiser.confirm(id, authorOf(request)));
     });
 
     /** One JSON line per round (state, proposal, reward), to train a meta-agent offline. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
+import { authorOf } from '../http/auth.ts';
 import { parseWith } from '../http/errors.ts';
 import { compareRuns } from '../replay/compare.ts';
 import { replayServices } from '../replay/services.ts';
@@ -24,7 +25,7 @@ export function replayRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post('/runs/:id/forks', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
       const body = parseWith(ForkRequest, request.body);
-      return reply.status(201).send(await services.forks.fork(id, body));
+      return reply.status(201).send(await services.forks.fork(id, body, { author: authorOf(request) }));
     });
 
     /** The run's own lineage and the whole tree of forks it belongs to. */

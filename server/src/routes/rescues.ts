@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { DomainError } from '../domain-errors.ts';
+import { authorOf } from '../http/auth.ts';
 import { parseWith } from '../http/errors.ts';
 import { streamJob } from '../http/job-stream.ts';
 import { replayServices } from '../replay/services.ts';
@@ -20,7 +21,7 @@ export function rescueRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/rescues', async (request, reply) => {
       const body = parseWith(RescueRequest, request.body);
-      return reply.status(201).send(await rescues.create(body));
+      return reply.status(201).send(await rescues.create(body, authorOf(request)));
     });
 
     app.get('/rescues', async () => ({ rescues: await rescues.list() }));

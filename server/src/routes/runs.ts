@@ -2,6 +2,7 @@ import { FINISHED_STATUSES, RunListQuery, StartRunRequest } from '@trellis/share
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { authorOf } from '../http/auth.ts';
 import { HttpError, notFound, parseWith } from '../http/errors.ts';
 import { SseStream } from '../http/sse.ts';
 
@@ -50,7 +51,13 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!task) throw notFound('task', body.taskId);
       let version = body.graphVersionId ? await ctx.graphs.getVersion(body.graphVersionId) : null;
       if (body.graphVersionId && !version) throw notFound('graph version', body.graphVersionId);
-      if (body.graph) version = await ctx.graphs.save({ graph: body.graph, message: 'saved to run' });
+      if (body.graph) {
+        version = await ctx.graphs.save({
+          graph: body.graph,
+          message: 'saved to run',
+          author: authorOf(request),
+        });
+      }
       const run = await ctx.manager.start({
         version: version!,
         taskId: body.taskId,
@@ -59,6 +66,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsync {
         model: body.model,
         overrides: body.overrides,
         seed: body.seed,
+        author: authorOf(request),
       });
       return reply.status(201).send(run);
     });

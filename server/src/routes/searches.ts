@@ -2,6 +2,7 @@ import { SearchRequest } from '@trellis/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { authorOf } from '../http/auth.ts';
 import { parseWith } from '../http/errors.ts';
 import { streamJob } from '../http/job-stream.ts';
 import { searchService } from '../search/services.ts';
@@ -14,7 +15,7 @@ export function searchRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.post('/searches', async (request, reply) => {
       const body = parseWith(SearchRequest, request.body);
-      return reply.status(201).send(await searches.create(body));
+      return reply.status(201).send(await searches.create(body, authorOf(request)));
     });
 
     app.get('/searches', async () => ({ searches: await searches.list() }));
@@ -33,13 +34,13 @@ export function searchRoutes(ctx: AppContext): FastifyPluginAsync {
     /** The best trial's graph saved as the searched graph's head version. */
     app.post('/searches/:id/save-best', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(await searches.saveBest(id));
+      return reply.status(201).send(await searches.saveBest(id, authorOf(request)));
     });
 
     /** The chosen allocation run once on the test split: only after the search has ended. */
     app.post('/searches/:id/confirm', async (request, reply) => {
       const { id } = parseWith(IdParams, request.params, 'path');
-      return reply.status(201).send(await searches.confirm(id));
+      return reply.status(201).send(await searches.confirm(id, authorOf(request)));
     });
 
     /** The search as server-sent events: `search` now and on every change, `trial` as trials start and end, `end`. */

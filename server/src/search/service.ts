@@ -126,8 +126,11 @@ export class SearchService {
     this.active = new ActiveJobs(deps.shutdown);
   }
 
-  /** Checks a request (graph, space, budget, dev-only tasks) and starts the search. Bad input changes nothing. */
-  async create(request: Request): Promise<Search> {
+  /**
+   * Checks a request (graph, space, budget, dev-only tasks) and starts the search. Bad input changes nothing.
+   * `author` (null in single-user mode) is recorded on it and on every trial's version, experiment and runs.
+   */
+  async create(request: Request, author: string | null = null): Promise<Search> {
     const version = await this.deps.graphs.getVersion(request.graphVersionId);
     if (!version) {
       throw new DomainError(
@@ -198,6 +201,7 @@ export class SearchService {
       method: request.method,
       graphVersionId: version.id,
       request: stored,
+      author,
     });
     // In its job's turn: the search is stored as running, so a resume may already be looking at it.
     await this.active.exclusive(id, async () => {
@@ -309,8 +313,11 @@ export class SearchService {
     return best;
   }
 
-  /** Saves the best trial's graph (its models written into the nodes) as the head version of the searched graph. */
-  async saveBest(id: string): Promise<StoredVersion> {
+  /**
+   * Saves the best trial's graph (its models written into the nodes) as the head version of the searched graph,
+   * by `author` (who asked; null in single-user mode).
+   */
+  async saveBest(id: string, author: string | null = null): Promise<StoredVersion> {
     const search = await this.found(id);
     const best = this.best(await this.deps.searches.trials(id));
     if (!best?.graphVersionId) {
@@ -323,15 +330,16 @@ export class SearchService {
       message: `best of search ${search.name}: ${describeAllocation(best.allocation)} (dev TGC ${((best.score?.rate ?? 0) * 100).toFixed(1)})`,
       graphId: base.graphId,
       parentId: base.id,
+      author,
     });
     return saved;
   }
 
   /**
    * Runs the chosen allocation once on the test split, after the search has ended. Its result is never read by the
-   * search; asking while the search runs is refused, as is asking twice.
+   * search; asking while the search runs is refused, as is asking twice. The experiment is `author`'s (who asked).
    */
-  async confirm(id: string): Promise<Experiment> {
+  async confirm(id: string, author: string | null = null): Promise<Experiment> {
     const search = await this.found(id);
     if (search.status === 'running') {
       throw new DomainError(
@@ -364,6 +372,7 @@ export class SearchService {
         seeds: request.seeds,
         limits: { concurrencyPerEndpoint: request.concurrencyPerEndpoint },
       }),
+      { author },
     );
     await this.deps.searches.setConfirmation(id, experiment.id);
     return experiment;
@@ -413,6 +422,7 @@ export class SearchService {
       best: best ? { index: best.index, score: best.score!.rate!, compute: best.compute } : null,
       simulated,
       createdAt: search.createdAt,
+      author: search.author,
       finishedAt: search.finishedAt,
       confirmation,
     };
@@ -648,6 +658,7 @@ export class SearchService {
           graphId: version.graphId,
           parentId: version.id,
           keepHead: true,
+          author: search.author?.id ?? null,
         });
         let experiment: Experiment;
         try {
@@ -659,6 +670,7 @@ export class SearchService {
               request.seeds,
               labelled(search.name, `trial ${base.index + 1}`, 60),
             ),
+            { author: search.author?.id ?? null },
           );
         } catch (error) {
           const failed: StoredTrial = {

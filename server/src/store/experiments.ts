@@ -9,6 +9,7 @@ import type {
   ServerSample,
 } from '@trellis/shared';
 import type { Sql } from './sql.ts';
+import { authorFrom, authorNameColumn } from './users.ts';
 
 /** What an experiment froze when it was created. */
 export interface ExperimentPlan {
@@ -59,6 +60,8 @@ interface ExperimentRow {
   plan: string;
   created_at: string;
   finished_at: string | null;
+  author: string | null;
+  author_name: string | null;
   total: number;
   done: number;
   simulated_runs: number;
@@ -88,7 +91,7 @@ interface OutcomeRow extends ItemRow {
   models: string | null;
 }
 
-const SUMMARY = `SELECT e.*,
+const SUMMARY = `SELECT e.*, ${authorNameColumn('e')},
     (SELECT COUNT(*) FROM experiment_items i WHERE i.experiment_id = e.id) AS total,
     (SELECT COUNT(*) FROM experiment_items i WHERE i.experiment_id = e.id AND i.status IN ('done', 'skipped'))
       AS done,
@@ -153,6 +156,7 @@ function summaryOf(row: ExperimentRow): ExperimentSummary {
     status: row.status as ExperimentStatus,
     stopReason: row.stop_reason,
     createdAt: row.created_at,
+    author: authorFrom(row),
     finishedAt: row.finished_at,
     arms: plan.arms,
     taskSet: plan.taskSet,
@@ -194,11 +198,19 @@ export class ExperimentRepo {
     name: string;
     plan: ExperimentPlan;
     items: NewItem[];
+    /** The user who created it (its runs carry the same author); null or absent: no account. */
+    author?: string | null;
   }): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.run(
-        `INSERT INTO experiments (id, name, status, plan, created_at) VALUES (?, ?, 'running', ?, ?)`,
-        [experiment.id, experiment.name, JSON.stringify(experiment.plan), new Date().toISOString()],
+        `INSERT INTO experiments (id, name, status, plan, created_at, author) VALUES (?, ?, 'running', ?, ?, ?)`,
+        [
+          experiment.id,
+          experiment.name,
+          JSON.stringify(experiment.plan),
+          new Date().toISOString(),
+          experiment.author ?? null,
+        ],
       );
       await tx.runMany(
         INSERT_ITEM,

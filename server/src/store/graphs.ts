@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson, GRAPH_SCHEMA_VERSION, type Graph } from '@trellis/shared';
+import { type Author, canonicalJson, GRAPH_SCHEMA_VERSION, type Graph } from '@trellis/shared';
 import type { Sql } from './sql.ts';
+import { authorFrom, authorNameColumn } from './users.ts';
 
 export interface StoredVersion {
   id: string;
@@ -9,6 +10,8 @@ export interface StoredVersion {
   name: string;
   message: string;
   createdAt: string;
+  /** Who saved it first (saving equal content again keeps the first author); null: no account. */
+  author: Author | null;
   graph: Graph;
 }
 
@@ -28,7 +31,11 @@ interface VersionRow {
   message: string;
   body: string;
   created_at: string;
+  author: string | null;
+  author_name: string | null;
 }
+
+const VERSION_COLUMNS = `graph_versions.*, ${authorNameColumn('graph_versions')}`;
 
 /** A version id is the hash of the graph's canonical JSON: equal graphs are one version. */
 export function versionIdOf(graph: Graph): string {
@@ -43,6 +50,7 @@ function fromRow(row: VersionRow): StoredVersion {
     name: row.name,
     message: row.message,
     createdAt: row.created_at,
+    author: authorFrom(row),
     graph: JSON.parse(row.body) as Graph,
   };
 }
@@ -62,6 +70,8 @@ export class GraphRepo {
     parentId?: string | null;
     /** Leave the graph's head where it is (a fork's edited graph is not what the editor should open). */
     keepHead?: boolean;
+    /** The user saving it; null or absent: no account (single-user mode). */
+    author?: string | null;
   }): Promise<StoredVersion> {
     const id = versionIdOf(input.graph);
     const now = new Date().toISOString();
@@ -93,8 +103,8 @@ export class GraphRepo {
           ? ((await this.getGraph(graphId))?.headVersionId ?? null)
           : input.parentId;
       await tx.run(
-        `INSERT INTO graph_versions (id, graph_id, parent_id, name, message, schema_version, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO graph_versions (id, graph_id, parent_id, name, message, schema_version, body, created_at, author)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
           graphId,
@@ -104,6 +114,7 @@ export class GraphRepo {
           GRAPH_SCHEMA_VERSION,
           JSON.stringify(input.graph),
           now,
+          input.author ?? null,
         ],
       );
       if (!input.keepHead) {
@@ -119,13 +130,15 @@ export class GraphRepo {
   }
 
   async getVersion(id: string): Promise<StoredVersion | null> {
-    const row = await this.sql.get<VersionRow>('SELECT * FROM graph_versions WHERE id = ?', [id]);
+    const row = await this.sql.get<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM graph_versions WHERE id = ?`, [
+      id,
+    ]);
     return row ? fromRow(row) : null;
   }
 
   async versions(graphId: string): Promise<StoredVersion[]> {
     const rows = await this.sql.all<VersionRow>(
-      'SELECT * FROM graph_versions WHERE graph_id = ? ORDER BY created_at DESC, rowid DESC',
+      `SELECT ${VERSION_COLUMNS} FROM graph_versions WHERE graph_id = ? ORDER BY created_at DESC, rowid DESC`,
       [graphId],
     );
     return rows.map(fromRow);

@@ -1,4 +1,5 @@
 import type {
+  Author,
   CandidateProblem,
   CandidateStatus,
   EditChange,
@@ -9,6 +10,7 @@ import type {
   RunEvent,
 } from '@trellis/shared';
 import type { Sql } from './sql.ts';
+import { authorFrom, authorNameColumn } from './users.ts';
 
 export interface StoredOptimisation {
   id: string;
@@ -19,6 +21,8 @@ export interface StoredOptimisation {
   request: Record<string, unknown>;
   confirmationExperimentId: string | null;
   createdAt: string;
+  /** Who created it (its graph versions, experiments and runs carry the same author); null: no account. */
+  author: Author | null;
   finishedAt: string | null;
 }
 
@@ -52,6 +56,8 @@ interface OptimisationRow {
   confirmation_experiment_id: string | null;
   created_at: string;
   finished_at: string | null;
+  author: string | null;
+  author_name: string | null;
 }
 
 interface CandidateRow {
@@ -77,6 +83,8 @@ interface CandidateRow {
   created_at: string;
 }
 
+const OPTIMISATION_COLUMNS = `optimisations.*, ${authorNameColumn('optimisations')}`;
+
 function optimisationOf(row: OptimisationRow): StoredOptimisation {
   return {
     id: row.id,
@@ -87,6 +95,7 @@ function optimisationOf(row: OptimisationRow): StoredOptimisation {
     request: JSON.parse(row.request) as Record<string, unknown>,
     confirmationExperimentId: row.confirmation_experiment_id,
     createdAt: row.created_at,
+    author: authorFrom(row),
     finishedAt: row.finished_at,
   };
 }
@@ -121,29 +130,35 @@ export class OptimisationRepo {
   constructor(private readonly sql: Sql) {}
 
   async create(
-    optimisation: Pick<StoredOptimisation, 'id' | 'name' | 'graphVersionId' | 'request'>,
+    optimisation: Pick<StoredOptimisation, 'id' | 'name' | 'graphVersionId' | 'request'> & {
+      author?: string | null;
+    },
   ): Promise<void> {
     await this.sql.run(
-      `INSERT INTO optimisations (id, name, status, graph_version_id, request, created_at)
-       VALUES (?, ?, 'running', ?, ?, ?)`,
+      `INSERT INTO optimisations (id, name, status, graph_version_id, request, created_at, author)
+       VALUES (?, ?, 'running', ?, ?, ?, ?)`,
       [
         optimisation.id,
         optimisation.name,
         optimisation.graphVersionId,
         JSON.stringify(optimisation.request),
         new Date().toISOString(),
+        optimisation.author ?? null,
       ],
     );
   }
 
   async get(id: string): Promise<StoredOptimisation | null> {
-    const row = await this.sql.get<OptimisationRow>('SELECT * FROM optimisations WHERE id = ?', [id]);
+    const row = await this.sql.get<OptimisationRow>(
+      `SELECT ${OPTIMISATION_COLUMNS} FROM optimisations WHERE id = ?`,
+      [id],
+    );
     return row ? optimisationOf(row) : null;
   }
 
   async list(limit = 200): Promise<StoredOptimisation[]> {
     const rows = await this.sql.all<OptimisationRow>(
-      'SELECT * FROM optimisations ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      `SELECT ${OPTIMISATION_COLUMNS} FROM optimisations ORDER BY created_at DESC, rowid DESC LIMIT ?`,
       [limit],
     );
     return rows.map(optimisationOf);

@@ -7,6 +7,7 @@ import type {
   RunStatus,
 } from '@trellis/shared';
 import type { Sql } from './sql.ts';
+import { authorFrom, authorNameColumn } from './users.ts';
 
 interface RescueRow {
   id: string;
@@ -17,6 +18,8 @@ interface RescueRow {
   concurrency: number;
   created_at: string;
   finished_at: string | null;
+  author: string | null;
+  author_name: string | null;
   total: number;
   rescued: number;
   still_failing: number;
@@ -37,7 +40,7 @@ interface PairRow {
 /** A pair as the store keeps it: its place in the rescue is its key. */
 export type StoredPair = RescuePair & { position: number };
 
-const SUMMARY = `SELECT r.*,
+const SUMMARY = `SELECT r.*, ${authorNameColumn('r')},
     (SELECT COUNT(*) FROM rescue_pairs p WHERE p.rescue_id = r.id) AS total,
     (SELECT COUNT(*) FROM rescue_pairs p WHERE p.rescue_id = r.id AND p.status = 'rescued') AS rescued,
     (SELECT COUNT(*) FROM rescue_pairs p WHERE p.rescue_id = r.id AND p.status IN ('failing', 'error'))
@@ -50,6 +53,7 @@ function summaryOf(row: RescueRow): RescueSummary {
     name: row.name,
     status: row.status as RescueProgress['status'],
     createdAt: row.created_at,
+    author: authorFrom(row),
     finishedAt: row.finished_at,
     change: JSON.parse(row.change) as RunChange,
     from: row.from_mode as RescueSummary['from'],
@@ -85,11 +89,13 @@ export class RescueRepo {
     from: RescueSummary['from'];
     concurrency: number;
     pairs: { sourceRunId: string; taskId: string; forkStep: number }[];
+    /** The user who created it (its fork runs carry the same author); null or absent: no account. */
+    author?: string | null;
   }): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.run(
-        `INSERT INTO rescues (id, name, status, change, from_mode, concurrency, created_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+        `INSERT INTO rescues (id, name, status, change, from_mode, concurrency, created_at, author)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
         [
           rescue.id,
           rescue.name,
@@ -97,6 +103,7 @@ export class RescueRepo {
           rescue.from,
           rescue.concurrency,
           new Date().toISOString(),
+          rescue.author ?? null,
         ],
       );
       await tx.runMany(

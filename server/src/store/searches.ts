@@ -1,5 +1,6 @@
 import type {
   Allocation,
+  Author,
   RateWithInterval,
   SearchMethod,
   SearchStatus,
@@ -7,6 +8,7 @@ import type {
   TrialStatus,
 } from '@trellis/shared';
 import type { Sql } from './sql.ts';
+import { authorFrom, authorNameColumn } from './users.ts';
 
 export interface StoredSearch {
   id: string;
@@ -19,6 +21,8 @@ export interface StoredSearch {
   lessons: { round: number; text: string }[];
   confirmationExperimentId: string | null;
   createdAt: string;
+  /** Who created it (its experiments and runs carry the same author); null: no account. */
+  author: Author | null;
   finishedAt: string | null;
 }
 
@@ -36,7 +40,11 @@ interface SearchRow {
   confirmation_experiment_id: string | null;
   created_at: string;
   finished_at: string | null;
+  author: string | null;
+  author_name: string | null;
 }
+
+const SEARCH_COLUMNS = `searches.*, ${authorNameColumn('searches')}`;
 
 interface TrialRow {
   idx: number;
@@ -73,6 +81,7 @@ function searchOf(row: SearchRow): StoredSearch {
     lessons: JSON.parse(row.lessons) as StoredSearch['lessons'],
     confirmationExperimentId: row.confirmation_experiment_id,
     createdAt: row.created_at,
+    author: authorFrom(row),
     finishedAt: row.finished_at,
   };
 }
@@ -103,12 +112,12 @@ export class SearchRepo {
   async create(
     search: Omit<
       StoredSearch,
-      'status' | 'stopReason' | 'lessons' | 'confirmationExperimentId' | 'createdAt' | 'finishedAt'
-    >,
+      'status' | 'stopReason' | 'lessons' | 'confirmationExperimentId' | 'createdAt' | 'finishedAt' | 'author'
+    > & { author?: string | null },
   ): Promise<void> {
     await this.sql.run(
-      `INSERT INTO searches (id, name, status, method, graph_version_id, request, created_at)
-       VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+      `INSERT INTO searches (id, name, status, method, graph_version_id, request, created_at, author)
+       VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
       [
         search.id,
         search.name,
@@ -116,18 +125,19 @@ export class SearchRepo {
         search.graphVersionId,
         JSON.stringify(search.request),
         new Date().toISOString(),
+        search.author ?? null,
       ],
     );
   }
 
   async get(id: string): Promise<StoredSearch | null> {
-    const row = await this.sql.get<SearchRow>('SELECT * FROM searches WHERE id = ?', [id]);
+    const row = await this.sql.get<SearchRow>(`SELECT ${SEARCH_COLUMNS} FROM searches WHERE id = ?`, [id]);
     return row ? searchOf(row) : null;
   }
 
   async list(limit = 200): Promise<StoredSearch[]> {
     const rows = await this.sql.all<SearchRow>(
-      'SELECT * FROM searches ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      `SELECT ${SEARCH_COLUMNS} FROM searches ORDER BY created_at DESC, rowid DESC LIMIT ?`,
       [limit],
     );
     return rows.map(searchOf);

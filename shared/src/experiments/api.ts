@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Author } from '../accounts.ts';
 import { PRESET_IDS, type PresetId } from '../graph/presets.ts';
 import { NodeOverride } from '../runs.ts';
 import { RunStatus } from '../trace.ts';
@@ -149,6 +150,8 @@ export const ExperimentSummary = z.object({
   /** Why it stopped early (a spent budget), or null. */
   stopReason: z.string().nullable(),
   createdAt: z.string(),
+  /** Who created it (team servers with accounts); null in single-user mode. */
+  author: Author.nullable(),
   finishedAt: z.string().nullable(),
   arms: z.array(ExperimentArm),
   taskSet: z.record(z.string(), z.unknown()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Author } from '../accounts.ts';
 import { ExperimentTaskSet, RateWithInterval } from '../experiments/api.ts';
 import { EditChange } from '../replay/change.ts';
 
@@ -126,6 +127,8 @@ export const OptimisationSummary = z.object({
   /** A simulated model ran the graphs or played the meta-agent: every view and export says so. */
   simulated: z.boolean(),
   createdAt: z.string(),
+  /** Who created it (team servers with accounts); null in single-user mode. */
+  author: Author.nullable(),
   finishedAt: z.string().nullable(),
   /** The best graph's one run on the test split, after the optimisation; null until asked for. */
   confirmation: z

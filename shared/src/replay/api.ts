@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Author } from '../accounts.ts';
 import { RunDetail, RunListQuery } from '../runs.ts';
 import { Evaluation, RunStatus } from '../trace.ts';
 import { Alignment } from './align.ts';
@@ -257,6 +258,8 @@ export const RescueSummary = z.object({
   name: z.string(),
   status: RescueProgress.shape.status,
   createdAt: z.string(),
+  /** Who created it (team servers with accounts); null in single-user mode. */
+  author: Author.nullable(),
   finishedAt: z.string().nullable(),
   change: RunChange,
   from: z.enum(RESCUE_FROM),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Author } from '../accounts.ts';
 import { ExperimentTaskSet, RateWithInterval } from '../experiments/api.ts';
 
 /** A model a role may be given: an endpoint and the model to ask it for. */
@@ -200,6 +201,8 @@ export const SearchSummary = z.object({
   best: z.object({ index: z.number().int(), score: z.number(), compute: z.number().nullable() }).nullable(),
   simulated: z.boolean(),
   createdAt: z.string(),
+  /** Who created it (team servers with accounts); null in single-user mode. */
+  author: Author.nullable(),
   finishedAt: z.string().nullable(),
   /** The chosen allocation's one run on the test split, after the search; null until asked for. */
   confirmation: z

@@ -1,4 +1,5 @@
 import type { Experiment } from '@trellis/shared';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useEndpoints } from '../api/endpoints.ts';
 import { experimentExports, useCancelExperiment, useRerunErrored } from '../api/experiments.ts';
 import { TestDoubleTag } from '../components/TestDoubleNotice.tsx';
@@ -26,7 +27,10 @@ export function ExperimentHeader({ experiment }: { experiment: Experiment }) {
           {experiment.simulated ? <TestDoubleTag kind="simulated" /> : null}
         </div>
         <p className="small muted experiment-facts">
-          <span>Created {formatWhen(experiment.createdAt)}</span>
+          <span>
+            Created {formatWhen(experiment.createdAt)}
+            <ByAuthor author={experiment.author} />
+          </span>
           <span>
             {count(experiment.arms.length, 'arm')} × {count(experiment.taskCount, 'task')} ×{' '}
             {count(experiment.repeats, 'repeat')} = {count(experiment.total, 'run')}

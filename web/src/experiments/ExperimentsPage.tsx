@@ -1,5 +1,6 @@
 import type { ExperimentSummary } from '@trellis/shared';
 import { useState } from 'react';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useExperiments } from '../api/experiments.ts';
 import { ErrorBanner } from '../components/Field.tsx';
 import { ListProgress } from '../components/ListProgress.tsx';
@@ -45,7 +46,10 @@ function ExperimentRow({ experiment }: { experiment: ExperimentSummary }) {
           createdAt={experiment.createdAt}
         />
       </td>
-      <td className="muted small">{formatWhen(experiment.createdAt)}</td>
+      <td className="muted small">
+        {formatWhen(experiment.createdAt)}
+        <ByAuthor author={experiment.author} />
+      </td>
     </tr>
   );
 }

@@ -1,4 +1,5 @@
 import type { Optimisation } from '@trellis/shared';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useEndpoints } from '../api/endpoints.ts';
 import { useGraphVersions } from '../api/graphs.ts';
 import {
@@ -85,7 +86,10 @@ export function OptimisationHeader({ optimisation }: { optimisation: Optimisatio
               {request.model ? ` · ${request.model}` : ''}
             </span>
           ) : null}
-          <span>created {formatWhen(o.createdAt)}</span>
+          <span>
+            created {formatWhen(o.createdAt)}
+            <ByAuthor author={o.author} />
+          </span>
           {o.finishedAt ? <span>ended {formatWhen(o.finishedAt)}</span> : null}
         </p>
         {o.stopReason ? (

@@ -1,5 +1,6 @@
 import type { OptimisationSummary } from '@trellis/shared';
 import { useState } from 'react';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useOptimisations } from '../api/optimisations.ts';
 import { ErrorBanner } from '../components/Field.tsx';
 import { ListProgress } from '../components/ListProgress.tsx';
@@ -51,7 +52,10 @@ function OptimisationRow({ optimisation: o }: { optimisation: OptimisationSummar
           <span className="muted small"> ({points(best - start)})</span>
         ) : null}
       </td>
-      <td className="muted small">{formatWhen(o.createdAt)}</td>
+      <td className="muted small">
+        {formatWhen(o.createdAt)}
+        <ByAuthor author={o.author} />
+      </td>
     </tr>
   );
 }

@@ -1,3 +1,4 @@
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useRescues } from '../api/replay.ts';
 import { navigate } from '../router.ts';
 import { formatWhen } from '../runs/format.ts';
@@ -77,7 +78,10 @@ export function RescuesPage() {
                     <td className="small">
                       {rescue.from === 'start' ? 'first step' : 'before first failure'}
                     </td>
-                    <td className="muted small">{formatWhen(rescue.createdAt)}</td>
+                    <td className="muted small">
+                      {formatWhen(rescue.createdAt)}
+                      <ByAuthor author={rescue.author} />
+                    </td>
                   </tr>
                 );
               })}

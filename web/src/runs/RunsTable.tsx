@@ -1,4 +1,5 @@
 import type { RunSummary } from '@trellis/shared';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { simulatedModelsOf, TestDoubleNotice, TestDoubleTag } from '../components/TestDoubleNotice.tsx';
 import { navigate } from '../router.ts';
 import { formatMs, formatTokens, formatWhen } from './format.ts';
@@ -113,7 +114,10 @@ export function RunsTable({
                 <td className="num">{run.steps}</td>
                 <td className="num">{formatTokens(tokens)}</td>
                 <td className="num">{formatMs(duration(run))}</td>
-                <td className="muted small">{formatWhen(run.createdAt)}</td>
+                <td className="muted small">
+                  {formatWhen(run.createdAt)}
+                  <ByAuthor author={run.author} />
+                </td>
               </tr>
             );
           })}

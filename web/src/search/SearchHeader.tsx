@@ -1,4 +1,5 @@
 import type { Search, SearchMethod } from '@trellis/shared';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useEndpoints } from '../api/endpoints.ts';
 import { useGraphVersions } from '../api/graphs.ts';
 import { useCancelSearch, useConfirmSearch, useSaveBestOfSearch } from '../api/searches.ts';
@@ -99,7 +100,10 @@ export function SearchHeader({ search }: { search: Search }) {
             </span>
           ) : null}
           {request.seed !== undefined ? <span>seed {request.seed}</span> : null}
-          <span>created {formatWhen(search.createdAt)}</span>
+          <span>
+            created {formatWhen(search.createdAt)}
+            <ByAuthor author={search.author} />
+          </span>
           {search.finishedAt ? <span>ended {formatWhen(search.finishedAt)}</span> : null}
         </p>
         {search.stopReason ? (

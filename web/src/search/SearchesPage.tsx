@@ -1,5 +1,6 @@
 import type { SearchSummary } from '@trellis/shared';
 import { lazy, Suspense, useState } from 'react';
+import { ByAuthor } from '../accounts/ByAuthor.tsx';
 import { useSearches, useSearchesById } from '../api/searches.ts';
 import { ErrorBanner } from '../components/Field.tsx';
 import { ListProgress } from '../components/ListProgress.tsx';
@@ -76,7 +77,10 @@ function SearchRow({
           '–'
         )}
       </td>
-      <td className="muted small">{formatWhen(search.createdAt)}</td>
+      <td className="muted small">
+        {formatWhen(search.createdAt)}
+        <ByAuthor author={search.author} />
+      </td>
     </tr>
   );
 }

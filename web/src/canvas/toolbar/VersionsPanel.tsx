@@ -1,3 +1,4 @@
+import { ByAuthor } from '../../accounts/ByAuthor.tsx';
 import { useGraphs, useGraphVersions, useRestoreGraphVersion } from '../../api/graphs.ts';
 import { useEditor, useEditorStore } from '../store/EditorProvider.tsx';
 import type { Notify } from './OpenMenu.tsx';
@@ -43,6 +44,7 @@ export function VersionsPanel({ notify }: { notify: Notify }) {
           <div className="version-meta">
             <code title={v.id}>{v.id.slice(0, 11)}</code> · #{versions.data.length - i} ·{' '}
             {new Date(v.createdAt).toLocaleString()}
+            <ByAuthor author={v.author} />
             <ErrorCount count={v.issues.filter((x) => x.severity === 'error').length} />
           </div>
           <div className="version-actions">
