@@ -4,8 +4,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
 import type { Environment } from './environments/types.ts';
 import { installAccessToken } from './http/access-token.ts';
+import { installAuth } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { appworldRoutes } from './routes/appworld.ts';
+import { authRoutes } from './routes/auth.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { graphRoutes } from './routes/graphs.ts';
@@ -16,6 +18,8 @@ import { rescueRoutes } from './routes/rescues.ts';
 import { runRoutes } from './routes/runs.ts';
 import { searchRoutes } from './routes/searches.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { teamRoutes } from './routes/team.ts';
+import { userRoutes } from './routes/users.ts';
 
 export interface BuildOptions {
   logger?: boolean;
@@ -31,8 +35,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   installErrorHandling(app);
   installAccessToken(app, ctx.config.accessToken);
+  installAuth(app, ctx.accounts);
 
-  app.get('/api/health', async () => ({ status: 'ok' }));
+  app.get('/api/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  await app.register(authRoutes(ctx.accounts), { prefix: '/api' });
+  if (ctx.accounts) await app.register(userRoutes(ctx.accounts), { prefix: '/api' });
   await app.register(endpointRoutes(ctx), { prefix: '/api' });
   await app.register(playgroundRoutes(ctx), { prefix: '/api' });
   await app.register(graphRoutes(ctx), { prefix: '/api' });
@@ -43,6 +50,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(searchRoutes(ctx), { prefix: '/api' });
   await app.register(optimisationRoutes(ctx), { prefix: '/api' });
   await app.register(taskRoutes(), { prefix: '/api' });
+  await app.register(teamRoutes(ctx), { prefix: '/api' });
   if (options.appworldEnvironment) {
     await app.register(appworldRoutes(ctx, options.appworldEnvironment), { prefix: '/appworld' });
   }

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeZodError, EndpointInput, type EndpointInputParsed } from '@trellis/shared';
+import {
+  AuthMode,
+  describeZodError,
+  EndpointInput,
+  type EndpointInputParsed,
+  Password,
+} from '@trellis/shared';
 import { z } from 'zod';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,8 +17,17 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
-  /** Required when binding anything but loopback. */
+  /** Required when binding anything but loopback in single-user mode. */
   accessToken: string | null;
+  /**
+   * `accounts` (TRELLIS_AUTH=accounts): people sign in, scripts use API tokens, roles decide what each may do.
+   * Absent or `single-user`: no accounts, as on a workstation.
+   */
+  auth?: AuthMode;
+  /** The first admin's password (TRELLIS_ADMIN_PASSWORD), used at start-up while there are no users. */
+  adminPassword?: string | null;
+  /** TRELLIS_ACCESS_TOKEN was set but is not used, accounts being on (start-up says so). */
+  accessTokenIgnored?: boolean;
   /** Endpoints declared at start-up (TRELLIS_ENDPOINTS or the config file). */
   endpoints: EndpointInputParsed[];
   /** Probe the usual local inference ports at start and on demand. */
@@ -27,11 +42,29 @@ export interface Config {
   perEndpointRequests?: number;
   /** A PostgreSQL URL (TRELLIS_DATABASE_URL) for a team server; absent or null: SQLite in the data directory. */
   databaseUrl?: string | null;
+  /**
+   * Where runs execute (TRELLIS_EXECUTION): `local`, in this process (the default), or `workers`, queued in the
+   * team database for `trellis worker` processes. `workers` needs TRELLIS_DATABASE_URL.
+   */
+  execution?: 'local' | 'workers';
 }
 
 /** Where the store lives: the PostgreSQL URL when one is set, else `trellis.db` in the data directory. */
 export function storeLocation(config: Config): string {
   return config.databaseUrl ?? path.join(config.dataDir, 'trellis.db');
+}
+
+function loadExecution(env: NodeJS.ProcessEnv, databaseUrl: string | null): 'local' | 'workers' {
+  const text = env.TRELLIS_EXECUTION?.trim() || 'local';
+  if (text !== 'local' && text !== 'workers') {
+    throw new ConfigError(`TRELLIS_EXECUTION must be local or workers, got '${text}'`);
+  }
+  if (text === 'workers' && !databaseUrl) {
+    throw new ConfigError(
+      'TRELLIS_EXECUTION=workers queues runs in the team database: set TRELLIS_DATABASE_URL to a PostgreSQL URL',
+    );
+  }
+  return text;
 }
 
 function loadDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
@@ -49,6 +82,28 @@ function loadDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
     );
   }
   return text;
+}
+
+function loadAuth(env: NodeJS.ProcessEnv): { auth: AuthMode; adminPassword: string | null } {
+  const text = env.TRELLIS_AUTH?.trim() || 'single-user';
+  const auth = AuthMode.safeParse(text);
+  if (!auth.success) {
+    throw new ConfigError(`TRELLIS_AUTH must be ${AuthMode.options.join(' or ')}, got '${text}'`);
+  }
+  const adminPassword = env.TRELLIS_ADMIN_PASSWORD || null;
+  if (adminPassword !== null) {
+    if (auth.data !== 'accounts') {
+      throw new ConfigError('TRELLIS_ADMIN_PASSWORD is only used with TRELLIS_AUTH=accounts');
+    }
+    const checked = Password.safeParse(adminPassword);
+    if (!checked.success) {
+      // The message names the rule, never the value.
+      throw new ConfigError(
+        `TRELLIS_ADMIN_PASSWORD: ${checked.error.issues[0]?.message ?? 'not a valid password'}`,
+      );
+    }
+  }
+  return { auth: auth.data, adminPassword };
 }
 
 function positiveSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -197,10 +252,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`TRELLIS_PORT must be a port number, got '${portText}'`);
   }
-  const accessToken = env.TRELLIS_ACCESS_TOKEN?.trim() || null;
-  if (!isLoopback(host) && !accessToken) {
+  const { auth, adminPassword } = loadAuth(env);
+  // With accounts, people sign in and scripts send their own API tokens (as Bearer, where the shared token went).
+  const givenToken = env.TRELLIS_ACCESS_TOKEN?.trim() || null;
+  const accessToken = auth === 'accounts' ? null : givenToken;
+  if (!isLoopback(host) && !accessToken && auth !== 'accounts') {
     throw new ConfigError(
-      `binding ${host} exposes Trellis beyond this machine; set TRELLIS_ACCESS_TOKEN to a secret to allow it`,
+      `binding ${host} exposes Trellis beyond this machine; set TRELLIS_AUTH=accounts, or TRELLIS_ACCESS_TOKEN to a secret, to allow it`,
     );
   }
   const endpoints = [
@@ -212,14 +270,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     dataDir: path.resolve(env.TRELLIS_DATA_DIR ?? file.dataDir ?? path.join(repoRoot, 'data')),
     accessToken,
+    auth,
+    adminPassword,
+    ...(auth === 'accounts' && givenToken ? { accessTokenIgnored: true } : {}),
     endpoints,
     discovery: env.TRELLIS_DISCOVERY !== undefined ? env.TRELLIS_DISCOVERY !== '0' : (file.discovery ?? true),
     webDist: path.resolve(env.TRELLIS_WEB_DIST ?? path.join(repoRoot, 'web', 'dist')),
     otlp: loadOtlp(env),
-    databaseUrl: loadDatabaseUrl(env),
+    ...team(env),
     ...optional('maxConcurrentRuns', positiveSetting(env, 'TRELLIS_MAX_RUNS')),
     ...optional('perEndpointRequests', positiveSetting(env, 'TRELLIS_ENDPOINT_REQUESTS')),
   };
+}
+
+function team(env: NodeJS.ProcessEnv): Pick<Config, 'databaseUrl' | 'execution'> {
+  const databaseUrl = loadDatabaseUrl(env);
+  return { databaseUrl, execution: loadExecution(env, databaseUrl) };
 }
 
 function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {

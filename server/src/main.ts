@@ -1,3 +1,4 @@
+import { startAccounts } from './accounts/start-up.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, storeLocation } from './config.ts';
 import { createContext } from './context.ts';
@@ -7,6 +8,7 @@ import { optimiserService } from './optimiser/services.ts';
 import { replayServices } from './replay/services.ts';
 import { searchService } from './search/services.ts';
 import { openStore, type Store } from './store/db.ts';
+import { startTeamWeb, type TeamWeb } from './team/web.ts';
 import { builtinTasks } from './world/index.ts';
 
 async function main(): Promise<void> {
@@ -29,15 +31,32 @@ async function main(): Promise<void> {
   }
   const shutdown = new AbortController();
   const host = new BuiltinHost();
+  const log = (line: string) => console.log(`trellis: ${line}`);
+  let team: TeamWeb | null = null;
+  if (config.execution === 'workers') {
+    try {
+      team = await startTeamWeb(config, db, log);
+    } catch (error) {
+      console.error(`trellis: the run queue could not be opened: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  }
   const ctx = createContext(config, db, shutdown.signal, {
     tasks: builtinTasks,
     environment: () => host.environment(),
+    ...(team ? { hub: team.hub, team: team.wiring } : {}),
   });
-  const interrupted = await ctx.manager.recover();
-  if (interrupted.length > 0) {
-    console.log(
-      `trellis: marked ${interrupted.length} run(s) left in flight by the last server as interrupted`,
-    );
+  await startAccounts(ctx.accounts, config, log);
+  if (team) {
+    // Runs in flight belong to workers: one that died has its runs ended by whoever sweeps first.
+    await team.join(ctx.manager);
+  } else {
+    const interrupted = await ctx.manager.recover();
+    if (interrupted.length > 0) {
+      console.log(
+        `trellis: marked ${interrupted.length} run(s) left in flight by the last server as interrupted`,
+      );
+    }
   }
   // Not awaited: a declared server may come up after Trellis; its model is filled in when it answers.
   void ctx.registry.seedDeclared();
@@ -81,6 +100,7 @@ async function main(): Promise<void> {
       new Promise((resolve) => setTimeout(resolve, 2_000)),
     ]);
     await app.close();
+    await team?.close();
     await host.close();
     await db.close();
     process.exit(0);
@@ -92,7 +112,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const where = config.databaseUrl
-    ? `store ${db.location}, files in ${config.dataDir}`
+    ? `store ${db.location}, files in ${config.dataDir}${team ? ', runs on workers' : ''}`
     : `data in ${config.dataDir}`;
   console.log(`trellis: serving UI and API at http://${shownHost}:${port}/ (${where})`);
 }

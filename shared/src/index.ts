@@ -1,3 +1,5 @@
+export * from './accounts.ts';
+export * from './auth-errors.ts';
 export * from './endpoints.ts';
 export * from './errors.ts';
 export * from './experiments/index.ts';
@@ -13,6 +15,7 @@ export * from './runs.ts';
 export * from './search/index.ts';
 export * from './sse.ts';
 export * from './status.ts';
+export * from './team.ts';
 export * from './test-doubles.ts';
 export * from './trace.ts';
 export * from './world.ts';

@@ -1,5 +1,11 @@
+import { isSignInError } from '@trellis/shared';
 import { Suspense } from 'react';
+import { SignInPage } from './accounts/SignInPage.tsx';
+import { UserMenu } from './accounts/UserMenu.tsx';
+import { useMe } from './api/accounts.ts';
+import { ApiRequestError } from './api/client.ts';
 import { preloadRunSnapshot } from './api/runSnapshot.ts';
+import { useTeamStatus } from './api/team.ts';
 import { PageErrorBoundary } from './PageErrorBoundary.tsx';
 import { lazyPage, PageView } from './pages.tsx';
 import { navigate, usePath } from './router.ts';
@@ -21,6 +27,9 @@ const pages = {
   search: lazyPage(() => import('./search/SearchPage.tsx').then((m) => m.SearchPage)),
   searches: lazyPage(() => import('./search/SearchesPage.tsx').then((m) => m.SearchesPage)),
   tasks: lazyPage(() => import('./tasks/TasksPage.tsx').then((m) => m.TasksPage)),
+  tokens: lazyPage(() => import('./accounts/TokensPage.tsx').then((m) => m.TokensPage)),
+  users: lazyPage(() => import('./accounts/UsersPage.tsx').then((m) => m.UsersPage)),
+  workers: lazyPage(() => import('./team/WorkersPage.tsx').then((m) => m.WorkersPage)),
 };
 
 type Route =
@@ -51,6 +60,9 @@ function route(path: string): Route {
   const optimisation = /^\/optimisations\/([^/]+)/.exec(path);
   if (optimisation) return { page: 'optimisation', optimisationId: decodeURIComponent(optimisation[1]!) };
   if (path.startsWith('/optimisations')) return { page: 'optimisations' };
+  if (path.startsWith('/account/tokens')) return { page: 'tokens' };
+  if (path.startsWith('/users')) return { page: 'users' };
+  if (path.startsWith('/workers')) return { page: 'workers' };
   return { page: 'endpoints' };
 }
 
@@ -80,6 +92,9 @@ const NAV = [
   { path: '/playground', label: 'Playground' },
 ] as const;
 
+/** Shown on a team server, whose runs execute on workers. */
+const TEAM_NAV = { path: '/workers', label: 'Workers' } as const;
+
 function Page({ path }: { path: string }) {
   const target = route(path);
   if (target.page === 'run') return <PageView page={pages.run} props={{ runId: target.runId }} />;
@@ -92,9 +107,24 @@ function Page({ path }: { path: string }) {
   return <PageView page={pages[target.page]} props={{}} />;
 }
 
+/**
+ * Whether the server asks this browser to sign in (accounts mode, no session or one that ended), and why when it
+ * is more than "not signed in yet". Any other error (single-user mode's access token, an unreachable server) is
+ * left to the pages, as before.
+ */
+function signInNeeded(error: Error | null): { reason: string | null } | null {
+  if (!(error instanceof ApiRequestError) || !isSignInError(error.status, error.code)) return null;
+  return { reason: error.code === 'unauthenticated' ? null : error.message };
+}
+
 export function App() {
   const path = usePath();
+  const me = useMe();
+  const team = useTeamStatus();
+  const nav = team.data?.execution === 'workers' ? [...NAV, TEAM_NAV] : NAV;
   const active = path === '/' ? '/endpoints' : path;
+  const signIn = signInNeeded(me.error);
+  if (signIn) return <SignInPage reason={signIn.reason} />;
   return (
     <div className="shell">
       <header className="topbar">
@@ -112,7 +142,7 @@ export function App() {
           Trellis
         </a>
         <nav aria-label="Main">
-          {NAV.map((item) => (
+          {nav.map((item) => (
             <a
               key={item.path}
               href={item.path}
@@ -126,6 +156,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        {me.data?.mode === 'accounts' ? <UserMenu user={me.data.user} /> : null}
       </header>
       <main className="content">
         <PageErrorBoundary path={active}>

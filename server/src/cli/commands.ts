@@ -4,6 +4,8 @@ import { EXPERIMENT } from './experiment-commands.ts';
 import { OPTIMISE } from './optimise-commands.ts';
 import { REPLAY_COMMANDS } from './replay-commands.ts';
 import { SEARCH } from './search-commands.ts';
+import { USER } from './user-commands.ts';
+import { WORKER } from './worker-commands.ts';
 
 /** The difficulties a task can have, from the shared schema. */
 const DIFFICULTIES = WorldDifficulty.options.map((option) => option.value);
@@ -114,6 +116,8 @@ export const COMMANDS: readonly CliCommand[] = [
   EXPERIMENT,
   SEARCH,
   OPTIMISE,
+  WORKER,
+  USER,
 ];
 
 export function findCommand(name: string | undefined): CliCommand | undefined {

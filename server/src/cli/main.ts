@@ -11,6 +11,8 @@ import { formatEvent, simulatedNotice, simulatedSuffix } from './print.ts';
 import { compare, fork, replay, rescue } from './replay-run.ts';
 import { search } from './search-run.ts';
 import { CliError, loadGraph, resolveEndpoint, withStore } from './setup.ts';
+import { user } from './user-run.ts';
+import { worker } from './worker-run.ts';
 
 function tasks(argv: string[]): number {
   const parsed = parseCommand(TASKS, argv);
@@ -145,6 +147,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'experiment') return await experiment(rest);
     if (command === 'search') return await search(rest);
     if (command === 'optimise') return await optimise(rest);
+    if (command === 'user') return await user(rest);
+    if (command === 'worker') return await worker(rest);
     return topLevel(command, rest);
   } catch (error) {
     if (error instanceof UsageError) {

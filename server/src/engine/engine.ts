@@ -93,7 +93,8 @@ class RunAborted extends Error {}
 /** Why a run was stopped from outside: the status it ends with and the reason its record gives. */
 export class RunStop extends Error {
   constructor(
-    readonly status: 'cancelled' | 'interrupted',
+    /** `errored`: stopped by a fault around the run, such as the store going away. */
+    readonly status: 'cancelled' | 'interrupted' | 'errored',
     message: string,
   ) {
     super(message);

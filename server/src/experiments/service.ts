@@ -45,6 +45,9 @@ export interface ExperimentUpdate {
 const publicItem = ({ scenario: _s, difficulty: _d, previousRunIds: _p, error: _e, ...item }: StoredItem) =>
   item;
 
+/** Tries of one item whose runs keep being cut short by a worker that dies under them. */
+const MAX_ATTEMPTS = 3;
+
 const ended = (status: RunStatus | null) =>
   status !== null && status !== 'interrupted' && FINISHED_STATUSES.includes(status);
 
@@ -66,11 +69,15 @@ export class ExperimentService {
     await planExperiment(this.deps, request);
   }
 
-  /** Checks, freezes, stores and starts an experiment. Bad input changes nothing. */
+  /**
+   * Checks, freezes, stores and starts an experiment. Bad input changes nothing. `author` (the user creating it,
+   * null in single-user mode) is recorded on it, its preset versions and every run it starts.
+   */
   async create(
     request: z.output<typeof ExperimentRequest>,
-    options: { start?: boolean } = {},
+    options: { start?: boolean; author?: string | null } = {},
   ): Promise<Experiment> {
+    const author = options.author ?? null;
     const planned = await planExperiment(this.deps, request);
     const arms: ExperimentArm[] = [];
     // One at a time, in arm order: a second arm of the same preset finds the version the first saved.
@@ -83,6 +90,7 @@ export class ExperimentService {
         graph: presetGraph,
         message: `preset ${arm.preset}`,
         keepHead: true,
+        author,
       });
       arms.push({ ...arm, graphVersionId: version.id });
     }
@@ -92,6 +100,7 @@ export class ExperimentService {
       name: planned.name,
       plan: { ...planned.plan, arms },
       items: planned.items,
+      author,
     });
     // Not started here, it waits as running for whoever resumes it (a server at start-up, `experiment run`).
     if (options.start !== false) {
@@ -289,6 +298,7 @@ export class ExperimentService {
 
   private async work(id: string, active: ActiveJob): Promise<void> {
     const plan = (await this.deps.experiments.plan(id))!;
+    const author = (await this.deps.experiments.summary(id))?.author?.id ?? null;
     const versions = new Map<string, StoredVersion>();
     for (const arm of plan.arms) {
       const version = await this.deps.graphs.getVersion(arm.graphVersionId);
@@ -345,6 +355,7 @@ export class ExperimentService {
           arm,
           versions.get(arm.graphVersionId),
           active,
+          author,
         ).finally(() => {
           for (const endpointId of arm.endpointIds) inUse.set(endpointId, inUse.get(endpointId)! - 1);
           inFlight.delete(job);
@@ -373,6 +384,8 @@ export class ExperimentService {
     arm: ExperimentArm,
     version: StoredVersion | undefined,
     active: ActiveJob,
+    author: string | null,
+    attempt = 1,
   ): Promise<void> {
     let runId: string;
     try {
@@ -387,6 +400,7 @@ export class ExperimentService {
         model: arm.model ?? undefined,
         overrides: arm.overrides,
         seed: item.seed,
+        author,
       });
       runId = run.id;
     } catch (error) {
@@ -409,6 +423,10 @@ export class ExperimentService {
     const run = await this.deps.runs.get(runId);
     // A run a stop cut short is left to be resumed: the next process runs the item afresh.
     if (run?.status === 'interrupted' && this.deps.shutdown.aborted) return;
+    // One whose worker died (a team's) runs afresh now, its cut-short run kept in the item's history.
+    if (run?.status === 'interrupted' && !active.controller.signal.aborted && attempt < MAX_ATTEMPTS) {
+      return this.runItem(id, item, arm, version, active, author, attempt + 1);
+    }
     await this.deps.experiments.setItemStatus(id, item.position, 'done');
     await this.publish(id, await this.itemAt(id, item.position));
   }

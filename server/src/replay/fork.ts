@@ -113,7 +113,7 @@ export class ForkService {
   async fork(
     runId: string,
     order: ForkOrder,
-    options: { rescueId?: string; signal?: AbortSignal } = {},
+    options: { rescueId?: string; signal?: AbortSignal; author?: string | null } = {},
   ): Promise<ForkResult> {
     const record = await loadRecord(this.deps, runId);
     checkStep(record, order.step);
@@ -134,6 +134,7 @@ export class ForkService {
             graphId: plan.base.graphId,
             parentId: plan.base.id,
             keepHead: true,
+            author: options.author ?? null,
           })
         : plan.base;
       const run = await this.deps.manager.start({
@@ -147,6 +148,14 @@ export class ForkService {
         prefix,
         wrapModel: reply ? (live) => new EditedReplyModel(live, order.step, reply.after) : undefined,
         environment: environmentFactory(order.environment, this.deps.environment),
+        // How a worker builds the three parts above again, when runs execute on workers.
+        fork: {
+          parentRunId: runId,
+          step: order.step,
+          reply: reply?.after ?? null,
+          environment: order.environment,
+        },
+        author: options.author ?? null,
       });
       const lineage = await this.deps.lineage.insert({
         runId: run.id,

@@ -5,11 +5,17 @@ import { labelHeaders } from '../inference/labels.ts';
 import type { EndpointRepo } from '../store/endpoints.ts';
 import { Semaphore } from './limiter.ts';
 
+/** Where a model request waits for its turn at an endpoint. */
+export interface RequestLimits {
+  for(endpointId: string): { acquire(signal?: AbortSignal): Promise<() => void> };
+}
+
 /**
  * Bounds requests in flight per endpoint: enough to keep a server's continuous batching busy, few enough not to
- * flood it. Shared by every run in the process.
+ * flood it. Shared by every run in the process (a team's workers share theirs through the database instead:
+ * team/endpoint-slots.ts).
  */
-export class EndpointLimits {
+export class EndpointLimits implements RequestLimits {
   private readonly semaphores = new Map<string, Semaphore>();
 
   constructor(private readonly perEndpoint: number) {}
@@ -28,7 +34,7 @@ export class EndpointLimits {
 export class EndpointModel implements ChatModel {
   constructor(
     private readonly endpoints: EndpointRepo,
-    private readonly limits: EndpointLimits,
+    private readonly limits: RequestLimits,
     private readonly defaults: BindingChoice,
   ) {}
 

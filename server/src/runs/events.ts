@@ -15,6 +15,12 @@ export interface EventFollower {
   fail?(error: Error): void;
 }
 
+/** Runs executing in other processes (a team's workers), followed through this process's hub. */
+export interface RemoteEvents {
+  /** Starts feeding the hub with a run that is live elsewhere; false when it is not live anywhere. */
+  watch(runId: string): Promise<boolean>;
+}
+
 /**
  * The one place a run's events are read from, whether the run is live or long finished: the hub holds live runs'
  * events in memory, the writer's batches reach the store, and the store holds the rest. Readers never flush the
@@ -25,6 +31,7 @@ export class RunEvents {
     private readonly runs: RunRepo,
     private readonly writer: EventWriter,
     private readonly hub: RunHub,
+    private readonly remote?: RemoteEvents,
   ) {}
 
   /**
@@ -34,14 +41,25 @@ export class RunEvents {
    * returns) unless the follower stopped first.
    */
   follow(runId: string, after: number, follower: EventFollower): () => void {
-    const unsubscribe = this.hub.follow(runId, after, (event) => {
+    const listener = (event: RunEvent) => {
       follower.event(event);
       if (event.type === 'run.finished') follower.end(event.status);
-    });
+    };
+    const unsubscribe = this.hub.follow(runId, after, listener);
     if (unsubscribe !== null) return unsubscribe;
     let stopped = false;
+    let following: (() => void) | null = null;
+    const read = async () => {
+      // Live on a worker: fed into the hub from the store, and followed there like a run of this process.
+      if (this.remote && (await this.remote.watch(runId))) {
+        if (stopped) return;
+        following = this.hub.follow(runId, after, listener);
+        if (following !== null) return;
+      }
+      await this.recorded(runId, after, follower, () => stopped);
+    };
     // Detached: the caller holds only the stop function; a failed read reaches the follower instead.
-    void this.recorded(runId, after, follower, () => stopped).catch((error: unknown) => {
+    void read().catch((error: unknown) => {
       if (stopped) return;
       const failure = error instanceof Error ? error : new Error(String(error));
       if (follower.fail) follower.fail(failure);
@@ -49,6 +67,7 @@ export class RunEvents {
     });
     return () => {
       stopped = true;
+      following?.();
     };
   }
 

@@ -1,13 +1,18 @@
 import type { RunEvent } from '@trellis/shared';
 import type { RunRepo } from './runs.ts';
+import { StoreUnavailableError } from './sql.ts';
 
-/** Told about a batch the store refused; its events are not stored (live readers still saw them). */
+/**
+ * Told about a batch the store refused. A batch refused because the database is unavailable is kept and written
+ * again once it answers; any other refusal drops it (live readers still saw its events).
+ */
 export type BatchFailure = (error: unknown, batch: RunEvent[]) => void;
 
-function warnOfFailure(error: unknown, batch: RunEvent[]): void {
+/** The default: a warning naming the runs whose events were not stored, and why. */
+export function warnOfFailure(error: unknown, batch: RunEvent[]): void {
   const runs = [...new Set(batch.map((event) => event.runId))].join(', ');
   console.warn(
-    `trellis: ${batch.length} events of ${runs} were not stored: ${error instanceof Error ? error.message : String(error)}`,
+    `trellis: ${batch.length} events of ${runs} were not stored${error instanceof StoreUnavailableError ? ' yet (kept until the database is back)' : ''}: ${error instanceof Error ? error.message : String(error)}`,
   );
 }
 
@@ -21,6 +26,8 @@ export class EventWriter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** The newest batch's write while it is in flight; every earlier batch has settled before it started. */
   private writing: Promise<void> | null = null;
+  /** Consecutive writes refused for an unavailable database: the retry waits longer each time. */
+  private outages = 0;
 
   constructor(
     private readonly runs: RunRepo,
@@ -57,13 +64,27 @@ export class EventWriter {
       : this.start(batch);
     this.writing = write;
     write.then(
-      () => this.settled(write),
+      () => {
+        this.outages = 0;
+        this.settled(write);
+      },
       (error: unknown) => {
         this.settled(write);
+        if (error instanceof StoreUnavailableError) this.keep(batch);
         this.failed(error, batch);
       },
     );
     return write;
+  }
+
+  /** Puts a batch the database could not take back in front of what came after it, and tries again later. */
+  private keep(batch: RunEvent[]): void {
+    this.buffer = batch.concat(this.buffer);
+    this.outages += 1;
+    const delay = Math.min(5_000, 100 * 2 ** Math.min(this.outages, 6));
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush().catch(() => undefined), delay);
+    this.timer.unref();
   }
 
   private start(batch: RunEvent[]): Promise<void> {

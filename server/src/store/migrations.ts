@@ -283,4 +283,44 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'accounts and authors',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE user_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX user_sessions_by_user ON user_sessions(user_id);
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        expires_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE INDEX api_tokens_by_user ON api_tokens(user_id, created_at);
+      ALTER TABLE graph_versions ADD COLUMN author TEXT REFERENCES users(id);
+      ALTER TABLE runs ADD COLUMN author TEXT REFERENCES users(id);
+      ALTER TABLE rescues ADD COLUMN author TEXT REFERENCES users(id);
+      ALTER TABLE experiments ADD COLUMN author TEXT REFERENCES users(id);
+      ALTER TABLE searches ADD COLUMN author TEXT REFERENCES users(id);
+      ALTER TABLE optimisations ADD COLUMN author TEXT REFERENCES users(id);
+    `,
+  },
 ];

@@ -1,5 +1,15 @@
-import type { Evaluation, RunDetail, RunEvent, RunStatus, RunSummary, RunTotals } from '@trellis/shared';
+import type {
+  EnvironmentChoice,
+  Evaluation,
+  RunDetail,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  RunTotals,
+} from '@trellis/shared';
+import { EVENTS_CHANNEL, RUNS_CHANNEL } from './channels.ts';
 import type { Sql } from './sql.ts';
+import { authorFrom, authorNameColumn } from './users.ts';
 
 const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
@@ -25,7 +35,12 @@ interface RunRow {
   evaluation: string | null;
   event_count: number;
   models: string;
+  author: string | null;
+  author_name: string | null;
 }
+
+/** A run's columns and its author's name. */
+const RUN_COLUMNS = `runs.*, ${authorNameColumn('runs')}`;
 
 function toDetail(row: RunRow): RunDetail {
   return {
@@ -36,6 +51,7 @@ function toDetail(row: RunRow): RunDetail {
     difficulty: row.difficulty,
     status: row.status as RunStatus,
     createdAt: row.created_at,
+    author: authorFrom(row),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     steps: row.steps,
@@ -68,6 +84,36 @@ export interface NewRun {
   difficulty: number | null;
   seed: number;
   request: unknown;
+  /** The user who started it (or the experiment, search, rescue… it belongs to); null or absent: no account. */
+  author?: string | null;
+}
+
+/** A fork as the store can describe it: its parent, the step it forks at, the reply it edits, where it acts. */
+export interface ForkRecipe {
+  parentRunId: string;
+  step: number;
+  /** The agent's reply at the fork step instead of a model call; null when the step runs live. */
+  reply: string | null;
+  environment: EnvironmentChoice;
+}
+
+/** What a worker needs to run a queued run from its record alone. */
+export interface ClaimedRun {
+  graphVersionId: string;
+  taskId: string;
+  difficulty: number | null;
+  seed: number;
+  /** Somebody asked to cancel it before the worker took it. */
+  cancelRequested: boolean;
+  /** A fork's recipe, from which the worker rebuilds its prefix, edited reply and environment. */
+  fork: ForkRecipe | null;
+  request: {
+    taskId: string;
+    endpointId: string | undefined;
+    model: string | undefined;
+    overrides: Record<string, { endpointId?: string | undefined; model?: string | undefined }>;
+    seed: number;
+  };
 }
 
 /** The reason a run gives when the server stopped while it was in flight. */
@@ -124,8 +170,8 @@ export class RunRepo {
 
   async create(run: NewRun): Promise<RunDetail> {
     await this.sql.run(
-      `INSERT INTO runs (id, graph_version_id, graph_id, graph_name, task_id, difficulty, status, seed, request, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      `INSERT INTO runs (id, graph_version_id, graph_id, graph_name, task_id, difficulty, status, seed, request, created_at, author)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
       [
         run.id,
         run.graphVersionId,
@@ -136,21 +182,64 @@ export class RunRepo {
         run.seed,
         JSON.stringify(run.request),
         new Date().toISOString(),
+        run.author ?? null,
       ],
     );
     return (await this.get(run.id))!;
   }
 
   async get(id: string): Promise<RunDetail | null> {
-    const row = await this.sql.get<RunRow>('SELECT * FROM runs WHERE id = ?', [id]);
+    const row = await this.sql.get<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`, [id]);
     return row ? toDetail(row) : null;
   }
 
-  async markStarted(id: string): Promise<void> {
-    await this.sql.run("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?", [
-      new Date().toISOString(),
+  /** The run is executing, in the process `processId` when a team deployment names its processes. */
+  async markStarted(id: string, processId: string | null = null): Promise<void> {
+    await this.sql.run(
+      "UPDATE runs SET status = 'running', started_at = ?, worker_id = COALESCE(?, worker_id) WHERE id = ?",
+      [new Date().toISOString(), processId, id],
+    );
+  }
+
+  /**
+   * Takes a queued run for the worker `workerId`: at most one worker ever gets it (the update is conditional on
+   * nobody having it). Null when it was taken, has ended, or does not exist.
+   */
+  async claim(id: string, workerId: string): Promise<ClaimedRun | null> {
+    const taken = await this.sql.run(
+      "UPDATE runs SET worker_id = ? WHERE id = ? AND status = 'queued' AND worker_id IS NULL",
+      [workerId, id],
+    );
+    if (taken === 0) return null;
+    const row = await this.sql.get<RunRow & { cancel_requested: number }>('SELECT * FROM runs WHERE id = ?', [
       id,
     ]);
+    if (!row) return null;
+    const request = JSON.parse(row.request) as Partial<ClaimedRun['request']> & { fork?: ForkRecipe };
+    return {
+      graphVersionId: row.graph_version_id,
+      taskId: row.task_id,
+      difficulty: row.difficulty,
+      seed: row.seed,
+      cancelRequested: row.cancel_requested === 1,
+      fork: request.fork ?? null,
+      request: {
+        taskId: request.taskId ?? row.task_id,
+        endpointId: request.endpointId ?? undefined,
+        model: request.model ?? undefined,
+        overrides: request.overrides ?? {},
+        seed: row.seed,
+      },
+    };
+  }
+
+  /** Runs the worker `workerId` holds that somebody asked to cancel. */
+  async cancelRequested(workerId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM runs WHERE worker_id = ? AND cancel_requested = 1 AND status IN ('queued', 'running')",
+      [workerId],
+    );
+    return rows.map((row) => row.id);
   }
 
   async markStep(id: string, step: number): Promise<void> {
@@ -161,27 +250,43 @@ export class RunRepo {
     id: string,
     outcome: { status: RunStatus; evaluation: Evaluation | null; error: string | null; totals: RunTotals },
   ): Promise<void> {
-    await this.sql.run(
-      `UPDATE runs SET status = ?, finished_at = ?, success = ?, error = ?, totals = ?, evaluation = ?, steps = ?
-       WHERE id = ?`,
-      [
-        outcome.status,
-        new Date().toISOString(),
-        outcome.evaluation ? (outcome.evaluation.success ? 1 : 0) : null,
-        outcome.error,
-        JSON.stringify(outcome.totals),
-        outcome.evaluation ? JSON.stringify(outcome.evaluation) : null,
-        outcome.totals.steps,
-        id,
-      ],
-    );
+    const write = (sql: Sql) =>
+      sql.run(
+        // A run ends once: whoever ended it first (its process, or a sweeper that found its worker gone) wins.
+        `UPDATE runs SET status = ?, finished_at = ?, success = ?, error = ?, totals = ?, evaluation = ?, steps = ?
+       WHERE id = ? AND status IN ('queued', 'running')`,
+        [
+          outcome.status,
+          new Date().toISOString(),
+          outcome.evaluation ? (outcome.evaluation.success ? 1 : 0) : null,
+          outcome.error,
+          JSON.stringify(outcome.totals),
+          outcome.evaluation ? JSON.stringify(outcome.evaluation) : null,
+          outcome.totals.steps,
+          id,
+        ],
+      );
+    if (this.sql.dialect !== 'postgres') {
+      await write(this.sql);
+      return;
+    }
+    await this.sql.transaction(async (tx) => {
+      await write(tx);
+      await tx.get('SELECT pg_notify(?, ?)', [RUNS_CHANNEL, `${id}:${outcome.status}`]);
+    });
   }
 
-  /** Runs left queued or running by a previous process: their traces stay, their status says what happened. */
-  async markInterrupted(reason = INTERRUPTED_BY_SHUTDOWN): Promise<string[]> {
-    const rows = await this.sql.all<{ id: string }>(
+  /**
+   * Runs left queued or running: their traces stay, their status says what happened. With `runIds`, only those
+   * (the runs one process had in flight as it stopped); without, every run in flight (a previous process's, found
+   * at start-up).
+   */
+  async markInterrupted(reason = INTERRUPTED_BY_SHUTDOWN, runIds?: readonly string[]): Promise<string[]> {
+    const inFlight = await this.sql.all<{ id: string }>(
       "SELECT id FROM runs WHERE status IN ('queued', 'running')",
     );
+    const only = runIds ? new Set(runIds) : null;
+    const rows = only ? inFlight.filter((row) => only.has(row.id)) : inFlight;
     const now = new Date().toISOString();
     await this.sql.runMany(
       "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ?",
@@ -216,7 +321,7 @@ export class RunRepo {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM runs ${clause}`, args))!.n;
     const rows = await this.sql.all<RunRow>(
-      `SELECT * FROM runs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+      `SELECT ${RUN_COLUMNS} FROM runs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
       [...args, query.limit, query.offset],
     );
     return {
@@ -252,6 +357,10 @@ export class RunRepo {
       // In the order first requested: a run's models list in that order.
       for (const { runId, model } of models.values()) await tx.run(noteModel, [model, runId, model]);
       for (const [runId, seq] of last) await tx.run(bumpCount, [seq, runId]);
+      if (tx.dialect === 'postgres') {
+        for (const [runId, seq] of last)
+          await tx.get('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, `${runId}:${seq}`]);
+      }
     });
   }
 

@@ -11,6 +11,10 @@ import path from 'node:path';
 export interface PostgresCluster {
   /** A URL of the cluster's `postgres` database, from which tests create databases of their own. */
   adminUrl: string;
+  /** Stops the server as a crash would, keeping its data (a database that goes away). */
+  pause(): void;
+  /** Starts it again on the same port and data. */
+  resume(): void;
   stop(): void;
 }
 
@@ -79,10 +83,16 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     '-c full_page_writes=off',
     '-c max_connections=300',
   ].join(' ');
-  run(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const start = () =>
+    run(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
+  start();
   let stopped = false;
   return {
     adminUrl: `postgres://trellis@127.0.0.1:${port}/postgres`,
+    pause() {
+      run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    resume: start,
     stop() {
       if (stopped) return;
       stopped = true;

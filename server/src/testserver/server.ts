@@ -90,6 +90,8 @@ export interface TestServer {
   script(entries: ScriptEntry | ScriptEntry[]): void;
   /** Every request so far except the control routes, oldest first. */
   requests(): RecordedRequest[];
+  /** The most chat requests it has answered at once since it started (or was reset). */
+  peakRunning(): number;
   /** Forgets the script, the recorded requests and the metrics counters. */
   reset(): void;
   setLoading(loading: boolean): void;
@@ -177,6 +179,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     return id;
   };
   let running = 0;
+  let peak = 0;
   const waiters: (() => void)[] = [];
   let prefixQueries = 0;
   let prefixHits = 0;
@@ -202,6 +205,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       if (exchange.closed) return false;
     }
     running++;
+    peak = Math.max(peak, running);
     return true;
   };
   const release = () => {
@@ -364,6 +368,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     prefixQueries = 0;
     prefixHits = 0;
     prefixCache.clear();
+    peak = running;
   };
 
   const chat = async (exchange: Exchange, body: unknown, headers: Record<string, string>): Promise<void> => {
@@ -741,6 +746,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       queue.push(...parsed.entries);
     },
     requests: () => records.map((record) => ({ ...record })),
+    peakRunning: () => peak,
     reset,
     setLoading(value) {
       loading = value;
