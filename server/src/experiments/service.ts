@@ -147,47 +147,30 @@ export class ExperimentService {
     const candidates = (await this.deps.experiments.runningIds()).filter(
       (id) => only === undefined || only.includes(id),
     );
-    const ids: string[] = [];
-    for (const id of candidates) {
-      // In the job's turn, so a concurrent create, resume or re-run cannot launch it a second time.
-      const launched = await this.active.exclusive(id, async () => {
-        if (this.active.has(id)) return false;
-        for (const item of await this.deps.experiments.items(id)) {
-          if (item.status !== 'running') continue;
-          const run = item.runId ? await this.deps.runs.get(item.runId) : null;
-          await this.deps.experiments.setItemStatus(
-            id,
-            item.position,
-            run && ended(run.status) ? 'done' : 'pending',
-          );
-        }
-        await this.launch(id);
-        return true;
-      });
-      if (launched) ids.push(id);
-    }
-    return ids;
+    return this.active.takeUpEach(candidates, async (id) => {
+      for (const item of await this.deps.experiments.items(id)) {
+        if (item.status !== 'running') continue;
+        const run = item.runId ? await this.deps.runs.get(item.runId) : null;
+        await this.deps.experiments.setItemStatus(
+          id,
+          item.position,
+          run && ended(run.status) ? 'done' : 'pending',
+        );
+      }
+      await this.launch(id);
+    });
   }
 
   async cancel(id: string): Promise<Experiment> {
-    // In the job's turn: a launch under way finishes first, and is then aborted rather than missed.
-    await this.active.exclusive(id, async () => {
-      const summary = await this.found(id);
-      if (summary.status !== 'running') {
-        throw new DomainError(
-          'conflict',
-          'not_running',
-          `experiment '${id}' is not running (status: ${summary.status})`,
-        );
-      }
-      const active = this.active.get(id);
-      if (active) {
-        active.controller.abort();
-      } else {
+    await this.active.cancelInTurn(
+      id,
+      'experiment',
+      async () => (await this.found(id)).status,
+      async () => {
         await this.deps.experiments.skipPending(id);
         await this.deps.experiments.setStatus(id, 'cancelled');
-      }
-    });
+      },
+    );
     return (await this.get(id))!;
   }
 

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain-errors.ts';
 /** The part of a long job that every service reads while this process works on it. */
 export interface ActiveJob {
   /** Aborted to cancel the job. */
@@ -62,6 +63,49 @@ export class ActiveJobs<U, S extends object = object> {
     } finally {
       if (this.changes.get(id) === tail) this.changes.delete(id);
     }
+  }
+
+  /**
+   * Takes up, each in its turn and one after another, the jobs in `ids` that are not active here: `takeUp` runs
+   * for each and launches it. Returns the ids taken up (a concurrent create or resume launched the others).
+   */
+  async takeUpEach(ids: readonly string[], takeUp: (id: string) => Promise<void>): Promise<string[]> {
+    const taken: string[] = [];
+    for (const id of ids) {
+      const launched = await this.exclusive(id, async () => {
+        if (this.has(id)) return false;
+        await takeUp(id);
+        return true;
+      });
+      if (launched) taken.push(id);
+    }
+    return taken;
+  }
+
+  /**
+   * Cancels a job in its turn (a launch under way finishes first, and is then aborted rather than missed): aborts
+   * it when it is active here, else `markCancelled` records the cancel. `status` is its stored status, read in
+   * the turn; a job that is not running is a conflict naming `what`.
+   */
+  async cancelInTurn(
+    id: string,
+    what: string,
+    status: () => Promise<string>,
+    markCancelled: () => Promise<void>,
+  ): Promise<void> {
+    await this.exclusive(id, async () => {
+      const current = await status();
+      if (current !== 'running') {
+        throw new DomainError(
+          'conflict',
+          'not_running',
+          `${what} '${id}' is not running (status: ${current})`,
+        );
+      }
+      const active = this.get(id);
+      if (active) active.controller.abort();
+      else await markCancelled();
+    });
   }
 
   /** Starts a job's work; the job is active (has, get, follow) before the work's first step. */

@@ -193,20 +193,12 @@ export class OptimiserService {
   }
 
   async cancel(id: string): Promise<Optimisation> {
-    // In the job's turn: a launch under way finishes first, and is then aborted rather than missed.
-    await this.active.exclusive(id, async () => {
-      const optimisation = await this.found(id);
-      if (optimisation.status !== 'running') {
-        throw new DomainError(
-          'conflict',
-          'not_running',
-          `optimisation '${id}' is not running (status: ${optimisation.status})`,
-        );
-      }
-      const active = this.active.get(id);
-      if (active) active.controller.abort();
-      else await this.deps.optimisations.setStatus(id, 'cancelled');
-    });
+    await this.active.cancelInTurn(
+      id,
+      'optimisation',
+      async () => (await this.found(id)).status,
+      () => this.deps.optimisations.setStatus(id, 'cancelled'),
+    );
     return (await this.get(id))!;
   }
 
@@ -215,17 +207,7 @@ export class OptimiserService {
     const candidates = (await this.deps.optimisations.runningIds()).filter(
       (id) => only === undefined || only.includes(id),
     );
-    const ids: string[] = [];
-    for (const id of candidates) {
-      // In the job's turn, so a concurrent create or resume cannot launch it a second time.
-      const launched = await this.active.exclusive(id, async () => {
-        if (this.active.has(id)) return false;
-        await this.launch(id);
-        return true;
-      });
-      if (launched) ids.push(id);
-    }
-    return ids;
+    return this.active.takeUpEach(candidates, (id) => this.launch(id));
   }
 
   follow(id: string, listener: (update: OptimisationUpdate) => void): (() => void) | null {

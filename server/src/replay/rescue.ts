@@ -92,24 +92,19 @@ export class RescueService {
   }
 
   async cancel(id: string): Promise<Rescue> {
-    await this.active.exclusive(id, async () => {
-      const summary = await this.deps.rescues.summary(id);
-      if (!summary) throw new DomainError('not_found', 'not_found', `rescue '${id}' does not exist`);
-      if (summary.status !== 'running') {
-        throw new DomainError(
-          'conflict',
-          'not_running',
-          `rescue '${id}' is not running (status: ${summary.status})`,
-        );
-      }
-      const active = this.active.get(id);
-      if (active) {
-        active.controller.abort();
-      } else {
+    await this.active.cancelInTurn(
+      id,
+      'rescue',
+      async () => {
+        const summary = await this.deps.rescues.summary(id);
+        if (!summary) throw new DomainError('not_found', 'not_found', `rescue '${id}' does not exist`);
+        return summary.status;
+      },
+      async () => {
         await this.cancelPairs(id);
         await this.deps.rescues.finish(id, 'cancelled');
-      }
-    });
+      },
+    );
     return (await this.get(id))!;
   }
 

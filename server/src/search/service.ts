@@ -249,20 +249,12 @@ export class SearchService {
   }
 
   async cancel(id: string): Promise<Search> {
-    // In the job's turn: a launch under way finishes first, and is then aborted rather than missed.
-    await this.active.exclusive(id, async () => {
-      const search = await this.found(id);
-      if (search.status !== 'running') {
-        throw new DomainError(
-          'conflict',
-          'not_running',
-          `search '${id}' is not running (status: ${search.status})`,
-        );
-      }
-      const active = this.active.get(id);
-      if (active) active.controller.abort();
-      else await this.deps.searches.setStatus(id, 'cancelled');
-    });
+    await this.active.cancelInTurn(
+      id,
+      'search',
+      async () => (await this.found(id)).status,
+      () => this.deps.searches.setStatus(id, 'cancelled'),
+    );
     return (await this.get(id))!;
   }
 
@@ -271,17 +263,7 @@ export class SearchService {
     const candidates = (await this.deps.searches.runningIds()).filter(
       (id) => only === undefined || only.includes(id),
     );
-    const ids: string[] = [];
-    for (const id of candidates) {
-      // In the job's turn, so a concurrent create or resume cannot launch it a second time.
-      const launched = await this.active.exclusive(id, async () => {
-        if (this.active.has(id)) return false;
-        await this.launch(id);
-        return true;
-      });
-      if (launched) ids.push(id);
-    }
-    return ids;
+    return this.active.takeUpEach(candidates, (id) => this.launch(id));
   }
 
   follow(id: string, listener: (update: SearchUpdate) => void): (() => void) | null {
