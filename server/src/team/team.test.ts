@@ -85,6 +85,7 @@ describe('a team: one web server, two workers, one of them killed mid-experiment
       startTeamWorker({ databaseUrl: database.url, concurrency: 4, name: 'second', env }),
     ]);
     processes.push(first!, second!);
+    dirs.push(first!.dataDir, second!.dataDir);
     const get = async <T>(route: string): Promise<T> =>
       (await (await fetch(`${web.api}${route}`)).json()) as T;
     const endpoint = await vi.waitFor(

@@ -82,7 +82,8 @@ export async function startTeamWeb(
 /** A `trellis worker` process, resolved once it takes runs. */
 export async function startTeamWorker(
   options: Omit<TeamOptions, 'endpoints'> & { concurrency: number; name: string },
-): Promise<TeamProcess & { id: string }> {
+): Promise<TeamProcess & { id: string; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-team-worker-'));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', CLI, 'worker', '--concurrency', String(options.concurrency), '--name', options.name],
@@ -91,7 +92,7 @@ export async function startTeamWorker(
         ...process.env,
         TRELLIS_DISCOVERY: '0',
         TRELLIS_DATABASE_URL: options.databaseUrl,
-        TRELLIS_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-team-worker-')),
+        TRELLIS_DATA_DIR: dataDir,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,5 +100,5 @@ export async function startTeamWorker(
   );
   const worker = track(child);
   const found = await waitForOutput(worker, /(wk_[0-9a-f]+) taking up to/, 60_000);
-  return { ...worker, id: found[1]! };
+  return { ...worker, id: found[1]!, dataDir };
 }
