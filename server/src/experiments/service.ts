@@ -48,6 +48,8 @@ const publicItem = ({ scenario: _s, difficulty: _d, previousRunIds: _p, error: _
 /** Tries of one item whose runs keep being cut short by a worker that dies under them. */
 const MAX_ATTEMPTS = 3;
 
+const inFlight = (status: RunStatus) => status === 'queued' || status === 'running';
+
 const ended = (status: RunStatus | null) =>
   status !== null && status !== 'interrupted' && FINISHED_STATUSES.includes(status);
 
@@ -151,6 +153,8 @@ export class ExperimentService {
       for (const item of await this.deps.experiments.items(id)) {
         if (item.status !== 'running') continue;
         const run = item.runId ? await this.deps.runs.get(item.runId) : null;
+        // On a team a run in flight goes on without this server: the scheduler follows it (see work()).
+        if (run && inFlight(run.status) && this.deps.manager.runsOutliveThisProcess) continue;
         await this.deps.experiments.setItemStatus(
           id,
           item.position,
@@ -310,7 +314,25 @@ export class ExperimentService {
     let stopReason: string | null = null;
     // The scheduler's own list: an item leaves it (and takes its endpoints' slots) in one synchronous step, so
     // no await in the loop can let the same item start twice.
-    const pending = (await this.deps.experiments.items(id)).filter((item) => item.status === 'pending');
+    const items = await this.deps.experiments.items(id);
+    const pending = items.filter((item) => item.status === 'pending');
+    const take = (arm: ExperimentArm, job: () => Promise<void>) => {
+      for (const endpointId of arm.endpointIds) inUse.set(endpointId, (inUse.get(endpointId) ?? 0) + 1);
+      const running: Promise<void> = job().finally(() => {
+        for (const endpointId of arm.endpointIds) inUse.set(endpointId, inUse.get(endpointId)! - 1);
+        inFlight.delete(running);
+      });
+      inFlight.add(running);
+    };
+    // Items whose run a previous web server started and a worker still runs: followed, holding their slots.
+    for (const item of items) {
+      if (item.status !== 'running' || !item.runId) continue;
+      const arm = plan.arms[item.arm]!;
+      const runId = item.runId;
+      take(arm, () =>
+        this.followItem(id, item, runId, arm, versions.get(arm.graphVersionId), active, author, 1),
+      );
+    }
     try {
       while (pending.length > 0 && !stopping()) {
         const budget = plan.limits.tokenBudget;
@@ -331,19 +353,7 @@ export class ExperimentService {
         }
         const [item] = pending.splice(next, 1) as [StoredItem];
         const arm = plan.arms[item.arm]!;
-        for (const endpointId of arm.endpointIds) inUse.set(endpointId, (inUse.get(endpointId) ?? 0) + 1);
-        const job: Promise<void> = this.runItem(
-          id,
-          item,
-          arm,
-          versions.get(arm.graphVersionId),
-          active,
-          author,
-        ).finally(() => {
-          for (const endpointId of arm.endpointIds) inUse.set(endpointId, inUse.get(endpointId)! - 1);
-          inFlight.delete(job);
-        });
-        inFlight.add(job);
+        take(arm, () => this.runItem(id, item, arm, versions.get(arm.graphVersionId), active, author));
       }
       await Promise.all(inFlight);
     } finally {
@@ -395,17 +405,32 @@ export class ExperimentService {
       await this.publish(id, await this.itemAt(id, item.position));
       return;
     }
+    await this.deps.experiments.startItem(id, item.position, runId);
+    await this.publish(id, await this.itemAt(id, item.position));
+    return this.followItem(id, item, runId, arm, version, active, author, attempt);
+  }
+
+  /** Waits for an item's run to end and records it; one whose worker died runs again, up to MAX_ATTEMPTS. */
+  private async followItem(
+    id: string,
+    item: StoredItem,
+    runId: string,
+    arm: ExperimentArm,
+    version: StoredVersion | undefined,
+    active: ActiveJob,
+    author: string | null,
+    attempt: number,
+  ): Promise<void> {
     // A cancel while the run was being created aborts it too.
     const onCancel = () => this.deps.manager.cancel(runId);
     active.controller.signal.addEventListener('abort', onCancel, { once: true });
     if (active.controller.signal.aborted) onCancel();
-    await this.deps.experiments.startItem(id, item.position, runId);
-    await this.publish(id, await this.itemAt(id, item.position));
     await this.deps.manager.settled(runId);
     active.controller.signal.removeEventListener('abort', onCancel);
     const run = await this.deps.runs.get(runId);
-    // A run a stop cut short is left to be resumed: the next process runs the item afresh.
-    if (run?.status === 'interrupted' && this.deps.shutdown.aborted) return;
+    // A run a stop cut short is left to be resumed: the next process runs the item afresh (or, on a team, follows
+    // the run a worker still executes).
+    if (this.deps.shutdown.aborted && run && (run.status === 'interrupted' || inFlight(run.status))) return;
     // One whose worker died (a team's) runs afresh now, its cut-short run kept in the item's history.
     if (run?.status === 'interrupted' && !active.controller.signal.aborted && attempt < MAX_ATTEMPTS) {
       return this.runItem(id, item, arm, version, active, author, attempt + 1);

@@ -31,6 +31,9 @@ export interface RescueUpdate {
 const DONE: readonly RescuePair['status'][] = ['rescued', 'failing', 'error', 'cancelled'];
 const publicPair = ({ position: _position, ...pair }: StoredPair): RescuePair => pair;
 
+/** Forks of one pair cut short by a worker that dies under them, before the pair is settled as it ended. */
+const MAX_ATTEMPTS = 3;
+
 /**
  * Re-runs a set of failed runs under one change, each as a fork (from its first step, or from the step before its
  * first failure), a bounded number at a time. The rescue and its pairs are stored as they go, so it reopens with
@@ -173,7 +176,10 @@ export class RescueService {
     for (const pair of await this.deps.rescues.pairs(id)) {
       if (pair.status !== 'running') continue;
       const run = pair.forkRunId ? await this.deps.runs.get(pair.forkRunId) : null;
-      if (run && run.status !== 'interrupted' && run.status !== 'queued' && run.status !== 'running') {
+      const inFlight = run !== null && (run.status === 'queued' || run.status === 'running');
+      // On a team a fork in flight goes on without this server: work() follows it.
+      if (inFlight && this.deps.manager.runsOutliveThisProcess) continue;
+      if (run && run.status !== 'interrupted' && !inFlight) {
         await this.settlePair(id, pair, run.status);
       } else {
         await this.deps.rescues.updatePair(id, pair.position, { status: 'pending' });
@@ -202,6 +208,12 @@ export class RescueService {
     const stopping = () => active.controller.signal.aborted || this.deps.shutdown.aborted;
     const jobs: Promise<void>[] = [];
     for (const pair of await this.deps.rescues.pairs(id)) {
+      if (pair.status === 'running' && pair.forkRunId) {
+        // Left running by a previous web server while a worker runs its fork: followed, in a slot of its own.
+        const release = await slots.acquire();
+        jobs.push(this.followPair(id, summary, pair, pair.forkRunId, active, pair.attempts).finally(release));
+        continue;
+      }
       if (pair.status !== 'pending') continue;
       const release = await slots.acquire();
       if (stopping()) {
@@ -245,24 +257,46 @@ export class RescueService {
       await this.publish(id, { ...pair, status: 'error', attempts });
       return;
     }
+    return this.followPair(id, summary, pair, forkRunId, active, attempts, true);
+  }
+
+  /**
+   * Waits for a pair's fork to end and settles the pair. A fork a stop cut short is left to be resumed; one whose
+   * worker died (a team's) is forked again, up to MAX_ATTEMPTS.
+   */
+  private async followPair(
+    id: string,
+    summary: RescueSummary,
+    pair: StoredPair,
+    forkRunId: string,
+    active: ActiveJob,
+    attempts: number,
+    justForked = false,
+  ): Promise<void> {
     // Listened for before the pair is stored: a cancel while it is being stored still reaches the run.
     const onCancel = () => this.deps.manager.cancel(forkRunId);
     active.controller.signal.addEventListener('abort', onCancel, { once: true });
+    if (active.controller.signal.aborted) void onCancel();
     try {
-      await this.deps.rescues.updatePair(id, pair.position, {
-        status: 'running',
-        forkRunId,
-        attempts,
-        runStatus: null,
-      });
-      await this.publish(id, { ...pair, status: 'running', forkRunId, attempts });
+      if (justForked) {
+        await this.deps.rescues.updatePair(id, pair.position, {
+          status: 'running',
+          forkRunId,
+          attempts,
+          runStatus: null,
+        });
+        await this.publish(id, { ...pair, status: 'running', forkRunId, attempts });
+      }
       await this.deps.manager.settled(forkRunId);
     } finally {
       active.controller.signal.removeEventListener('abort', onCancel);
     }
     const run = (await this.deps.runs.get(forkRunId))!;
-    // A run a stop cut short is left to be resumed; the next process starts the pair afresh.
-    if (run.status === 'interrupted') return;
+    const cutShort = run.status === 'interrupted' || run.status === 'queued' || run.status === 'running';
+    if (cutShort && this.deps.shutdown.aborted) return;
+    if (run.status === 'interrupted' && !active.controller.signal.aborted && attempts < MAX_ATTEMPTS) {
+      return this.runPair(id, summary, { ...pair, attempts }, active);
+    }
     await this.settlePair(id, pair, run.status);
     await this.publish(id, (await this.deps.rescues.pairs(id))[pair.position]);
   }

@@ -139,6 +139,14 @@ export class RunManager {
     return this.deps.runs.markInterrupted();
   }
 
+  /**
+   * True on a team's web server: its runs execute on workers and outlive it, so a job taken up after a restart
+   * follows the runs it had in flight instead of starting them again.
+   */
+  get runsOutliveThisProcess(): boolean {
+    return this.deps.dispatch !== undefined;
+  }
+
   /** Runs this worker holds that somebody asked to cancel (a notification may have been missed). */
   cancelRequested(): Promise<string[]> {
     return this.deps.processId ? this.deps.runs.cancelRequested(this.deps.processId) : Promise.resolve([]);
