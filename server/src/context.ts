@@ -59,6 +59,8 @@ export interface ContextOptions {
   model?: (defaults: { endpointId: string | null; model: string | null }) => ChatModel;
   maxConcurrentRuns?: number;
   perEndpointRequests?: number;
+  /** How long the event writer gathers events before writing them (0: group commit); default 50 ms. */
+  eventWriteIntervalMs?: number;
   /** The live runs' hub, when a team's web server feeds it from the store too (team/remote-runs.ts). */
   hub?: RunHub;
   /** How this process takes part in a team deployment; absent: the embedded default, one process. */
@@ -106,7 +108,7 @@ export function createContext(
   const runs = new RunRepo(db);
   // A batch the database could not take stops its runs (manager.storeFailed); the manager exists just below.
   let onStoreFailure: (error: unknown, batch: RunEvent[]) => void = () => undefined;
-  const writer = new EventWriter(runs, undefined, undefined, (error, batch) => {
+  const writer = new EventWriter(runs, options.eventWriteIntervalMs, undefined, (error, batch) => {
     warnOfFailure(error, batch);
     onStoreFailure(error, batch);
   });

@@ -57,6 +57,24 @@ describe('EventWriter', () => {
     expect(stored).toEqual([1, 2]);
   });
 
+  it('with no interval, writes at once and gathers what comes during a write into the next batch', async () => {
+    const { repo, started, finishers, stored } = slowRepo();
+    const writer = new EventWriter(repo, 0);
+    writer.write(event(1));
+    await vi.waitFor(() => expect(started).toEqual([[event(1)]]));
+    // While the first batch is being written, three more events come: they wait, then go together.
+    writer.write(event(2));
+    writer.write(event(3));
+    writer.write(event(4));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toHaveLength(1);
+    finishers[0]!.resolve();
+    await vi.waitFor(() => expect(started).toEqual([[event(1)], [event(2), event(3), event(4)]]));
+    finishers[1]!.resolve();
+    await writer.flush();
+    expect(stored).toEqual([1, 2, 3, 4]);
+  });
+
   it('cuts a batch at the size limit and on the timer', async () => {
     const batches: RunEvent[][] = [];
     const repo = {

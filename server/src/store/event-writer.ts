@@ -18,8 +18,11 @@ export function warnOfFailure(error: unknown, batch: RunEvent[]): void {
 
 /**
  * Buffers events and writes them in batched transactions: one per `intervalMs` or per `maxBatch` events,
- * whichever comes first. Live readers are served from memory, so batching adds no latency to the browser.
- * Batches are written one after another in the order they were cut, never two at once.
+ * whichever comes first. Live readers in the same process are served from memory, so there batching adds no
+ * latency to the browser. With `intervalMs` 0 (a team's workers, whose readers are in the web server and wait
+ * for the store) a batch is written as soon as the one before it is, holding whatever came meanwhile: group
+ * commit, the least latency the database allows. Batches are written one after another in the order they were
+ * cut, never two at once.
  */
 export class EventWriter {
   private buffer: RunEvent[] = [];
@@ -41,7 +44,9 @@ export class EventWriter {
     this.buffer.push(event);
     // A failed write reaches `failed`; the promise is not needed here.
     if (this.buffer.length >= this.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
+    // Group commit: written as soon as no batch is in flight; what comes meanwhile goes in the next one.
+    else if (this.intervalMs === 0 && this.writing) return;
+    else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.intervalMs);
   }
 
   /**
@@ -67,6 +72,9 @@ export class EventWriter {
       () => {
         this.outages = 0;
         this.settled(write);
+        if (this.intervalMs === 0 && this.buffer.length > 0 && this.timer === null) {
+          void this.flush().catch(() => undefined);
+        }
       },
       (error: unknown) => {
         this.settled(write);

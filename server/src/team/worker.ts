@@ -51,6 +51,8 @@ export async function startWorker(config: Config, options: WorkerOptions): Promi
     tasks: builtinTasks,
     environment: () => host.environment(),
     maxConcurrentRuns: options.concurrency,
+    // Live readers are in the web server and wait for the store: each batch is written as soon as it can be.
+    eventWriteIntervalMs: 0,
     team: { processId: id, endpointLimits: limits },
   });
   listener.on(CANCEL_CHANNEL, (runId) => {
