@@ -20,10 +20,13 @@ import type { EndpointRepo } from '../store/endpoints.ts';
 import type { ExperimentRepo, StoredItem } from '../store/experiments.ts';
 import type { GraphRepo, StoredVersion } from '../store/graphs.ts';
 import type { RunRepo } from '../store/runs.ts';
+import type { Sql } from '../store/sql.ts';
 import { planExperiment } from './plan.ts';
 import { type SampledEndpoint, ServerSampler } from './sampler.ts';
 
 export interface ExperimentDeps {
+  /** The store, for writes that must commit together. */
+  db: Sql;
   experiments: ExperimentRepo;
   graphs: GraphRepo;
   endpoints: EndpointRepo;
@@ -385,17 +388,22 @@ export class ExperimentService {
       if (!version) throw new Error(`graph version '${arm.graphVersionId}' no longer exists`);
       const task = this.deps.tasks.get(item.taskId);
       if (!task) throw new Error(`task '${item.taskId}' no longer exists`);
-      const run = await this.deps.manager.start({
-        version,
-        taskId: item.taskId,
-        difficulty: task.difficulty,
-        endpointId: arm.endpointId ?? undefined,
-        model: arm.model ?? undefined,
-        overrides: arm.overrides,
-        seed: item.seed,
-        author,
+      // The run and its place in the item commit together: a stop between the two can leave neither an item that
+      // forgot its run nor, on a team, where a worker runs it without this server, a run no item knows.
+      runId = await this.deps.db.transaction(async () => {
+        const run = await this.deps.manager.start({
+          version,
+          taskId: item.taskId,
+          difficulty: task.difficulty,
+          endpointId: arm.endpointId ?? undefined,
+          model: arm.model ?? undefined,
+          overrides: arm.overrides,
+          seed: item.seed,
+          author,
+        });
+        await this.deps.experiments.startItem(id, item.position, run.id);
+        return run.id;
       });
-      runId = run.id;
     } catch (error) {
       await this.deps.experiments.failItem(
         id,
@@ -405,7 +413,6 @@ export class ExperimentService {
       await this.publish(id, await this.itemAt(id, item.position));
       return;
     }
-    await this.deps.experiments.startItem(id, item.position, runId);
     await this.publish(id, await this.itemAt(id, item.position));
     return this.followItem(id, item, runId, arm, version, active, author, attempt);
   }
