@@ -157,6 +157,13 @@ class PgSql implements Sql {
     } catch (error) {
       throw translate(error);
     }
+    // A client checked out of the pool emits the server's going away as an event that nothing else listens to;
+    // unheard, it would end the process. The statement in flight fails with it anyway.
+    let lost = false;
+    const onError = () => {
+      lost = true;
+    };
+    client.on('error', onError);
     const scope = { client, live: true };
     let broken = false;
     try {
@@ -171,7 +178,8 @@ class PgSql implements Sql {
       if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw translate(error);
     } finally {
-      client.release(broken ? true : undefined);
+      client.off('error', onError);
+      client.release(broken || lost ? true : undefined);
     }
   }
 }
