@@ -43,8 +43,8 @@ export class RunQueue {
   }
 
   /**
-   * The same job added through `sql` (graphile-worker's add_job function), so it commits with the transaction
-   * that `sql` is in, if any.
+   * Queues a run, through `sql` (graphile-worker's add_job function), so the job commits with the transaction
+   * that `sql` is in, if any: a worker never takes a run whose record it cannot see yet.
    */
   async enqueueWith(sql: Sql, runId: string): Promise<void> {
     await sql.get(
